@@ -1,0 +1,299 @@
+/**
+ * The client: one configuration, one connection pool, one descriptor store, and the pipeline every
+ * call runs through — descriptor → validate → sign → send → parse → retry.
+ */
+import { readFileSync } from 'node:fs';
+import { resolveConfig, requireCredentials, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type ConfigOptions, type ResolvedConfig } from '../config/config.js';
+import { parseActionName, type ActionName } from '../descriptors/names.js';
+import { actionSearchPath } from '../descriptors/paths.js';
+import { DescriptorStore, type LoadedAction } from '../descriptors/store.js';
+import { AbortError, ConfigError, QianfanError, ServiceError, ValidationError } from '../errors.js';
+import { CallLimiter } from '../limits/limiter.js';
+import { sleep } from '../limits/sleep.js';
+import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
+import { redactBody, redactHeaders, scrub } from '../logging/redact.js';
+import { parseResponse, type ActionResponse } from '../response/parse.js';
+import { classify } from '../retry/classify.js';
+import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
+import { decideRetry } from '../retry/strategy.js';
+import { formatTimestamp, sign } from '../signing/bce-auth-v1.js';
+import { FetchTransport } from '../transport/fetch.js';
+import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
+import { UndiciTransport } from '../transport/undici.js';
+import { checkBody, serialiseBody, VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
+import { attachMetadata, type CallMetadata } from './metadata.js';
+import { linkSignals } from './signals.js';
+
+export interface ClientOptions extends ConfigOptions {
+  /** Directories searched for descriptors after the built-in actions/ and QIANFAN_ACTIONS_PATH; later ones win. */
+  actionPaths?: readonly string[];
+  /** Refuse actions that have no descriptor (default: send them unvalidated, as the official SDKs do). */
+  strict?: boolean;
+  /** strict (default): refuse every schema violation; compatible: only warn on enum/range/length/pattern; off. */
+  validation?: ValidationMode;
+  /** Attempts per call, the first included (default from the retry policy: 3). 1 disables retries. */
+  maxAttempts?: number;
+  /** Bounds each attempt (default 60 000 ms). */
+  timeoutMs?: number;
+  /** Bounds the whole call across attempts and waits (default: none). */
+  deadlineMs?: number;
+  connectTimeoutMs?: number;
+  /** Connections kept to the console (default 64). */
+  maxSockets?: number;
+  maxResponseBytes?: number;
+  /** Calls in flight at once across the client (default: unlimited). */
+  maxConcurrency?: number;
+  /** 'undici' (default), 'fetch' (the global fetch, e.g. under nock), or your own Transport. */
+  transport?: 'undici' | 'fetch' | Transport;
+  /** A retry policy object, or the path of a YAML file; default: retry-policy.yaml on the search path. */
+  retryPolicy?: RetryPolicy | string;
+  /** Receives debug lines (each attempt) and validation warnings. QIANFAN_DEBUG=1 sends debug lines to stderr. */
+  logger?: Logger;
+  /** Fires to abort every call of this client. */
+  signal?: AbortSignal;
+  /** The environment to read instead of process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  deadlineMs?: number;
+  maxAttempts?: number;
+  validation?: ValidationMode;
+}
+
+/** A call checked and serialised, ready to be signed. */
+export interface PreparedCall {
+  name: ActionName;
+  descriptor: LoadedAction | undefined;
+  json: string;
+  idempotent: boolean;
+  /** The body as it may be shown (x-sensitive fields masked). */
+  shownBody: unknown;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const USER_AGENT = `qianfan-console/${VERSION} node/${process.versions.node}`;
+/** What actions without a descriptor are presumed to be: reads are safe to repeat. */
+const READ_ONLY_PREFIX = /^(Describe|Get|List|Query|Check)[A-Z]/;
+const SIGNED_HEADERS = ['content-type', 'host', 'x-bce-date'];
+
+export class QianfanClient {
+  readonly config: ResolvedConfig;
+  readonly store: DescriptorStore;
+  readonly #options: ClientOptions;
+  readonly #transport: Transport;
+  readonly #limiter: CallLimiter;
+  readonly #logger: Logger;
+  readonly #debug: boolean;
+  readonly #validation: ValidationMode;
+  #retryPolicy: RetryPolicy | undefined;
+  #clockOffsetMs = 0;
+
+  constructor(options: ClientOptions = {}) {
+    this.#options = options;
+    const env = options.env ?? process.env;
+    this.config = resolveConfig(options, env);
+    this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
+    this.#validation = checkMode(options.validation ?? 'strict');
+    const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS };
+    this.#transport =
+      options.transport === undefined || options.transport === 'undici'
+        ? new UndiciTransport(transportOptions)
+        : options.transport === 'fetch'
+          ? new FetchTransport()
+          : options.transport;
+    this.#limiter = new CallLimiter({ qps: this.config.qps, maxConcurrency: options.maxConcurrency });
+    this.#debug = options.logger !== undefined || this.config.debug;
+    this.#logger = options.logger ?? (this.config.debug ? stderrLogger : quietLogger);
+  }
+
+  /** Server time minus local time, as learnt from a RequestExpired answer; added to the clock when signing. */
+  get clockOffsetMs(): number {
+    return this.#clockOffsetMs;
+  }
+
+  get retryPolicy(): RetryPolicy {
+    const given = this.#options.retryPolicy;
+    this.#retryPolicy ??=
+      given === undefined ? loadRetryPolicy(this.store.searchPath) : typeof given === 'string' ? readRetryPolicy(given) : checkRetryPolicy(given, 'the retryPolicy option');
+    return this.#retryPolicy;
+  }
+
+  /** Calls one console action: POST /v2/<area>?Action=<Action> with the body as JSON. */
+  async callAction<R = unknown>(route: string, action: string, body: object = {}, options: CallOptions = {}): Promise<ActionResponse<R>> {
+    const prepared = this.prepare(route, action, body, options.validation);
+    return (await this.send(prepared, options)) as ActionResponse<R>;
+  }
+
+  /** Checks names, finds the descriptor, validates and serialises the body. Touches no network. */
+  prepare(route: string, action: string, body: unknown, validation: ValidationMode = this.#validation): PreparedCall {
+    const name = parseActionName(route, action);
+    const where = { route: name.route, action: name.action };
+    const descriptor = this.store.find(name);
+    if (!descriptor && this.#options.strict) {
+      const known = this.store.list(name.area).map((a) => a.action);
+      throw new ValidationError(`${name.action} (${name.route}) is not a known action`, [
+        {
+          path: 'action',
+          keyword: 'unknownAction',
+          message: known.length ? `no descriptor for ${name.action}; ${name.route} has: ${known.join(', ')}` : `no descriptors exist for ${name.route}`,
+        },
+      ], where);
+    }
+    const schema = descriptor ? { check: descriptor.checkBody, schema: descriptor.descriptor.body } : undefined;
+    const { warnings } = checkBody(body, schema, checkMode(validation), where);
+    for (const w of warnings) this.#logger.warn(`${name.action}: ${w.path}: ${w.message} (sent anyway: validation is compatible)`);
+    return {
+      name,
+      descriptor,
+      json: serialiseBody(body as Record<string, unknown>, where),
+      idempotent: descriptor ? descriptor.descriptor.idempotent : READ_ONLY_PREFIX.test(name.action),
+      shownBody: redactBody(body, descriptor?.descriptor.body),
+    };
+  }
+
+  /** The signed HTTP request for a prepared call, at the client's clock (local time plus the learnt offset). */
+  signRequest(prepared: PreparedCall, nowMs = Date.now() + this.#clockOffsetMs): HttpRequest {
+    const credentials = requireCredentials(this.config);
+    const timestamp = formatTimestamp(nowMs);
+    const headers: Record<string, string> = {
+      host: this.config.baseUrl.host,
+      'content-type': 'application/json',
+      'x-bce-date': timestamp,
+    };
+    if (credentials.sessionToken) headers['x-bce-security-token'] = credentials.sessionToken;
+    const path = basePath(this.config.baseUrl) + prepared.name.route;
+    const { authorization } = sign(credentials, {
+      method: 'POST',
+      path,
+      query: [['Action', prepared.name.action]],
+      headers,
+      timestamp,
+      expirationSeconds: this.config.expirationSeconds,
+      headersToSign: SIGNED_HEADERS,
+    });
+    headers['authorization'] = authorization;
+    headers['user-agent'] = USER_AGENT;
+    return { origin: this.config.baseUrl.origin, path: `${path}?Action=${prepared.name.action}`, method: 'POST', headers, body: prepared.json };
+  }
+
+  /** Sends a prepared call: signs each attempt afresh, parses the answer, retries as the policy decides. */
+  async send(prepared: PreparedCall, options: CallOptions = {}): Promise<ActionResponse> {
+    const started = performance.now();
+    const where = { route: prepared.name.route, action: prepared.name.action };
+    const policy = this.retryPolicy;
+    const maxAttempts = options.maxAttempts ?? this.#options.maxAttempts ?? policy.maxAttempts;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
+    const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;
+    const linked = linkSignals([options.signal, this.#options.signal], deadlineMs);
+    const signal = linked.signal;
+    const metadata: CallMetadata = { attempts: 0, totalRetryDelayMs: 0, durationMs: 0, requestId: undefined, httpStatus: undefined, clockOffsetMs: this.#clockOffsetMs };
+    let skewCorrected = false;
+    try {
+      for (;;) {
+        const release = await this.#limiter.acquire(signal);
+        metadata.attempts++;
+        let response: HttpResponse | undefined;
+        const attemptStarted = performance.now();
+        try {
+          const request = this.signRequest(prepared);
+          if (this.#debug) this.#logRequest(request, prepared, metadata.attempts, maxAttempts);
+          response = await this.#transport.send(request, {
+            signal,
+            timeoutMs: Math.max(1, Math.min(timeoutMs, deadlineAt - Date.now())),
+            maxResponseBytes: this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+          });
+          metadata.httpStatus = response.status;
+          const parsed = parseResponse(response, where);
+          metadata.requestId = parsed.requestId;
+          if (this.#debug) this.#log(`← ${response.status} ${where.action} requestId ${parsed.requestId} in ${elapsed(attemptStarted)} ms`);
+          metadata.durationMs = elapsed(started);
+          metadata.clockOffsetMs = this.#clockOffsetMs;
+          attachMetadata(parsed, metadata);
+          return parsed;
+        } catch (error) {
+          if (signal?.aborted || error instanceof AbortError) throw error;
+          if (error instanceof QianfanError) metadata.requestId = error.requestId ?? metadata.requestId;
+          const failure = classify(error, policy);
+          const decision = decideRetry(failure, policy, {
+            attempt: metadata.attempts,
+            maxAttempts,
+            idempotent: prepared.idempotent,
+            skewCorrected,
+            remainingMs: deadlineAt - Date.now(),
+            headers: response?.headers,
+          });
+          if (this.#debug) {
+            const code = error instanceof QianfanError ? error.code : 'Error';
+            this.#log(`✗ ${response ? response.status : 'no response'} ${where.action} ${code} after ${elapsed(attemptStarted)} ms; ${decision.retry ? `retrying in ${decision.delayMs} ms (${decision.reason})` : `not retried: ${decision.reason}`}`);
+          }
+          if (!decision.retry) throw error;
+          if (failure === 'clockSkew') {
+            skewCorrected = true;
+            this.#learnClockOffset(response?.headers['date']);
+          }
+          if (failure === 'throttle') this.#limiter.pause(decision.delayMs);
+          metadata.totalRetryDelayMs += decision.delayMs;
+          await sleep(decision.delayMs, signal);
+        } finally {
+          release();
+        }
+      }
+    } catch (error) {
+      throw this.#finish(error, where, metadata, started);
+    } finally {
+      linked.dispose();
+    }
+  }
+
+  /** Closes the connection pool; calls after this fail. */
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+
+  #learnClockOffset(date: string | undefined): void {
+    const server = date === undefined ? NaN : Date.parse(date);
+    if (!Number.isNaN(server)) this.#clockOffsetMs = server - Date.now();
+  }
+
+  #finish(error: unknown, where: { route: string; action: string }, metadata: CallMetadata, started: number): unknown {
+    if (!(error instanceof QianfanError)) return error;
+    error.route ??= where.route;
+    error.action ??= where.action;
+    metadata.durationMs = elapsed(started);
+    metadata.clockOffsetMs = this.#clockOffsetMs;
+    if (error instanceof ServiceError || metadata.attempts > 0) error.metadata = metadata;
+    return error;
+  }
+
+  #logRequest(request: HttpRequest, prepared: PreparedCall, attempt: number, maxAttempts: number): void {
+    const headers = JSON.stringify(redactHeaders(request.headers));
+    this.#log(`→ POST ${request.origin}${request.path} attempt ${attempt}/${maxAttempts} headers ${headers} body ${JSON.stringify(prepared.shownBody)}`);
+  }
+
+  #log(line: string): void {
+    this.#logger.debug(scrub(line, [this.config.secretKey, this.config.sessionToken]));
+  }
+}
+
+function basePath(url: URL): string {
+  return url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+}
+
+function elapsed(since: number): number {
+  return Math.round(performance.now() - since);
+}
+
+function checkMode(mode: ValidationMode): ValidationMode {
+  if (!VALIDATION_MODES.includes(mode)) {
+    throw new ConfigError(`validation must be one of ${VALIDATION_MODES.join(', ')}, got ${JSON.stringify(mode)}`, { code: 'InvalidConfig' });
+  }
+  return mode;
+}
+
+export function createClient(options: ClientOptions = {}): QianfanClient {
+  return new QianfanClient(options);
+}

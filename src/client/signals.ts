@@ -1,0 +1,36 @@
+import { TimeoutError } from '../errors.js';
+
+export interface LinkedSignal {
+  signal: AbortSignal | undefined;
+  dispose(): void;
+}
+
+const nothing: LinkedSignal = { signal: undefined, dispose: () => undefined };
+
+/**
+ * One signal that fires when any given signal fires or the deadline passes. Listeners and the timer
+ * are removed by dispose(), so a long-lived signal shared by many calls collects nothing.
+ */
+export function linkSignals(signals: readonly (AbortSignal | undefined)[], deadlineMs: number | undefined): LinkedSignal {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (deadlineMs === undefined && present.length <= 1) return present.length ? { signal: present[0], dispose: () => undefined } : nothing;
+  const controller = new AbortController();
+  const aborted = present.find((s) => s.aborted);
+  if (aborted) {
+    controller.abort(aborted.reason);
+    return { signal: controller.signal, dispose: () => undefined };
+  }
+  const forward = (event: Event): void => controller.abort((event.target as AbortSignal).reason);
+  for (const s of present) s.addEventListener('abort', forward, { once: true });
+  const timer =
+    deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new TimeoutError(`the call's deadline of ${deadlineMs} ms passed`, { code: 'DeadlineExceeded' })), deadlineMs);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      for (const s of present) s.removeEventListener('abort', forward);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Client configuration: explicit options win over the environment, which wins over defaults.
+ * Environment names are the official SDKs' own, so existing set-ups keep working.
+ */
+import { ConfigError } from '../errors.js';
+import type { ValidationMode } from '../validation/body.js';
+
+export const DEFAULT_BASE_URL = 'https://qianfan.baidubce.com';
+export const DEFAULT_EXPIRATION_SECONDS = 1800;
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ResolvedConfig {
+  accessKey: string | undefined;
+  secretKey: string | undefined;
+  sessionToken: string | undefined;
+  baseUrl: URL;
+  expirationSeconds: number;
+  actionsPathEnv: string | undefined;
+  qps: number | undefined;
+  debug: boolean;
+}
+
+export interface ConfigOptions {
+  accessKey?: string | undefined;
+  secretKey?: string | undefined;
+  sessionToken?: string | undefined;
+  baseUrl?: string | undefined;
+  expirationSeconds?: number | undefined;
+  qps?: number | undefined;
+  validation?: ValidationMode | undefined;
+}
+
+export function resolveConfig(options: ConfigOptions, env: Env = process.env): ResolvedConfig {
+  const baseUrlText = options.baseUrl ?? env['QIANFAN_CONSOLE_API_BASE_URL'] ?? env['QIANFAN_CONSOLE_BASE_URL'] ?? DEFAULT_BASE_URL;
+  const baseUrlSource = options.baseUrl !== undefined ? 'option baseUrl' : env['QIANFAN_CONSOLE_API_BASE_URL'] !== undefined ? 'QIANFAN_CONSOLE_API_BASE_URL' : 'QIANFAN_CONSOLE_BASE_URL';
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(baseUrlText);
+  } catch {
+    throw new ConfigError(`${baseUrlSource} is not a URL: ${JSON.stringify(baseUrlText)}`, { code: 'InvalidConfig' });
+  }
+  if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') {
+    throw new ConfigError(`${baseUrlSource} must be an http(s) URL, got ${baseUrl.protocol}`, { code: 'InvalidConfig' });
+  }
+  if (baseUrl.search || baseUrl.hash || baseUrl.username || baseUrl.password) {
+    throw new ConfigError(`${baseUrlSource} must be a plain origin such as https://qianfan.baidubce.com (no credentials, query or fragment)`, { code: 'InvalidConfig' });
+  }
+  return {
+    accessKey: nonEmpty(options.accessKey ?? env['QIANFAN_ACCESS_KEY']),
+    secretKey: nonEmpty(options.secretKey ?? env['QIANFAN_SECRET_KEY']),
+    sessionToken: nonEmpty(options.sessionToken ?? env['QIANFAN_SESSION_TOKEN']),
+    baseUrl,
+    expirationSeconds: positiveInteger(options.expirationSeconds ?? env['QIANFAN_IAM_SIGN_EXPIRATION_SEC'], 'expirationSeconds / QIANFAN_IAM_SIGN_EXPIRATION_SEC') ?? DEFAULT_EXPIRATION_SECONDS,
+    actionsPathEnv: env['QIANFAN_ACTIONS_PATH'],
+    qps: positiveNumber(options.qps ?? env['QIANFAN_QPS_LIMIT'], 'qps / QIANFAN_QPS_LIMIT'),
+    debug: isTruthy(env['QIANFAN_DEBUG']),
+  };
+}
+
+/** The credentials, or an error that says exactly what to set. Checked at the first call, not at creation. */
+export function requireCredentials(config: ResolvedConfig): { accessKey: string; secretKey: string; sessionToken?: string } {
+  const missing: string[] = [];
+  if (!config.accessKey) missing.push('QIANFAN_ACCESS_KEY (or the accessKey option)');
+  if (!config.secretKey) missing.push('QIANFAN_SECRET_KEY (or the secretKey option)');
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Missing IAM credentials: set ${missing.join(' and ')}. These are the Access Key ID and Secret Access Key of ` +
+        'Baidu Cloud IAM (安全认证), not an application API key or QIANFAN_AK/QIANFAN_SK.',
+      { code: 'MissingCredentials' },
+    );
+  }
+  return { accessKey: config.accessKey!, secretKey: config.secretKey!, ...(config.sessionToken ? { sessionToken: config.sessionToken } : {}) };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function positiveNumber(value: number | string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '' || value === 0 || value === '0') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${name} must be a positive number, got ${JSON.stringify(value)}`, { code: 'InvalidConfig' });
+  return n;
+}
+
+function positiveInteger(value: number | string | undefined, name: string): number | undefined {
+  const n = positiveNumber(value, name);
+  if (n !== undefined && !Number.isInteger(n)) throw new ConfigError(`${name} must be a whole number of seconds, got ${JSON.stringify(value)}`, { code: 'InvalidConfig' });
+  return n;
+}
+
+export function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}

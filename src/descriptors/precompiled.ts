@@ -1,0 +1,28 @@
+/**
+ * Shipped descriptors compiled at build time (scripts/precompile), so that calling a built-in action
+ * needs neither the YAML parser nor the schema compiler. Absent in a source checkout before the build.
+ */
+import { createRequire } from 'node:module';
+import { relative } from 'node:path';
+import type { SchemaCheck } from '../validation/schema.js';
+import { wrap } from '../validation/schema.js';
+import { BUILTIN_ACTIONS_DIR } from './paths.js';
+import type { ActionDescriptor } from './types.js';
+
+const require = createRequire(import.meta.url);
+
+interface PrecompiledModule {
+  descriptor: ActionDescriptor;
+  validate: Parameters<typeof wrap>[0];
+}
+
+export function precompiledDescriptor(file: string): { descriptor: ActionDescriptor; checkBody: SchemaCheck } | undefined {
+  const key = relative(BUILTIN_ACTIONS_DIR, file).replace(/\\/g, '/').replace(/\.yaml$/, '');
+  let mod: PrecompiledModule;
+  try {
+    mod = require(`../precompiled/${key}.cjs`) as PrecompiledModule;
+  } catch {
+    return undefined;
+  }
+  return { descriptor: mod.descriptor, checkBody: wrap(mod.validate) };
+}

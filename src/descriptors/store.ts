@@ -1,0 +1,127 @@
+/**
+ * Finding descriptors on the search path. A call looks for exactly one file per directory,
+ * actions/<area>/<Action>.yaml, from the last directory to the first, so the cost of a call does not
+ * grow with the number of descriptors. What is found is parsed once per process and its validator
+ * compiled once, on first use.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileSchema, type SchemaCheck } from '../validation/schema.js';
+import { readDescriptorFile } from './parse.js';
+import { precompiledDescriptor } from './precompiled.js';
+import type { ActionName } from './names.js';
+import type { ActionDescriptor, DescriptorSource, LoadedDescriptor, Waiter } from './types.js';
+
+export interface LoadedAction extends LoadedDescriptor {
+  /** The body validator, compiled on first use. */
+  readonly checkBody: SchemaCheck;
+}
+
+class CachedAction implements LoadedAction {
+  #check: SchemaCheck | undefined;
+  constructor(
+    readonly descriptor: ActionDescriptor,
+    readonly source: DescriptorSource,
+    precompiledCheck?: SchemaCheck,
+  ) {
+    this.#check = precompiledCheck;
+  }
+  get checkBody(): SchemaCheck {
+    this.#check ??= compileSchema(this.descriptor.body);
+    return this.#check;
+  }
+}
+
+/** Parsed descriptors for the whole process, keyed by file: clients with the same paths share them. */
+const byFile = new Map<string, CachedAction>();
+
+function loadFile(file: string, layer: number): CachedAction {
+  let cached = byFile.get(file);
+  if (!cached) {
+    const precompiled = layer === 0 ? precompiledDescriptor(file) : undefined;
+    cached = precompiled
+      ? new CachedAction(precompiled.descriptor, { file, layer }, precompiled.checkBody)
+      : new CachedAction(readDescriptorFile(file), { file, layer });
+    byFile.set(file, cached);
+  }
+  return cached;
+}
+
+export interface ActionListing {
+  route: string;
+  action: string;
+  file: string;
+  layer: number;
+}
+
+export class DescriptorStore {
+  /** Resolution per client: where each action was found (or that it was not). */
+  readonly #resolved = new Map<string, CachedAction | null>();
+
+  constructor(readonly searchPath: readonly string[]) {}
+
+  find(name: ActionName): LoadedAction | undefined {
+    const key = `${name.area}/${name.action}`;
+    let found = this.#resolved.get(key);
+    if (found === undefined) {
+      found = null;
+      for (let layer = this.searchPath.length - 1; layer >= 0; layer--) {
+        const file = join(this.searchPath[layer]!, name.area, `${name.action}.yaml`);
+        if (existsSync(file)) {
+          found = loadFile(file, layer);
+          break;
+        }
+      }
+      this.#resolved.set(key, found);
+    }
+    return found ?? undefined;
+  }
+
+  /** Every action on the search path (the winning file of each), for listings, lint and waiters. Scans directories. */
+  list(area?: string): ActionListing[] {
+    const winners = new Map<string, ActionListing>();
+    this.searchPath.forEach((dir, layer) => {
+      const areas = area ? [area] : subdirectories(dir);
+      for (const a of areas) {
+        const areaDir = join(dir, a);
+        if (!isDirectory(areaDir)) continue;
+        for (const entry of readdirSync(areaDir)) {
+          if (!entry.endsWith('.yaml')) continue;
+          const action = entry.slice(0, -'.yaml'.length);
+          winners.set(`${a}/${action}`, { route: `/v2/${a}`, action, file: join(areaDir, entry), layer });
+        }
+      }
+    });
+    return [...winners.values()].sort((x, y) => x.route.localeCompare(y.route) || x.action.localeCompare(y.action));
+  }
+
+  /** Loads the descriptor behind a listing entry. */
+  load(entry: ActionListing): LoadedAction {
+    return loadFile(entry.file, entry.layer);
+  }
+
+  /** The waiter of that name and the action it polls; scans the search path. */
+  findWaiter(name: string, area?: string): { waiter: Waiter; action: LoadedAction } | undefined {
+    for (const entry of this.list(area)) {
+      const action = this.load(entry);
+      const waiter = action.descriptor.waiters?.[name];
+      if (waiter) return { waiter, action };
+    }
+    return undefined;
+  }
+}
+
+function subdirectories(dir: string): string[] {
+  if (!isDirectory(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && /^[A-Za-z][A-Za-z0-9]*$/.test(d.name))
+    .map((d) => d.name);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Checking a request body before it is sent, under the client's validation mode:
+ * - strict: every schema violation refuses the call;
+ * - compatible: wrong types, missing required and unknown fields refuse it; enum, range, length and
+ *   pattern violations only warn, because the service relaxes those limits over time;
+ * - off: nothing is checked against the schema.
+ * Whatever the mode, the body must be a JSON object that can be serialised.
+ */
+import { ValidationError, type Problem } from '../errors.js';
+import { RANGE_KEYWORDS, joinPath, toProblems } from './report.js';
+import type { JsonSchema, SchemaCheck } from './schema.js';
+
+export type ValidationMode = 'strict' | 'compatible' | 'off';
+export const VALIDATION_MODES: readonly ValidationMode[] = ['strict', 'compatible', 'off'];
+
+export interface BodyCheckResult {
+  /** Problems that did not refuse the call (compatible mode). */
+  warnings: Problem[];
+}
+
+export function checkBody(
+  body: unknown,
+  schema: { check: SchemaCheck; schema: JsonSchema } | undefined,
+  mode: ValidationMode,
+  where: { route: string; action: string },
+): BodyCheckResult {
+  assertJsonObject(body, where);
+  if (!schema || mode === 'off') return { warnings: [] };
+  const failures = schema.check(body);
+  if (failures === true) return { warnings: [] };
+  const problems = toProblems(failures, schema.schema, body);
+  const refused = mode === 'strict' ? problems : problems.filter((p) => !RANGE_KEYWORDS.has(p.keyword));
+  if (refused.length > 0) {
+    throw new ValidationError(`${where.action} (${where.route}) body refused before sending`, refused, where);
+  }
+  return { warnings: problems };
+}
+
+/** Serialises a checked body. */
+export function serialiseBody(body: Record<string, unknown>, where: { route: string; action: string }): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new ValidationError(`${where.action} (${where.route}) body cannot be sent as JSON`, [
+      { path: '$', keyword: 'json', message: (error as Error).message.split('\n')[0]! },
+    ], where);
+  }
+}
+
+const MAX_DEPTH = 64;
+
+/** The body must be a plain object of JSON values: no functions, symbols, BigInts, cycles or special objects. */
+function assertJsonObject(body: unknown, where: { route: string; action: string }): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ValidationError(`${where.action} (${where.route}) body refused before sending`, [
+      { path: '$', keyword: 'type', message: `the body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` },
+    ], where);
+  }
+  const problems: Problem[] = [];
+  const ancestors = new Set<object>();
+  const visit = (value: unknown, path: string, depth: number): void => {
+    if (problems.length >= 10) return;
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return;
+      case 'number':
+        if (!Number.isFinite(value)) problems.push({ path, keyword: 'json', message: `${value} has no JSON form` });
+        return;
+      case 'bigint':
+        problems.push({ path, keyword: 'json', message: 'a BigInt has no JSON form; pass a number or a string' });
+        return;
+      case 'undefined':
+        return; // JSON.stringify drops undefined members, as the official SDKs do
+      case 'function':
+      case 'symbol':
+        problems.push({ path, keyword: 'json', message: `a ${typeof value} has no JSON form` });
+        return;
+    }
+    if (value === null) return;
+    const object = value as object;
+    if (ancestors.has(object)) {
+      problems.push({ path, keyword: 'json', message: 'circular reference: this value contains itself' });
+      return;
+    }
+    if (depth > MAX_DEPTH) {
+      problems.push({ path, keyword: 'json', message: `nested deeper than ${MAX_DEPTH} levels` });
+      return;
+    }
+    const proto = Object.getPrototypeOf(object);
+    if (!Array.isArray(object) && proto !== Object.prototype && proto !== null) {
+      problems.push({ path, keyword: 'json', message: `a ${proto?.constructor?.name ?? 'special'} object is not plain JSON data` });
+      return;
+    }
+    ancestors.add(object);
+    if (Array.isArray(object)) object.forEach((item, i) => visit(item, joinPath(path, i), depth + 1));
+    else for (const key of Object.keys(object)) visit((object as Record<string, unknown>)[key], joinPath(path, key), depth + 1);
+    ancestors.delete(object);
+  };
+  visit(body, '$', 0);
+  if (problems.length > 0) throw new ValidationError(`${where.action} (${where.route}) body cannot be sent as JSON`, problems, where);
+}

@@ -1,0 +1,164 @@
+/**
+ * Turns ajv's error objects into one report: each problem as a JSON path and a plain sentence,
+ * every problem of a body at once (after botocore's validate.py, which collects before it raises).
+ */
+import type { Problem } from '../errors.js';
+import type { JsonSchema, SchemaFailure } from './schema.js';
+
+/** The most problems one report lists; a hostile body must not make the report itself expensive. */
+export const MAX_PROBLEMS = 50;
+
+/** Keywords that limit a value's range rather than its type: the service relaxes these over time. */
+export const RANGE_KEYWORDS: ReadonlySet<string> = new Set([
+  'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
+  'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties',
+]);
+
+export function toProblems(failures: readonly SchemaFailure[], schema: JsonSchema, data: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const failure of collapseAlternatives(failures)) {
+    const problem = describe(failure, schema, data);
+    const key = problem.path + '\0' + problem.message;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+    if (problems.length === MAX_PROBLEMS) {
+      problems.push({ path: '$', keyword: 'limit', message: `more problems were found; only the first ${MAX_PROBLEMS} are listed` });
+      break;
+    }
+  }
+  return problems;
+}
+
+/** A failed oneOf/anyOf also reports every failing branch; the branch errors say nothing the summary does not. */
+function collapseAlternatives(failures: readonly SchemaFailure[]): SchemaFailure[] {
+  const alternatives = failures.filter((f) => f.keyword === 'oneOf' || f.keyword === 'anyOf').map((f) => f.schemaPath + '/');
+  if (alternatives.length === 0) return [...failures];
+  return failures.filter((f) => !alternatives.some((prefix) => f.schemaPath.startsWith(prefix)));
+}
+
+function describe(failure: SchemaFailure, schema: JsonSchema, data: unknown): Problem {
+  const { keyword, params } = failure;
+  const holder = schemaAt(schema, failure.schemaPath.split('/').slice(1, -1));
+  const sensitive = holder?.['x-sensitive'] === true;
+  const value = valueAt(data, failure.instancePath);
+  const shown = sensitive ? '(sensitive value)' : preview(value);
+  const path = toJsonPath(failure.instancePath);
+  switch (keyword) {
+    case 'required': {
+      const field = String(params['missingProperty']);
+      return { path: joinPath(path, field), keyword, message: 'is required but missing' };
+    }
+    case 'additionalProperties': {
+      const field = String(params['additionalProperty']);
+      const known = Object.keys((holder?.['properties'] as JsonSchema | undefined) ?? {});
+      const near = nearest(field, known);
+      const hint = near ? `; did you mean "${near}"?` : '';
+      const list = known.length ? ` Known fields: ${known.join(', ')}.` : ' No fields are accepted here.';
+      return { path: joinPath(path, field), keyword, message: `is not a known field${hint}${list}` };
+    }
+    case 'type':
+      return { path, keyword, message: `must be ${article(String(params['type']))}, got ${typeName(value)}${sensitive ? '' : ` ${shown}`}` };
+    case 'enum':
+      return { path, keyword, message: `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; got ${shown}` };
+    case 'oneOf':
+    case 'anyOf': {
+      const branches = holder?.[keyword] as JsonSchema[] | undefined;
+      const names = requiredOnlyAlternatives(branches);
+      if (names) {
+        const present = names.filter((n) => value !== null && typeof value === 'object' && n in (value as object));
+        const which = present.length ? `got ${present.join(' and ')}` : 'got none';
+        return { path, keyword, message: `needs ${keyword === 'oneOf' ? 'exactly' : 'at least'} one of ${names.join(', ')}; ${which}` };
+      }
+      return { path, keyword, message: `${failure.message ?? 'does not match the alternatives'}` };
+    }
+    default:
+      return { path, keyword, message: `${failure.message ?? 'is invalid'}${RANGE_KEYWORDS.has(keyword) ? `; got ${shown}` : ''}` };
+  }
+}
+
+function requiredOnlyAlternatives(branches: JsonSchema[] | undefined): string[] | undefined {
+  if (!branches?.every((b) => Object.keys(b).length === 1 && Array.isArray(b['required']) && (b['required'] as unknown[]).length === 1)) return undefined;
+  return branches.map((b) => String((b['required'] as unknown[])[0]));
+}
+
+function schemaAt(schema: JsonSchema, segments: string[]): JsonSchema | undefined {
+  let node: unknown = schema;
+  for (const raw of segments) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[decodePointer(raw)];
+  }
+  return node !== null && typeof node === 'object' ? (node as JsonSchema) : undefined;
+}
+
+function valueAt(data: unknown, instancePath: string): unknown {
+  let node = data;
+  for (const raw of instancePath.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[decodePointer(raw)];
+  }
+  return node;
+}
+
+function decodePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+export function joinPath(base: string, key: string | number): string {
+  if (typeof key === 'number' || /^\d+$/.test(key)) return `${base}[${key}]`;
+  return IDENTIFIER.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
+}
+
+/** JSON pointer /a/0/b → $.a[0].b */
+export function toJsonPath(pointer: string): string {
+  let path = '$';
+  for (const raw of pointer.split('/').slice(1)) path = joinPath(path, decodePointer(raw));
+  return path;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (Number.isInteger(value)) return 'an integer';
+  return article(typeof value);
+}
+
+function article(type: string): string {
+  if (type.includes(',')) return `one of ${type}`;
+  return (/^[aeiou]/.test(type) ? 'an ' : 'a ') + type;
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? text.slice(0, 57) + '…' : text;
+}
+
+/** The known name closest to a misspelt one, if any is close enough to be a likely typo. */
+export function nearest(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
