@@ -78,9 +78,19 @@ function describe(failure: SchemaFailure, schema: JsonSchema, data: unknown): Pr
   }
 }
 
+/**
+ * For alternatives that only say which one field must be present — `{required: [a]}`, or
+ * `{properties: {a: true}, required: [a]}` as ajv's strict mode wants it — the field names.
+ */
 function requiredOnlyAlternatives(branches: JsonSchema[] | undefined): string[] | undefined {
-  if (!branches?.every((b) => Object.keys(b).length === 1 && Array.isArray(b['required']) && (b['required'] as unknown[]).length === 1)) return undefined;
-  return branches.map((b) => String((b['required'] as unknown[])[0]));
+  const names = branches?.map((branch) => {
+    const required = branch['required'];
+    const properties = (branch['properties'] ?? {}) as Record<string, unknown>;
+    const onlyRequired = Object.keys(branch).every((k) => k === 'required' || k === 'properties');
+    const trivialProperties = Object.values(properties).every((p) => p === true);
+    return onlyRequired && trivialProperties && Array.isArray(required) && required.length === 1 ? String(required[0]) : undefined;
+  });
+  return names?.every((n) => n !== undefined) ? (names as string[]) : undefined;
 }
 
 function schemaAt(schema: JsonSchema, segments: string[]): JsonSchema | undefined {

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
   method: string;
+  /** Path and query as received. */
+  rawUrl: string;
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
@@ -23,6 +25,14 @@ export interface Reply {
   body?: unknown;
   /** Raw bytes instead of JSON. */
   raw?: Buffer | string;
+  /** Wait this long before answering. */
+  delayMs?: number;
+  /** Destroy the connection instead of answering. */
+  reset?: boolean;
+  /** Never answer. */
+  hang?: boolean;
+  /** Announce a longer body than is sent, then close the connection. */
+  truncate?: boolean;
 }
 
 export type Handler = (request: ReceivedRequest) => Reply | Promise<Reply>;
@@ -91,6 +101,7 @@ export async function startVerifyingServer(keys: Record<string, string>, handler
       const url = new URL(req.url ?? '/', 'http://placeholder');
       const received: ReceivedRequest = {
         method: req.method ?? '',
+        rawUrl: req.url ?? '/',
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
@@ -98,9 +109,21 @@ export async function startVerifyingServer(keys: Record<string, string>, handler
         authProblem: verifySignature(req.method ?? '', req.url ?? '/', req.headers, keys),
       };
       requests.push(received);
-      Promise.resolve(state.handler(received)).then((reply) => {
-        const payload = reply.raw ?? JSON.stringify(reply.body ?? {});
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+      Promise.resolve(state.handler(received)).then(async (reply) => {
+        if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+        if (reply.hang) return;
+        if (reply.reset) {
+          req.socket.destroy();
+          return;
+        }
+        const payload = Buffer.from(reply.raw ?? JSON.stringify(reply.body ?? {}));
+        const headers = { 'content-type': 'application/json; charset=utf-8', ...reply.headers };
+        if (reply.truncate) {
+          res.writeHead(reply.status ?? 200, { ...headers, 'content-length': String(payload.length + 100) });
+          res.write(payload, () => req.socket.destroy());
+          return;
+        }
+        res.writeHead(reply.status ?? 200, headers);
         res.end(payload);
       });
     });

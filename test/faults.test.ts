@@ -1,0 +1,336 @@
+/**
+ * The fault suite: the same scenarios through both transports, against a real loopback server that
+ * misbehaves on cue. Retry delays are kept short with a test policy; nothing here measures speed.
+ */
+import { createServer, type AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AbortError, createClient, metadataOf, NetworkError, ResponseError, ServiceError, TimeoutError, type RetryPolicy } from 'qianfan-console';
+import { consoleLike, startVerifyingServer, verifySignature, type Reply, type VerifyingServer } from './support/verifying-server.js';
+
+const AK = 'ALTAKfaults';
+const SK = 'faults-secret-key-never-shown';
+let server: VerifyingServer;
+
+/** The shipped policy with waits short enough for tests. */
+const FAST: RetryPolicy = {
+  maxAttempts: 3,
+  backoff: { baseMs: 5, throttleBaseMs: 5, capMs: 20 },
+  retryAfter: { maxMs: 2_000 },
+  throttle: { httpStatus: [429], codes: ['RequestLimitExceeded'], legacyCodes: [4, 18, 336100, 336501, 336502] },
+  transient: { httpStatus: [500, 502, 503, 504], codes: ['InternalError'], legacyCodes: [2, 336000, 500000] },
+  clockSkew: { codes: ['RequestExpired'] },
+  network: {
+    notSent: ['ECONNREFUSED', 'ENOTFOUND', 'ConnectTimeout', 'UND_ERR_CONNECT_TIMEOUT'],
+    ambiguous: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'RequestTimeout', 'TruncatedResponse'],
+  },
+};
+
+const ok = consoleLike(() => true);
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Answers the given replies in turn, then the console's usual success. */
+function script(...replies: Reply[]): void {
+  let i = 0;
+  server.handler = (req) => (i < replies.length ? replies[i++]! : ok(req));
+}
+
+beforeAll(async () => {
+  server = await startVerifyingServer({ [AK]: SK }, ok);
+});
+afterAll(() => server.close());
+afterEach(() => {
+  server.requests.length = 0;
+  server.handler = ok;
+});
+
+const throttled: Reply = { status: 429, body: { requestId: 'r429', code: 'RequestLimitExceeded', message: 'slow down' } };
+const unavailable: Reply = { status: 503, body: { requestId: 'r503', code: 'ServiceUnavailable', message: 'try later' } };
+
+describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (transport) => {
+  const client = (extra: Parameters<typeof createClient>[0] = {}) =>
+    createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, transport, retryPolicy: FAST, ...extra });
+
+  it('429 then success: retried, and the metadata says so', async () => {
+    script(throttled);
+    const qf = client();
+    const res = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    expect(res.result).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    expect(metadataOf(res)).toMatchObject({ attempts: 2, httpStatus: 200, requestId: 'req-1' });
+    await qf.close();
+  });
+
+  it('5xx until attempts run out: the last error, after maxAttempts requests', async () => {
+    script(unavailable, unavailable, unavailable, unavailable);
+    const qf = client();
+    const error = (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as ServiceError;
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error.httpStatus).toBe(503);
+    expect(server.requests).toHaveLength(3);
+    expect(metadataOf(error)?.attempts).toBe(3);
+    await qf.close();
+  });
+
+  it('maxAttempts: 1 disables retries, on the client or per call', async () => {
+    script(unavailable, unavailable);
+    const qf = client({ maxAttempts: 1 });
+    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toBeInstanceOf(ServiceError);
+    expect(server.requests).toHaveLength(1);
+    const other = client();
+    await expect(other.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { maxAttempts: 1 })).rejects.toBeInstanceOf(ServiceError);
+    expect(server.requests).toHaveLength(2);
+    await Promise.all([qf.close(), other.close()]);
+  });
+
+  it('a legacy throttle code in a 200 body is retried', async () => {
+    script({ status: 200, body: { error_code: 18, error_msg: 'Open api qps request limit reached' } });
+    const qf = client();
+    const res = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    expect(res.result).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    await qf.close();
+  });
+
+  it('Retry-After is honoured, within the policy bound', async () => {
+    script({ ...throttled, headers: { 'retry-after-ms': '120' } });
+    const qf = client();
+    const res = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    expect(metadataOf(res)?.totalRetryDelayMs).toBe(120);
+    script({ ...throttled, headers: { 'retry-after': '3600' } });
+    const capped = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { deadlineMs: 10_000 });
+    expect(metadataOf(capped)?.totalRetryDelayMs).toBe(FAST.retryAfter.maxMs);
+    await qf.close();
+  });
+
+  it('a server that never answers: TimeoutError after timeoutMs, retried for an idempotent action', async () => {
+    script({ hang: true }, { hang: true }, { hang: true });
+    const qf = client();
+    const error = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { timeoutMs: 150 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).code).toBe('RequestTimeout');
+    expect(server.requests).toHaveLength(3);
+    await qf.close();
+  });
+
+  it('a connection reset: NetworkError, retried for an idempotent action', async () => {
+    script({ reset: true });
+    const qf = client();
+    const res = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    expect(res.result).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    script({ reset: true }, { reset: true }, { reset: true });
+    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toBeInstanceOf(NetworkError);
+    await qf.close();
+  });
+
+  it('a non-idempotent Create after an ambiguous timeout is sent exactly once', async () => {
+    script({ hang: true });
+    const qf = client();
+    const error = await qf
+      .callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' }, { timeoutMs: 150 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(server.requests).toHaveLength(1);
+    expect(metadataOf(error)?.attempts).toBe(1);
+    await qf.close();
+  });
+
+  it('a non-idempotent Create after a dropped connection is sent exactly once', async () => {
+    script({ reset: true });
+    const qf = client();
+    await expect(qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })).rejects.toBeInstanceOf(NetworkError);
+    expect(server.requests).toHaveLength(1);
+    await qf.close();
+  });
+
+  it('a non-idempotent Create after a 429 is retried, and after a 503 is not', async () => {
+    const qf = client();
+    script(throttled);
+    const res = await qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' });
+    expect(res.result).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    server.requests.length = 0;
+    script(unavailable);
+    await expect(qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })).rejects.toBeInstanceOf(ServiceError);
+    expect(server.requests).toHaveLength(1);
+    await qf.close();
+  });
+
+  it('connection refused before sending: retried even for a Create', async () => {
+    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: `http://127.0.0.1:${await closedPort()}`, transport, retryPolicy: FAST });
+    const error = await qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).code).toBe('ECONNREFUSED');
+    expect(metadataOf(error)?.attempts).toBe(3);
+    await qf.close();
+  });
+
+  it('abort mid-request rejects at once with AbortError and sends nothing more', async () => {
+    script({ hang: true });
+    const qf = client();
+    const controller = new AbortController();
+    const pending = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { signal: controller.signal, timeoutMs: 30_000 });
+    setTimeout(() => controller.abort(), 50);
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as Error).name).toBe('AbortError');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.requests).toHaveLength(1);
+    await qf.close();
+  });
+
+  it('abort mid-backoff rejects at once and nothing is sent after the abort', async () => {
+    script({ ...throttled, headers: { 'retry-after-ms': '1500' } });
+    const qf = client();
+    const controller = new AbortController();
+    const pending = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(server.requests).toHaveLength(1);
+    await qf.close();
+  });
+
+  it('an already aborted signal sends nothing', async () => {
+    const qf = client();
+    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    expect(server.requests).toHaveLength(0);
+    await qf.close();
+  });
+
+  it('deadlineMs bounds the whole call across attempts', async () => {
+    script({ hang: true }, { hang: true }, { hang: true });
+    const qf = client();
+    const error = (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { timeoutMs: 10_000, deadlineMs: 200 }).catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(server.requests.length).toBeLessThan(3);
+    await qf.close();
+  });
+
+  it('RequestExpired from a server whose clock is two hours ahead: re-signed once with its time, and kept for later calls', async () => {
+    const skewMs = 2 * 3600_000;
+    server.handler = (req) => {
+      const serverNow = Date.now() + skewMs;
+      const problem = verifySignature(req.method, req.rawUrl, req.headers, { [AK]: SK }, serverNow);
+      const date = new Date(serverNow).toUTCString();
+      if (problem === 'expired') return { status: 400, headers: { date }, body: { requestId: 'rx', code: 'RequestExpired', message: 'timestamp out of range' } };
+      return problem ? { status: 403, body: { requestId: 'r', code: 'SignatureDoesNotMatch', message: problem } } : { status: 200, headers: { date }, body: { requestId: 'r2', result: true } };
+    };
+    const qf = client();
+    const first = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    expect(first.result).toBe(true);
+    expect(metadataOf(first)?.attempts).toBe(2);
+    expect(qf.clockOffsetMs).toBeGreaterThan(skewMs - 5_000);
+    const second = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    expect(metadataOf(second)?.attempts).toBe(1);
+    await qf.close();
+  });
+
+  it('a non-JSON 502 is a ServiceError, retried, then reported with the page text', async () => {
+    script({ status: 502, raw: '<html>Bad Gateway</html>' }, { status: 502, raw: '<html>Bad Gateway</html>' }, { status: 502, raw: '<html>Bad Gateway</html>' });
+    const qf = client();
+    const error = (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as ServiceError;
+    expect(error).toMatchObject({ name: 'ServiceError', code: 'HTTP502', httpStatus: 502 });
+    expect(error.message).toContain('Bad Gateway');
+    expect(server.requests).toHaveLength(3);
+    await qf.close();
+  });
+
+  it('a truncated body is a ResponseError, retried for an idempotent action only', async () => {
+    script({ truncate: true, body: { requestId: 'r', result: true } });
+    const qf = client();
+    const res = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    expect(res.result).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    server.requests.length = 0;
+    script({ truncate: true, body: { requestId: 'r', result: { jobId: 'job-1' } } });
+    const error = await qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect((error as ResponseError).code).toBe('TruncatedResponse');
+    expect(server.requests).toHaveLength(1);
+    await qf.close();
+  });
+
+  it('a response larger than maxResponseBytes is refused', async () => {
+    script({ status: 200, body: { requestId: 'r', result: 'x'.repeat(10_000) } });
+    const qf = client({ maxResponseBytes: 1_000, maxAttempts: 1 });
+    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toMatchObject({ name: 'ResponseError', code: 'ResponseTooLarge' });
+    await qf.close();
+  });
+});
+
+describe('client-side limits', () => {
+  it('maxConcurrency bounds the calls in flight across the client', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    server.handler = async (req) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      inFlight--;
+      return ok(req);
+    };
+    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxConcurrency: 2 });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: `t${i}` })));
+    expect(server.requests).toHaveLength(8);
+    expect(peak).toBe(2);
+    await qf.close();
+  });
+
+  it('qps spaces the requests of all calls of a client', async () => {
+    const arrivals: number[] = [];
+    server.handler = (req) => {
+      arrivals.push(Date.now());
+      return ok(req);
+    };
+    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, qps: 20 });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: `t${i}` })));
+    // Five requests at 20 per second need at least four intervals of 50 ms.
+    expect(arrivals[4]! - arrivals[0]!).toBeGreaterThanOrEqual(190);
+    await qf.close();
+  });
+
+  it('QIANFAN_QPS_LIMIT sets the rate from the environment', async () => {
+    const arrivals: number[] = [];
+    server.handler = (req) => {
+      arrivals.push(Date.now());
+      return ok(req);
+    };
+    const qf = createClient({ baseUrl: server.url, env: { QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_QPS_LIMIT: '10' } });
+    await Promise.all(Array.from({ length: 3 }, (_, i) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: `t${i}` })));
+    expect(arrivals[2]! - arrivals[0]!).toBeGreaterThanOrEqual(190);
+    await qf.close();
+  });
+
+  it('after a throttle, the other calls of the client hold back too', async () => {
+    const arrivals: Array<{ at: number; taskId: string }> = [];
+    let throttledOnce = false;
+    server.handler = (req) => {
+      const taskId = (JSON.parse(req.body) as { taskId: string }).taskId;
+      arrivals.push({ at: Date.now(), taskId });
+      if (!throttledOnce) {
+        throttledOnce = true;
+        return { ...throttled, headers: { 'retry-after-ms': '300' } };
+      }
+      return ok(req);
+    };
+    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, retryPolicy: FAST });
+    const first = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'a' });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'b' });
+    await first;
+    const throttledAt = arrivals[0]!.at;
+    const b = arrivals.find((a) => a.taskId === 'b')!;
+    expect(b.at - throttledAt).toBeGreaterThanOrEqual(280);
+    await qf.close();
+  });
+});
