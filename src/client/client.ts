@@ -194,18 +194,11 @@ export class QianfanClient {
     let skewCorrected = false;
     try {
       for (;;) {
-        const release = await this.#limiter.acquire(signal);
         metadata.attempts++;
         let response: HttpResponse | undefined;
         const attemptStarted = performance.now();
         try {
-          const request = this.signRequest(prepared);
-          if (this.#debug) this.#logRequest(request, prepared, metadata.attempts, maxAttempts);
-          response = await this.#transport.send(request, {
-            signal,
-            timeoutMs: Math.max(1, Math.min(timeoutMs, deadlineAt - Date.now())),
-            maxResponseBytes: this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-          });
+          response = await this.#attempt(prepared, signal, Math.min(timeoutMs, deadlineAt - Date.now()), metadata.attempts, maxAttempts);
           metadata.httpStatus = response.status;
           const parsed = parseResponse(response, where);
           metadata.requestId = parsed.requestId;
@@ -238,14 +231,28 @@ export class QianfanClient {
           if (failure === 'throttle') this.#limiter.pause(decision.delayMs);
           metadata.totalRetryDelayMs += decision.delayMs;
           await sleep(decision.delayMs, signal);
-        } finally {
-          release();
         }
       }
     } catch (error) {
       throw this.#finish(error, where, metadata, started);
     } finally {
       linked.dispose();
+    }
+  }
+
+  /** One request under the client's limits, signed at the moment it leaves; the slot is not held while a retry waits. */
+  async #attempt(prepared: PreparedCall, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
+    const release = await this.#limiter.acquire(signal);
+    try {
+      const request = this.signRequest(prepared);
+      if (this.#debug) this.#logRequest(request, prepared, attempt, maxAttempts);
+      return await this.#transport.send(request, {
+        signal,
+        timeoutMs: Math.max(1, timeoutMs),
+        maxResponseBytes: this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      });
+    } finally {
+      release();
     }
   }
 
