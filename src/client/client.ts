@@ -21,6 +21,7 @@ import { FetchTransport } from '../transport/fetch.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
 import { UndiciTransport } from '../transport/undici.js';
 import { checkBody, serialiseBody, VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
+import type { ActionArguments, ActionResult } from './action-types.js';
 import { attachMetadata, type CallMetadata } from './metadata.js';
 import { linkSignals } from './signals.js';
 
@@ -121,10 +122,15 @@ export class QianfanClient {
     return this.#retryPolicy;
   }
 
-  /** Calls one console action: POST /v2/<area>?Action=<Action> with the body as JSON. */
-  async callAction<R = unknown>(route: string, action: string, body: object = {}, options: CallOptions = {}): Promise<ActionResponse<R>> {
+  /**
+   * Calls one console action: POST /v2/<area>?Action=<Action> with the body as JSON. For an action in
+   * the catalogue the body and the result are typed (src/generated/actions.ts); any other route and
+   * action take any object.
+   */
+  callAction<Route extends string, Action extends string>(route: Route, action: Action, ...args: ActionArguments<Route, Action>): Promise<ActionResponse<ActionResult<Route, Action>>>;
+  async callAction(route: string, action: string, body: object = {}, options: CallOptions = {}): Promise<ActionResponse> {
     const prepared = this.prepare(route, action, body, options.validation);
-    return (await this.send(prepared, options)) as ActionResponse<R>;
+    return this.send(prepared, options);
   }
 
   /** Checks names, finds the descriptor, validates and serialises the body. Touches no network. */

@@ -1,6 +1,7 @@
 /** The client behind the bare callAction: created from the environment on first use. */
 import type { ActionResponse } from '../response/parse.js';
-import { QianfanClient, type CallOptions } from './client.js';
+import type { ActionArguments, ActionResult } from './action-types.js';
+import { QianfanClient } from './client.js';
 
 let defaultClient: QianfanClient | undefined;
 
@@ -9,9 +10,9 @@ export function getDefaultClient(): QianfanClient {
   return defaultClient;
 }
 
-/** Calls a console action with the default client (configured from QIANFAN_* environment variables). */
-export function callAction<R = unknown>(route: string, action: string, body?: object, options?: CallOptions): Promise<ActionResponse<R>> {
-  return getDefaultClient().callAction<R>(route, action, body, options);
+/** Calls a console action with the default client (configured from QIANFAN_* environment variables); typed as QianfanClient.callAction. */
+export function callAction<Route extends string, Action extends string>(route: Route, action: Action, ...args: ActionArguments<Route, Action>): Promise<ActionResponse<ActionResult<Route, Action>>> {
+  return getDefaultClient().callAction(route, action, ...args);
 }
 
 /** Closes the default client's connections and forgets it; the next callAction reads the environment again. */

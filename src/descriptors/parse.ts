@@ -17,10 +17,13 @@ const require = createRequire(import.meta.url);
 const MAX_ALIAS_COUNT = 50;
 /** A descriptor is a page of YAML; anything far larger is a mistake or an attack. */
 export const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
+/** The problems one DescriptorError lists; lint lists them all. */
+const MAX_PROBLEMS_SHOWN = 10;
 
 let metaCheck: SchemaCheck | undefined;
 
-function descriptorFormat(): SchemaCheck {
+/** The check of actions/descriptor.schema.json, compiled on first use; throws when that schema does not compile. */
+export function descriptorFormat(): SchemaCheck {
   if (!metaCheck) {
     const schema = JSON.parse(readFileSync(`${BUILTIN_ACTIONS_DIR}/descriptor.schema.json`, 'utf8')) as JsonSchema;
     metaCheck = wrap(strictAjv({ useDefaults: true }).compile(schema));
@@ -28,35 +31,61 @@ function descriptorFormat(): SchemaCheck {
   return metaCheck;
 }
 
+/** One thing wrong with a descriptor file, at a line of it. */
+export interface DescriptorProblem {
+  line: number;
+  message: string;
+  code: 'InvalidYAML' | 'InvalidDescriptor';
+}
+
+/** Everything found wrong with one descriptor, rather than only the first thing. */
+export interface DescriptorInspection {
+  /** The descriptor, defaults filled, when it meets the format; set even when its name disagrees with its path. */
+  descriptor: ActionDescriptor | undefined;
+  problems: DescriptorProblem[];
+  /** The line of a JSON pointer into the document, or of its nearest ancestor that exists. */
+  lineOf(pointer: string): number;
+}
+
 export function readDescriptorFile(file: string): ActionDescriptor {
-  let text: string;
+  const read = readDescriptorText(file);
+  if ('reason' in read) throw new DescriptorError(`${file}: ${read.reason}`, { file, cause: read.cause });
+  return parseDescriptor(read.text, file);
+}
+
+/** Like readDescriptorFile, but returns every problem instead of throwing the first (for lint). */
+export function inspectDescriptorFile(file: string): DescriptorInspection {
+  const read = readDescriptorText(file);
+  if ('reason' in read) return { descriptor: undefined, problems: [{ line: 1, message: read.reason, code: 'InvalidDescriptor' }], lineOf: () => 1 };
+  return inspectDescriptor(read.text, file);
+}
+
+function readDescriptorText(file: string): { text: string } | { reason: string; cause?: unknown } {
   try {
     const bytes = readFileSync(file);
-    if (bytes.length > MAX_DESCRIPTOR_BYTES) throw new DescriptorError(`${file}: descriptor is ${bytes.length} bytes; the limit is ${MAX_DESCRIPTOR_BYTES}`, { file });
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (bytes.length > MAX_DESCRIPTOR_BYTES) return { reason: `descriptor is ${bytes.length} bytes; the limit is ${MAX_DESCRIPTOR_BYTES}` };
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch (error) {
-    if (error instanceof DescriptorError) throw error;
-    throw new DescriptorError(`${file}: cannot read descriptor: ${(error as Error).message}`, { file, cause: error });
+    return { reason: `cannot read descriptor: ${(error as Error).message}`, cause: error };
   }
-  return parseDescriptor(text, file);
 }
 
 /** Parses and checks descriptor text; `file` is used for messages and for the file-name checks. */
 export function parseDescriptor(text: string, file: string): ActionDescriptor {
+  const { descriptor, problems } = inspectDescriptor(text, file);
+  const [first, ...more] = problems;
+  if (first) {
+    const others = more.slice(0, MAX_PROBLEMS_SHOWN - 1).map((p) => `; line ${p.line}: ${p.message}`).join('');
+    throw new DescriptorError(`${file}:${first.line}: ${first.message}${others}`, { file, line: first.line, code: first.code });
+  }
+  return descriptor!;
+}
+
+/** Parses and checks descriptor text, collecting every problem; `file` is used for the file-name checks. */
+export function inspectDescriptor(text: string, file: string): DescriptorInspection {
   const YAML = require('yaml') as typeof import('yaml');
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const line = lineCounter.linePos(syntax.pos[0]).line;
-    throw new DescriptorError(`${file}:${line}: not valid YAML: ${firstLine(syntax.message)}`, { file, line, code: 'InvalidYAML' });
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    throw new DescriptorError(`${file}: not usable YAML: ${firstLine((error as Error).message)}`, { file, code: 'InvalidYAML', cause: error });
-  }
   const lineOf = (pointer: string): number => {
     const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     for (let n = segments.length; n >= 0; n--) {
@@ -65,30 +94,39 @@ export function parseDescriptor(text: string, file: string): ActionDescriptor {
     }
     return 1;
   };
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new DescriptorError(`${file}:1: a descriptor must be a YAML mapping`, { file, line: 1 });
+  const failed = (problems: DescriptorProblem[]): DescriptorInspection => ({ descriptor: undefined, problems, lineOf });
+  if (doc.errors.length > 0) {
+    return failed(doc.errors.map((e) => ({ line: lineCounter.linePos(e.pos[0]).line, message: `not valid YAML: ${firstLine(e.message)}`, code: 'InvalidYAML' })));
   }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return failed([{ line: 1, message: `not usable YAML: ${firstLine((error as Error).message)}`, code: 'InvalidYAML' }]);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return failed([{ line: 1, message: 'a descriptor must be a YAML mapping', code: 'InvalidDescriptor' }]);
+  }
+  const problems: DescriptorProblem[] = [];
   const failures = descriptorFormat()(value);
   if (failures !== true) {
-    const first = failures[0]!;
-    const where = first.keyword === 'additionalProperties' ? `${first.instancePath}/${String(first.params['additionalProperty'])}` : first.instancePath;
-    const line = lineOf(where);
-    const list = failures
-      .slice(0, 10)
-      .map((f) => `${toJsonPath(f.instancePath)} ${f.message ?? 'is invalid'}${f.keyword === 'additionalProperties' ? ` (${String(f.params['additionalProperty'])})` : ''}${f.keyword === 'enum' ? ` (${(f.params['allowedValues'] as unknown[]).join(', ')})` : ''}`)
-      .join('; ');
-    throw new DescriptorError(`${file}:${line}: breaks the descriptor format: ${list}`, { file, line });
+    for (const f of failures) {
+      const extra = f.keyword === 'additionalProperties' ? String(f.params['additionalProperty']) : undefined;
+      const detail = `${toJsonPath(f.instancePath)} ${f.message ?? 'is invalid'}${extra === undefined ? '' : ` (${extra})`}${f.keyword === 'enum' ? ` (${(f.params['allowedValues'] as unknown[]).join(', ')})` : ''}`;
+      problems.push({ line: lineOf(extra === undefined ? f.instancePath : `${f.instancePath}/${extra}`), message: `breaks the descriptor format: ${detail}`, code: 'InvalidDescriptor' });
+    }
   }
-  const descriptor = value as ActionDescriptor;
+  // The name checks run even when the format is broken elsewhere, so that lint reports them together.
+  const { action, route } = value as { action?: unknown; route?: unknown };
   const expectedAction = basename(file).replace(/\.yaml$/, '');
-  if (descriptor.action !== expectedAction) {
-    throw new DescriptorError(`${file}:${lineOf('/action')}: action is ${descriptor.action} but the file is named ${expectedAction}.yaml`, { file, line: lineOf('/action') });
+  if (typeof action === 'string' && action !== expectedAction) {
+    problems.push({ line: lineOf('/action'), message: `action is ${action} but the file is named ${expectedAction}.yaml`, code: 'InvalidDescriptor' });
   }
   const expectedRoute = `/v2/${basename(dirname(file))}`;
-  if (descriptor.route !== expectedRoute) {
-    throw new DescriptorError(`${file}:${lineOf('/route')}: route is ${descriptor.route} but the file lies in the directory for ${expectedRoute}`, { file, line: lineOf('/route') });
+  if (typeof route === 'string' && route !== expectedRoute) {
+    problems.push({ line: lineOf('/route'), message: `route is ${route} but the file lies in the directory for ${expectedRoute}`, code: 'InvalidDescriptor' });
   }
-  return descriptor;
+  return { descriptor: failures === true ? (value as ActionDescriptor) : undefined, problems, lineOf };
 }
 
 function firstLine(message: string): string {

@@ -1,0 +1,235 @@
+/**
+ * `lint`: every problem as file:line: message, exit code 0 / 1 / 2, over the shipped set and over
+ * small descriptor directories written for each case.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUILTIN_ACTIONS_DIR } from '../src/descriptors/paths.js';
+import { runLint } from '../src/lint/lint.js';
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A descriptor directory holding the given files (path → text). */
+function actionsDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qianfan-lint-'));
+  made.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** A valid descriptor of widgets/<action>, with lines to replace or add. */
+function descriptor(action: string, overrides: Record<string, string> = {}): string {
+  const fields: Record<string, string> = {
+    action: `action: ${action}`,
+    route: 'route: /v2/widgets',
+    summary: 'summary: Show one widget.',
+    docs: 'docs: https://example.com/widgets',
+    idempotent: 'idempotent: true',
+    body: ['body:', '  type: object', '  additionalProperties: false', '  required: [widgetId]', '  properties:', '    widgetId: { type: string }', '    size: { type: integer, minimum: 1, maximum: 10 }'].join('\n'),
+    result: ['result:', '  type: object', '  properties:', '    state: { type: string, enum: [Ready, Gone] }', '    parts: { type: array, items: { type: string } }'].join('\n'),
+    examples: ['examples:', '  - body: { widgetId: w-1, size: 3 }', '    result: { state: Ready }'].join('\n'),
+    ...overrides,
+  };
+  return Object.values(fields).join('\n') + '\n';
+}
+
+async function lint(dirs: string[] | undefined): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runLint(dirs, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  return { code, out, err };
+}
+
+/** The problem lines (without the summary), with the directory left out of the file names. */
+function problems(result: { out: string[] }, dir: string): string[] {
+  return result.out.filter((l) => !l.startsWith('lint: ')).map((l) => l.replace(`${dir}/`, ''));
+}
+
+describe('lint over the shipped descriptors', () => {
+  it('passes, with exit code 0, when no directory is given', async () => {
+    const result = await lint(undefined);
+    expect(result.out).toEqual([expect.stringMatching(/^lint: \d+ descriptors in 1 directory: no problems$/)]);
+    expect(Number(/(\d+) descriptors/.exec(result.out[0]!)![1])).toBeGreaterThanOrEqual(80);
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([]);
+  });
+
+  it('reports a problem planted in a copy of them', async () => {
+    const copy = actionsDir({});
+    cpSync(BUILTIN_ACTIONS_DIR, copy, { recursive: true });
+    writeFileSync(join(copy, 'finetuning', 'Broken.yaml'), 'action: Broken\nroute: [\n');
+    const result = await lint([copy]);
+    expect(result.code).toBe(1);
+    expect(problems(result, copy)).toEqual([expect.stringMatching(/^finetuning\/Broken\.yaml:\d+: not valid YAML: /)]);
+  });
+});
+
+describe('lint refuses, naming the file and the line', () => {
+  it('a malformed YAML file', async () => {
+    const dir = actionsDir({ 'widgets/DescribeWidget.yaml': 'action: DescribeWidget\nroute: /v2/widgets\nsummary: [unclosed\ndocs: https://x\n' });
+    const result = await lint([dir]);
+    expect(result.code).toBe(1);
+    const [first] = problems(result, dir);
+    expect(first).toMatch(/^widgets\/DescribeWidget\.yaml:[34]: not valid YAML: /);
+    expect(result.out.at(-1)).toMatch(/^lint: 1 descriptor in 1 directory: \d+ problems? in 1 file$/);
+  });
+
+  it('a duplicate key, which YAML parsers disagree on', async () => {
+    const dir = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { extra: 'idempotent: false' }) });
+    expect(problems(await lint([dir]), dir)).toEqual([expect.stringMatching(/^widgets\/DescribeWidget\.yaml:\d+: not valid YAML: Map keys must be unique/)]);
+  });
+
+  it('a descriptor whose action differs from its file name, and one whose route differs from its directory', async () => {
+    const dir = actionsDir({
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidgets'),
+      'widgets/CreateWidget.yaml': descriptor('CreateWidget', { route: 'route: /v2/gadgets' }),
+    });
+    const result = await lint([dir]);
+    expect(result.code).toBe(1);
+    expect(problems(result, dir)).toEqual([
+      'widgets/CreateWidget.yaml:2: route is /v2/gadgets but the file lies in the directory for /v2/widgets',
+      'widgets/DescribeWidget.yaml:1: action is DescribeWidgets but the file is named DescribeWidget.yaml',
+    ]);
+  });
+
+  it('every break of the descriptor format, each at its own line', async () => {
+    const dir = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { docs: 'docs: http://example.com', idempotent: 'idempotent: sometimes', extra: 'colour: blue' }) });
+    expect(problems(await lint([dir]), dir)).toEqual([
+      'widgets/DescribeWidget.yaml:4: breaks the descriptor format: $.docs must match pattern "^https://"',
+      'widgets/DescribeWidget.yaml:5: breaks the descriptor format: $.idempotent must be boolean',
+      'widgets/DescribeWidget.yaml:21: breaks the descriptor format: $ must NOT have additional properties (colour)',
+    ]);
+  });
+
+  it('two files claiming one action: a case variant of a file name, or an action under another name', async () => {
+    const caseVariant = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget'), 'widgets/DescribeWIDGET.yaml': descriptor('DescribeWIDGET') });
+    const result = await lint([caseVariant]);
+    expect(result.code).toBe(1);
+    expect(problems(result, caseVariant)).toEqual([`widgets/DescribeWidget.yaml:1: DescribeWidget (/v2/widgets) is also claimed by ${caseVariant}/widgets/DescribeWIDGET.yaml`]);
+
+    const renamed = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget'), 'widgets/ShowWidget.yaml': descriptor('DescribeWidget') });
+    expect(problems(await lint([renamed]), renamed)).toEqual([
+      'widgets/ShowWidget.yaml:1: action is DescribeWidget but the file is named ShowWidget.yaml',
+      `widgets/ShowWidget.yaml:1: DescribeWidget (/v2/widgets) is also claimed by ${renamed}/widgets/DescribeWidget.yaml`,
+    ]);
+  });
+
+  it('the same action in an area directory of another case, across directories', async () => {
+    const first = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget') });
+    const second = actionsDir({ 'Widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { route: 'route: /v2/Widgets' }) });
+    const result = await lint([first, second]);
+    expect(result.code).toBe(1);
+    expect(problems(result, second)).toEqual([`Widgets/DescribeWidget.yaml:1: DescribeWidget (/v2/Widgets) is also claimed by ${first}/widgets/DescribeWidget.yaml`]);
+  });
+
+  it('an example that does not validate against its schema, at the line of the offending value', async () => {
+    const dir = actionsDir({
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', {
+        examples: ['examples:', '  - title: too big', '    body:', '      widgetId: w-1', '      size: 11', '  - body: { widgetid: w-1 }', '    result: { state: Lost }'].join('\n'),
+      }),
+    });
+    expect(problems(await lint([dir]), dir)).toEqual([
+      'widgets/DescribeWidget.yaml:22: example 1 (too big) body does not validate: $.size: must be <= 10; got 11',
+      'widgets/DescribeWidget.yaml:23: example 2 body does not validate: $.widgetId: is required but missing',
+      'widgets/DescribeWidget.yaml:23: example 2 body does not validate: $.widgetid: is not a known field; did you mean "widgetId"? Known fields: widgetId, size.',
+      'widgets/DescribeWidget.yaml:24: example 2 result does not validate: $.state: must be one of "Ready", "Gone"; got "Lost"',
+    ]);
+  });
+
+  it('a schema that ajv refuses in strict mode, or that is not JSON Schema', async () => {
+    const dir = actionsDir({
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', {
+        body: ['body:', '  type: object', '  properties:', '    widgetId: { type: string, colour: blue }'].join('\n'),
+        result: ['result:', '  type: object', '  properties:', '    size: { maximum: 3 }'].join('\n'),
+        examples: '',
+      }),
+      'widgets/CreateWidget.yaml': descriptor('CreateWidget', { body: ['body:', '  type: object', '  properties:', '    widgetId: { type: text }'].join('\n'), examples: '' }),
+    });
+    const result = await lint([dir]);
+    expect(result.code).toBe(1);
+    expect(problems(result, dir)).toEqual([
+      expect.stringMatching(/^widgets\/CreateWidget\.yaml:9: body schema is not valid JSON Schema: \$\.properties\.widgetId\.type: must be one of "array", "boolean", .*; got "text"$/),
+      'widgets/CreateWidget.yaml:9: body schema is not valid JSON Schema: $.properties.widgetId.type: must match a schema in anyOf',
+      'widgets/DescribeWidget.yaml:9: body schema does not compile in ajv strict mode: unknown keyword: "colour"',
+      'widgets/DescribeWidget.yaml:13: result schema does not compile in ajv strict mode: missing type "number" for keyword "maximum" at "#/properties/size" (strictTypes)',
+    ]);
+  });
+
+  it('pagination items and waiter fields that the result schema does not declare, and waiter names used twice', async () => {
+    const dir = actionsDir({
+      'widgets/DescribeWidgets.yaml': descriptor('DescribeWidgets', { extra: 'pagination:\n  items: widgetList' }),
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { extra: 'pagination:\n  items: state\nwaiters:\n  WidgetReady: { summary: Ready., status: status, success: [Ready] }' }),
+      'gadgets/DescribeGadget.yaml': descriptor('DescribeGadget', { route: 'route: /v2/gadgets', extra: 'waiters:\n  WidgetReady: { summary: Ready., status: state, success: [Ready] }' }),
+    });
+    expect(problems(await lint([dir]), dir)).toEqual([
+      'widgets/DescribeWidget.yaml:22: pagination.items is state, which the result schema does not declare as an array',
+      'widgets/DescribeWidget.yaml:24: waiter WidgetReady reads status from status, which the result schema does not declare',
+      `widgets/DescribeWidget.yaml:24: waiter WidgetReady is also defined by ${dir}/gadgets/DescribeGadget.yaml, and waiters are found by name alone`,
+      'widgets/DescribeWidgets.yaml:22: pagination.items is widgetList, which the result schema does not declare',
+    ]);
+  });
+
+  it('a descriptor outside an area directory, and a broken retry policy', async () => {
+    const dir = actionsDir({ 'DescribeWidget.yaml': descriptor('DescribeWidget'), 'retry-policy.yaml': 'maxAttempts: 0\n' });
+    const result = await lint([dir]);
+    expect(problems(result, dir)).toEqual([
+      'DescribeWidget.yaml:1: not in an area directory, so never loaded: a descriptor lies at <dir>/<area>/<Action>.yaml',
+      expect.stringMatching(/^retry-policy\.yaml:1: invalid retry policy: maxAttempts must be a whole number ≥ 1; /),
+    ]);
+  });
+});
+
+describe('lint accepts', () => {
+  it('files that are not descriptors, the meta-schema, and a valid retry policy', async () => {
+    const dir = actionsDir({
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget'),
+      'widgets/README.md': '# not a descriptor: [\n',
+      'widgets/DescribeWidget.yml.bak': 'action: [\n',
+      'descriptor.schema.json': '{ not json',
+      '.hidden/Broken.yaml': 'action: [\n',
+    });
+    cpSync(join(BUILTIN_ACTIONS_DIR, 'retry-policy.yaml'), join(dir, 'retry-policy.yaml'));
+    const result = await lint([dir]);
+    expect(result.out).toEqual(['lint: 1 descriptor in 1 directory: no problems']);
+    expect(result.code).toBe(0);
+  });
+
+  it('the same file in a later directory: an override, as on the search path', async () => {
+    const first = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { extra: 'waiters:\n  WidgetReady: { summary: Ready., status: state, success: [Ready] }' }) });
+    const second = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { extra: 'waiters:\n  WidgetReady: { summary: Ready., status: state, success: [Ready, Gone] }' }) });
+    const result = await lint([first, second]);
+    expect(result.out).toEqual(['lint: 2 descriptors in 2 directories: no problems']);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('lint exit codes', () => {
+  it('2 for a directory that does not exist, naming it, without linting anything', async () => {
+    const dir = actionsDir({ 'widgets/DescribeWidget.yaml': 'action: [\n' });
+    const missing = join(dir, 'no-such-dir');
+    const result = await lint([dir, missing]);
+    expect(result.code).toBe(2);
+    expect(result.err).toEqual([`qianfan-console lint: ${missing} is not a directory`]);
+    expect(result.out).toEqual([]);
+  });
+
+  it('npm run lint runs without the CLI: 0 on the shipped set, 1 on problems, 2 on a usage error', () => {
+    expect(execFileSync('npm', ['run', '--silent', 'lint'], { encoding: 'utf8' })).toMatch(/no problems\n$/);
+    const dir = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('ShowWidget') });
+    const problem = spawnSync(process.execPath, ['dist/lint/main.js', dir], { encoding: 'utf8' });
+    expect(problem.status).toBe(1);
+    expect(problem.stdout).toContain(`${dir}/widgets/DescribeWidget.yaml:1: action is ShowWidget but the file is named DescribeWidget.yaml\n`);
+    const usage = spawnSync(process.execPath, ['dist/lint/main.js', '--fix'], { encoding: 'utf8' });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('unknown option --fix');
+  });
+});
