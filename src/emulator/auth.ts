@@ -1,0 +1,108 @@
+/**
+ * Checking a request's bce-auth-v1 Authorization as the console does (reference §2): parse it, know the
+ * access key, check the timestamp window, require host among the signed headers and every signed header
+ * in the request, then recompute the signature from the request as received — with the same
+ * canonicalisation the client signs with (src/signing) — and compare in constant time.
+ * Refusals never quote the signature, the canonical request or a header value.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { parseAuthorization, sign } from '../signing/bce-auth-v1.js';
+import { ConsoleError } from './console-error.js';
+
+/** How far ahead of the emulator's clock a signing timestamp may be (the console allows a little skew). */
+const MAX_FUTURE_SKEW_MS = 15 * 60_000;
+
+export interface ReceivedRequest {
+  method: string;
+  /** The request target as sent: path and query, percent-encoded. */
+  rawUrl: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** Returns the access key the request was signed with, or throws a ConsoleError. */
+export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: string) => string | undefined, nowMs: number): string {
+  const header = request.headers['authorization'];
+  if (typeof header !== 'string' || header.trim() === '') {
+    throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the request has no Authorization header; sign it with bce-auth-v1');
+  }
+  const parsed = parseAuthorization(header);
+  if (!parsed) {
+    throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the Authorization header is not bce-auth-v1/{accessKey}/{timestamp}/{expirationSeconds}/{signedHeaders}/{signature}');
+  }
+  const secretKey = secretKeyOf(parsed.accessKey);
+  if (secretKey === undefined) {
+    throw new ConsoleError(403, 'InvalidAccessKeyId', `the access key ${parsed.accessKey} does not exist in the emulator's records`);
+  }
+  const signedAtMs = Date.parse(parsed.timestamp);
+  if (Number.isNaN(signedAtMs)) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', `the signing timestamp ${parsed.timestamp} is not a date`);
+  const server = new Date(nowMs).toISOString();
+  if (nowMs > signedAtMs + parsed.expirationSeconds * 1000) {
+    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp} for ${parsed.expirationSeconds} s and has expired; the server time is ${server}`);
+  }
+  if (signedAtMs > nowMs + MAX_FUTURE_SKEW_MS) {
+    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp}, more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after the server time ${server}`);
+  }
+  const headers = singleValued(request.headers);
+  // An empty list means the protocol's default set plus every x-bce-* header (reference §2).
+  const defaultSet = parsed.signedHeaders.length === 0;
+  if (!defaultSet) {
+    if (!parsed.signedHeaders.includes('host')) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'host must be among the signed headers');
+    const missing = parsed.signedHeaders.filter((name) => headers[name] === undefined);
+    if (missing.length > 0) {
+      throw new ConsoleError(400, 'SignatureDoesNotMatch', `the signed header${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the request`);
+    }
+  } else if (headers['host'] === undefined) {
+    throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the request has no Host header to sign');
+  }
+  const { path, query } = splitTarget(request.rawUrl);
+  const expected = sign(
+    { accessKey: parsed.accessKey, secretKey },
+    {
+      method: request.method,
+      path,
+      query,
+      headers,
+      timestamp: parsed.timestamp,
+      expirationSeconds: parsed.expirationSeconds,
+      ...(defaultSet ? {} : { headersToSign: parsed.signedHeaders, exactHeaders: true }),
+    },
+  );
+  if (!timingSafeEqual(Buffer.from(expected.signature, 'hex'), Buffer.from(parsed.signature, 'hex'))) {
+    throw new ConsoleError(
+      400,
+      'SignatureDoesNotMatch',
+      `the signature does not match the request as received (signed headers: ${expected.signedHeaders.join(';') || 'none'}); check the secret key, and that no signed header, the path or the query changed after signing`,
+    );
+  }
+  return parsed.accessKey;
+}
+
+/** Node joins repeated headers with ", " except set-cookie; signing treats each header as one value. */
+function singleValued(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
+}
+
+/** The unencoded path and the query pairs of a request target; '+' is a plus, as RFC 3986 has it. */
+export function splitTarget(rawUrl: string): { path: string; query: Array<[string, string | null]> } {
+  const at = rawUrl.indexOf('?');
+  const rawPath = at < 0 ? rawUrl : rawUrl.slice(0, at);
+  const rawQuery = at < 0 ? '' : rawUrl.slice(at + 1);
+  try {
+    const path = rawPath.split('/').map(decodeURIComponent).join('/');
+    const query = rawQuery
+      .split('&')
+      .filter((pair) => pair !== '')
+      .map((pair): [string, string | null] => {
+        const eq = pair.indexOf('=');
+        return eq < 0 ? [decodeURIComponent(pair), null] : [decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1))];
+      });
+    return { path, query };
+  } catch {
+    throw new ConsoleError(400, 'InvalidURI', 'the request URI has a malformed percent-encoding');
+  }
+}

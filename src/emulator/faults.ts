@@ -1,0 +1,126 @@
+/**
+ * Faults on demand, per action: an HTTP 429 or 5xx, a legacy throttle code in a 200 body, a delay,
+ * a dropped connection or a malformed body — for the next N matching calls, for a fraction of them,
+ * or for every one until cleared.
+ *
+ * A fraction is applied deterministically: of the first n matching calls, exactly ⌊n·fraction⌋ fail
+ * (with 0.5, every second call). Tests that use it cannot flake.
+ */
+
+/** The console's numeric throttle and overload codes, as the legacy `{error_code, error_msg}` body carries them (reference §4.2). */
+export const LEGACY_CODES = {
+  18: 'Open api qps request limit reached',
+  336100: 'Server high load, please try again later',
+  336501: 'Rpm limit reached',
+  336502: 'Tpm limit reached',
+  500000: 'Console internal error',
+} as const;
+
+export type LegacyCode = keyof typeof LEGACY_CODES;
+
+export type Fault =
+  /** 429, or a 5xx. */
+  | { type: 'status'; status: number }
+  | { type: 'legacy'; code: LegacyCode }
+  /** Wait, then answer as usual (a later fault may still apply). */
+  | { type: 'delay'; ms: number }
+  /** Destroy the connection without an answer. */
+  | { type: 'drop' }
+  /** HTTP 200 with a body that is not JSON. */
+  | { type: 'malformed' };
+
+export interface FaultSpec {
+  /** "Action", "area/Action", "area/*" or "*" (the default). */
+  action?: string;
+  fault: Fault;
+  /** Fail this many calls, then stop (default: no limit). */
+  times?: number;
+  /** Fail this share of the matching calls, 0 < fraction ≤ 1 (default 1). */
+  fraction?: number;
+}
+
+export const FAULT_SPEC_SYNTAX =
+  'TARGET:FAULT[xN][@FRACTION] — TARGET is Action, area/Action, area/* or *; FAULT is 429, 500…599, legacy-CODE (18, 336100, 336501, 336502, 500000), delay-MS, drop or malformed; xN: the next N calls; @0.25 or @25%: that share of calls. Examples: CreateFineTuningJob:429x2, *:503@0.5, finetuning/*:delay-800';
+
+const SPEC = /^(?<target>\*|[A-Za-z][A-Za-z0-9]*\/\*|(?:[A-Za-z][A-Za-z0-9]*\/)?[A-Z][A-Za-z0-9]*):(?<fault>429|5\d\d|legacy-\d+|delay-\d+|drop|malformed)(?:x(?<times>\d+))?(?:@(?<fraction>\d+(?:\.\d+)?%?))?$/;
+
+/** Reads the command-line form (FAULT_SPEC_SYNTAX). Throws an Error that quotes the syntax. */
+export function parseFaultSpec(text: string): FaultSpec {
+  const m = SPEC.exec(text.trim());
+  if (!m?.groups) throw new Error(`not a fault spec: ${JSON.stringify(text)}; expected ${FAULT_SPEC_SYNTAX}`);
+  const { target, fault, times, fraction } = m.groups as { target: string; fault: string; times?: string; fraction?: string };
+  const spec: FaultSpec = { action: target, fault: readFault(fault) };
+  if (times !== undefined) spec.times = Number(times);
+  if (fraction !== undefined) spec.fraction = fraction.endsWith('%') ? Number(fraction.slice(0, -1)) / 100 : Number(fraction);
+  return checkFaultSpec(spec);
+}
+
+function readFault(text: string): Fault {
+  if (text === 'drop' || text === 'malformed') return { type: text };
+  const [kind, value] = text.split('-');
+  if (kind === 'legacy') return { type: 'legacy', code: Number(value) as LegacyCode };
+  if (kind === 'delay') return { type: 'delay', ms: Number(value) };
+  return { type: 'status', status: Number(text) };
+}
+
+/** Checks a spec given from code or parsed from text; returns it. */
+function checkFaultSpec(spec: FaultSpec): FaultSpec {
+  const { fault, times, fraction } = spec;
+  const problem =
+    fault.type === 'status' && fault.status !== 429 && !(fault.status >= 500 && fault.status <= 599)
+      ? `status ${fault.status} is neither 429 nor 5xx`
+      : fault.type === 'legacy' && !(fault.code in LEGACY_CODES)
+        ? `legacy code ${fault.code} is not one of ${Object.keys(LEGACY_CODES).join(', ')}`
+        : fault.type === 'delay' && !(Number.isFinite(fault.ms) && fault.ms >= 0)
+          ? `delay ${fault.ms} is not a number of milliseconds`
+          : times !== undefined && !(Number.isInteger(times) && times >= 1)
+            ? `times ${times} is not a whole number ≥ 1`
+            : fraction !== undefined && !(fraction > 0 && fraction <= 1)
+              ? `fraction ${fraction} is not in (0, 1]`
+              : undefined;
+  if (problem) throw new Error(`bad fault: ${problem}`);
+  return spec;
+}
+
+interface ActiveFault {
+  spec: FaultSpec;
+  /** Matching calls seen so far. */
+  seen: number;
+  /** Faults injected so far. */
+  fired: number;
+}
+
+export class FaultInjector {
+  #active: ActiveFault[] = [];
+
+  inject(spec: FaultSpec | string): void {
+    this.#active.push({ spec: typeof spec === 'string' ? parseFaultSpec(spec) : checkFaultSpec(spec), seen: 0, fired: 0 });
+  }
+
+  clear(): void {
+    this.#active = [];
+  }
+
+  /**
+   * The faults for one call, in order: any delays, then at most one fault that ends the call.
+   * Counts the call against every matching spec it reaches.
+   */
+  take(area: string, action: string): Fault[] {
+    const faults: Fault[] = [];
+    for (const active of [...this.#active]) {
+      if (!targets(active.spec.action ?? '*', area, action)) continue;
+      active.seen++;
+      const fraction = active.spec.fraction ?? 1;
+      if (Math.floor(active.seen * fraction) <= Math.floor((active.seen - 1) * fraction)) continue;
+      active.fired++;
+      if (active.spec.times !== undefined && active.fired >= active.spec.times) this.#active.splice(this.#active.indexOf(active), 1);
+      faults.push(active.spec.fault);
+      if (active.spec.fault.type !== 'delay') break;
+    }
+    return faults;
+  }
+}
+
+function targets(target: string, area: string, action: string): boolean {
+  return target === '*' || target === action || target === `${area}/${action}` || target === `${area}/*`;
+}

@@ -1,0 +1,323 @@
+/**
+ * The local console emulator: a node:http server that speaks the console's wire protocol
+ * (POST /v2/<area>?Action=<Action>, bce-auth-v1, `{requestId, result}` or `{requestId, code, message}`)
+ * and answers from the same descriptors the client uses. It is a client of the library's modules —
+ * descriptors, validation, signing — and nothing in the library imports it except the lazy
+ * startEmulator of src/index.ts.
+ *
+ * A request goes: route → size → authentication → body → injected faults → descriptor → JSON →
+ * schema → engine (or the fallback answer). Every response carries Date and x-bce-request-id.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseActionName, type ActionName } from '../descriptors/names.js';
+import { actionSearchPath } from '../descriptors/paths.js';
+import { DescriptorStore } from '../descriptors/store.js';
+import { ConfigError, DescriptorError, ValidationError } from '../errors.js';
+import { sleep } from '../limits/sleep.js';
+import { toProblems } from '../validation/report.js';
+import { authenticate, splitTarget } from './auth.js';
+import { ConsoleError } from './console-error.js';
+import { emulationOf } from './emulation.js';
+import { Engine } from './engine.js';
+import { fallbackResult } from './fallback.js';
+import { FaultInjector, LEGACY_CODES, type Fault, type FaultSpec } from './faults.js';
+import { EmulatorState } from './state.js';
+
+export type { Fault, FaultSpec } from './faults.js';
+
+/** Keys a local demo can share: they open nothing but this emulator. */
+const DEMO_ACCESS_KEY = 'ALTAKemulatorDemoAccessKey';
+const DEMO_SECRET_KEY = 'emulator-demo-secret-key-0123456789';
+/** Console bodies are a few kilobytes; anything past this is refused while it streams. */
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Credentials the emulator accepts; default QIANFAN_ACCESS_KEY / QIANFAN_SECRET_KEY, else the demo keys. Give both or neither. */
+  accessKey?: string;
+  secretKey?: string;
+  /** Keep the records in this file across restarts (written atomically on every change). Default: in memory only. */
+  statePath?: string;
+  /** Emulated seconds per real second for lifecycles such as a fine-tuning task's (default 1). */
+  speed?: number;
+  /** Descriptor directories after the built-in actions/ and QIANFAN_ACTIONS_PATH; later ones win. */
+  actionPaths?: readonly string[];
+  /** Faults active from the start; more can be added with `emulator.faults.inject`. */
+  faults?: ReadonlyArray<FaultSpec | string>;
+  /** The emulator's clock, in epoch milliseconds: record times, lifecycles, the signature window and the Date header. */
+  now?: () => number;
+  /** Largest request body accepted (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Environment to read instead of process.env (keys, QIANFAN_ACTIONS_PATH). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Receives one line per request: status, action, time taken. Never a key or a signature. */
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  /** Base URL for clients, e.g. http://127.0.0.1:8417 — use it as QIANFAN_CONSOLE_API_BASE_URL. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly accessKey: string;
+  /** Not enumerable: printing the emulator object does not print it. */
+  readonly secretKey: string;
+  /** Where the keys came from. */
+  readonly keySource: 'options' | 'environment' | 'demo';
+  readonly faults: { inject(spec: FaultSpec | string): void; clear(): void };
+  /** Forgets every record (and saves that, with a state file). */
+  reset(): void;
+  /** Stops listening and ends every connection; pending delayed answers are dropped. */
+  close(): Promise<void>;
+}
+
+type Body = Record<string, unknown>;
+
+const ROUTE = /^\/v2\/([^/]+)$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The code of each injected HTTP status, as a gateway in front of the console would say it. */
+const STATUS_CODES: Record<number, string> = { 429: 'RequestLimitExceeded', 500: 'InternalError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const emulator = new RunningEmulator(options);
+  await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return emulator;
+}
+
+class RunningEmulator implements Emulator {
+  readonly faults = new FaultInjector();
+  readonly keySource: Emulator['keySource'];
+  readonly accessKey: string;
+  readonly #secretKey: string;
+  readonly #now: () => number;
+  readonly #state: EmulatorState;
+  readonly #engine: Engine;
+  readonly #store: DescriptorStore;
+  readonly #maxBodyBytes: number;
+  readonly #log: ((line: string) => void) | undefined;
+  readonly #server: Server;
+  /** Fires on close, so that delayed answers stop waiting. */
+  readonly #closing = new AbortController();
+  #address: AddressInfo | undefined;
+
+  constructor(options: EmulatorOptions) {
+    const env = options.env ?? process.env;
+    const keys = resolveKeys(options, env);
+    this.accessKey = keys.accessKey;
+    this.#secretKey = keys.secretKey;
+    this.keySource = keys.source;
+    const speed = options.speed ?? 1;
+    if (!(Number.isFinite(speed) && speed > 0)) throw new ConfigError(`speed must be a positive number, got ${speed}`, { code: 'InvalidConfig' });
+    this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.#now = options.now ?? Date.now;
+    this.#log = options.log;
+    this.#state = new EmulatorState(options.statePath);
+    this.#engine = new Engine(this.#state, { now: this.#now, speed });
+    this.#store = new DescriptorStore(actionSearchPath(env['QIANFAN_ACTIONS_PATH'], options.actionPaths));
+    for (const spec of options.faults ?? []) this.faults.inject(spec);
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+  }
+
+  get secretKey(): string {
+    return this.#secretKey;
+  }
+
+  get host(): string {
+    return this.#address!.address;
+  }
+
+  get port(): number {
+    return this.#address!.port;
+  }
+
+  get url(): string {
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `http://${host}:${this.port}`;
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        this.#address = this.#server.address() as AddressInfo;
+        resolve();
+      });
+    });
+  }
+
+  reset(): void {
+    this.#state.reset();
+  }
+
+  close(): Promise<void> {
+    this.#closing.abort();
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    res.setHeader('x-bce-request-id', requestId);
+    res.setHeader('date', new Date(this.#now()).toUTCString());
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    let what = `${req.method} ${req.url}`;
+    let outcome: string;
+    try {
+      const name = this.#route(req);
+      what = `${name.area}/${name.action}`;
+      outcome = await this.#answer(req, res, name, requestId);
+    } catch (error) {
+      const refusal = error instanceof ConsoleError ? error : internalError(error);
+      // A refusal before the body was read (too large, not authenticated) does not read the rest of it:
+      // the connection ends with the answer.
+      if (!req.complete) res.setHeader('connection', 'close');
+      send(res, refusal.status, { requestId, code: refusal.code, message: refusal.message });
+      outcome = `${refusal.status} ${refusal.code}`;
+    }
+    this.#log?.(`${outcome} ${what} ${Math.round(performance.now() - started)} ms`);
+  }
+
+  /** The action a request is for, checked before anything is read. */
+  #route(req: IncomingMessage): ActionName {
+    if (req.method !== 'POST') throw new ConsoleError(405, 'MethodNotAllowed', `console actions are called with POST, not ${req.method}`);
+    const { path, query } = splitTarget(req.url ?? '/');
+    const area = ROUTE.exec(path)?.[1];
+    if (area === undefined) throw new ConsoleError(404, 'InvalidURI', `there is no console route at ${path}; routes are /v2/<area>, such as /v2/finetuning`);
+    const action = query.find(([key]) => key === 'Action')?.[1];
+    if (!action) throw new ConsoleError(400, 'InvalidAction', 'the query has no Action; call POST /v2/<area>?Action=<Action>');
+    try {
+      return parseActionName(area, action);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new ConsoleError(400, 'InvalidAction', error.problems.map((p) => p.message).join('; '));
+      throw error;
+    }
+  }
+
+  /** Answers one action call; returns a word for the log. */
+  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, requestId: string): Promise<string> {
+    const declared = Number(req.headers['content-length']);
+    if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
+    authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.#now());
+    const bytes = await readBody(req, this.#maxBodyBytes);
+    for (const fault of this.faults.take(name.area, name.action)) {
+      if (fault.type === 'delay') {
+        await sleep(fault.ms, this.#closing.signal);
+        continue;
+      }
+      return injectFault(fault, req, res, requestId);
+    }
+    const action = this.#store.find(name);
+    if (!action) throw new ConsoleError(400, 'InvalidAction', `${name.action} is not an action of ${name.route}`);
+    const body = parseBody(bytes);
+    const failures = action.checkBody(body);
+    if (failures !== true) {
+      const problems = toProblems(failures, action.descriptor.body, body);
+      const listed = problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`);
+      if (problems.length > 5) listed.push(`and ${problems.length - 5} more`);
+      throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but not appropriate for ${name.action}: ${listed.join('; ')}`);
+    }
+    const block = emulationOf(action);
+    const result = block ? this.#engine.run(action, block, body) : fallbackResult(action.descriptor, this.#now());
+    send(res, 200, { requestId, result });
+    return '200';
+  }
+}
+
+function resolveKeys(options: EmulatorOptions, env: Readonly<Record<string, string | undefined>>): { accessKey: string; secretKey: string; source: Emulator['keySource'] } {
+  if (options.accessKey !== undefined || options.secretKey !== undefined) {
+    if (!options.accessKey || !options.secretKey) throw new ConfigError('give the emulator both accessKey and secretKey, or neither', { code: 'InvalidConfig' });
+    return { accessKey: options.accessKey, secretKey: options.secretKey, source: 'options' };
+  }
+  const accessKey = env['QIANFAN_ACCESS_KEY']?.trim();
+  const secretKey = env['QIANFAN_SECRET_KEY']?.trim();
+  if (accessKey && secretKey) return { accessKey, secretKey, source: 'environment' };
+  return { accessKey: DEMO_ACCESS_KEY, secretKey: DEMO_SECRET_KEY, source: 'demo' };
+}
+
+/** Reads the body as it streams, refusing it as soon as it passes the limit. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+    // A client that goes away mid-body: nothing will answer it, but the handler must not wait forever.
+    req.once('close', () => reject(new ConsoleError(400, 'InvalidHTTPRequest', 'the request body was cut short')));
+  });
+}
+
+/** The body as a JSON object; an empty body is `{}` (the official JS SDK sends none without data). */
+function parseBody(bytes: Buffer): Body {
+  if (bytes.length === 0) return {};
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new ConsoleError(400, 'MalformedJSON', 'The JSON you provided was not well-formed: the body is not UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConsoleError(400, 'MalformedJSON', `The JSON you provided was not well-formed: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but the body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+  }
+  return value as Body;
+}
+
+function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMessage, res: ServerResponse, requestId: string): string {
+  switch (fault.type) {
+    case 'drop':
+      req.socket.destroy();
+      return 'dropped (injected)';
+    case 'malformed':
+      res.writeHead(200).end(`{"requestId":"${requestId}","result":{"trunc`);
+      return '200 malformed (injected)';
+    case 'legacy':
+      send(res, 200, { log_id: Date.now(), error_code: fault.code, error_msg: LEGACY_CODES[fault.code] });
+      return `200 error_code ${fault.code} (injected)`;
+    case 'status': {
+      const code = STATUS_CODES[fault.status] ?? 'InternalError';
+      send(res, fault.status, { requestId, code, message: `${code} (a fault injected into the emulator)` });
+      return `${fault.status} ${code} (injected)`;
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status).end(JSON.stringify(body));
+}
+
+function tooLarge(limit: number): ConsoleError {
+  return new ConsoleError(413, 'RequestEntityTooLarge', `the request body is larger than ${limit} bytes`);
+}
+
+/** An unexpected failure: a broken descriptor says which file; anything else is the emulator's own bug. */
+function internalError(error: unknown): ConsoleError {
+  if (error instanceof DescriptorError) return new ConsoleError(500, 'InternalError', error.message);
+  if ((error as Error | undefined)?.name === 'AbortError') return new ConsoleError(503, 'ServiceUnavailable', 'the emulator is shutting down');
+  return new ConsoleError(500, 'InternalError', `the emulator failed: ${(error as Error | undefined)?.message ?? String(error)}`);
+}
