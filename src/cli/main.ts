@@ -1,33 +1,135 @@
 #!/usr/bin/env node
-/** The qianfan-console command. A client of the library like any other. */
+/**
+ * The qianfan-console command. A client of the library like any other. Start-up stays cheap: this
+ * file reads the global options and loads only the module of the command that was asked for.
+ */
 import { readFileSync } from 'node:fs';
+import { UsageError, parseArgv, type OptionSpecs } from './argv.js';
+import { GLOBAL_OPTIONS, withGlobals, type CommandContext } from './context.js';
+import { nearest } from '../validation/report.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const HELP = `qianfan-console ${VERSION}: call Baidu Qianfan V2 console actions
-
-Usage:
-  qianfan-console --help       show this help
-  qianfan-console --version    print the version
-
-Environment:
-  QIANFAN_ACCESS_KEY, QIANFAN_SECRET_KEY   IAM credentials
-  QIANFAN_CONSOLE_API_BASE_URL             console endpoint (default https://qianfan.baidubce.com)
-  QIANFAN_ACTIONS_PATH                     extra descriptor directories
-`;
-
-function main(argv: string[]): number {
-  const [first] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (first === '--version' || first === '-v') {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
-  process.stderr.write(`qianfan-console: unknown command ${JSON.stringify(first)}; see qianfan-console --help\n`);
-  return 2;
+interface Command {
+  run(args: string[], ctx: CommandContext): Promise<number>;
 }
 
-process.exitCode = main(process.argv.slice(2));
+const COMMANDS: Record<string, { synopsis: string; summary: string; load: () => Promise<Command> }> = {
+  list: { synopsis: 'list [ROUTE]', summary: 'actions and waiters, with one-line summaries', load: () => import('./commands/list.js') },
+  describe: { synopsis: 'describe ROUTE ACTION', summary: 'parameters, result shape, waiters and examples of an action', load: () => import('./commands/describe.js') },
+  call: { synopsis: 'call ROUTE ACTION [--FIELD VALUE…]', summary: 'call an action; --body, --dry-run, --all', load: () => import('./commands/call.js') },
+  wait: { synopsis: 'wait ROUTE WAITER [--FIELD VALUE…]', summary: 'poll until a task is done, with a progress bar', load: () => import('./commands/wait.js') },
+  serve: { synopsis: 'serve [--port N]', summary: 'run the local emulator of the console', load: () => import('./commands/serve.js') },
+  lint: { synopsis: 'lint [DIR…]', summary: 'check descriptor directories', load: () => import('./commands/lint.js') },
+  demo: { synopsis: 'demo', summary: 'a fine-tuning life cycle against a private emulator', load: () => import('./commands/demo.js') },
+};
+
+const COMMAND_LINES = [...Object.values(COMMANDS), { synopsis: 'help COMMAND', summary: 'help on a command (also: COMMAND --help)' }];
+const SYNOPSIS_WIDTH = Math.max(...COMMAND_LINES.map((c) => c.synopsis.length)) + 2;
+
+const HELP = `qianfan-console ${VERSION}: call Baidu Qianfan V2 console actions
+
+Usage: qianfan-console [GLOBAL OPTIONS] COMMAND [ARGUMENTS]
+
+Commands:
+${COMMAND_LINES.map((c) => `  ${c.synopsis.padEnd(SYNOPSIS_WIDTH)}${c.summary}`).join('\n')}
+
+ROUTE is /v2/<area> or just <area>, e.g. finetuning. Flags of call and wait come from the action's
+body schema: see "qianfan-console call ROUTE ACTION --help".
+
+Global options:
+  --endpoint URL        console endpoint (env QIANFAN_CONSOLE_API_BASE_URL; default https://qianfan.baidubce.com)
+  --access-key AK       IAM Access Key ID (env QIANFAN_ACCESS_KEY)
+  --secret-key SK       IAM Secret Access Key (env QIANFAN_SECRET_KEY); prefer the environment or a
+                        profile, since other users can see command lines
+  --profile NAME        section of the profile file (env QIANFAN_PROFILE; default [default])
+  --actions-path DIR    extra descriptor directory, repeatable (env QIANFAN_ACTIONS_PATH)
+  -o, --output FORMAT   json, yaml or table (default: json on a pipe, table or yaml on a terminal)
+  --debug               log every HTTP attempt to stderr, signature masked
+  -h, --help            this help, or a command's
+  -v, --version         the version
+
+Credentials and endpoint come from the flags, then the environment, then the profile file
+~/.qianfan/config (QIANFAN_CONFIG_FILE points elsewhere):
+
+  [default]
+  access_key = ALTAK...
+  secret_key = ...
+  endpoint = https://qianfan.baidubce.com
+
+It holds secrets: chmod 600 ~/.qianfan/config. Secrets are never printed.
+
+Exit codes: 0 ok, 1 the service said no, 2 usage or validation error, 3 network error, timeout
+or unreadable answer, 130 interrupted.
+`;
+
+const TOP_OPTIONS: OptionSpecs = { ...GLOBAL_OPTIONS, version: { type: 'boolean', short: 'v' } };
+
+/** Global options before the command, the command, and everything after it. */
+function splitAtCommand(argv: readonly string[]): { before: string[]; command: string | undefined; rest: string[] } {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '--') {
+    const token = argv[i]!;
+    const name = token.startsWith('--') ? token.slice(2).split('=')[0]! : Object.keys(TOP_OPTIONS).find((n) => TOP_OPTIONS[n]!.short === token.slice(1));
+    const spec = name === undefined ? undefined : TOP_OPTIONS[name];
+    if (!spec) throw new UsageError(`unknown option ${token}`, 'qianfan-console --help');
+    i += spec.type === 'string' && !token.includes('=') ? 2 : 1;
+  }
+  const commandAt = argv[i] === '--' ? i + 1 : i;
+  return { before: argv.slice(0, Math.min(i, argv.length)), command: argv[commandAt], rest: argv.slice(commandAt + 1) };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
+  const ctx: CommandContext = {
+    globals: { actionPaths: [], debug: false, help: false },
+    io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    env: process.env,
+    signal: interrupt.signal,
+    secrets: [],
+  };
+  try {
+    const { before, command, rest } = splitAtCommand(argv);
+    const parsed = parseArgv(before, TOP_OPTIONS, false);
+    ctx.globals = withGlobals(ctx.globals, parsed);
+    if (parsed.options['version'] === true) {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    if (command === undefined) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (command === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      return await findCommand(topic).then((c) => c.run([...rest.slice(1), '--help'], ctx));
+    }
+    return await (await findCommand(command)).run(rest, ctx);
+  } catch (error) {
+    const { describeFailure } = await import('./failure.js');
+    const failure = describeFailure(error, ctx.secrets);
+    process.stderr.write(failure.text);
+    return failure.exitCode;
+  }
+}
+
+function findCommand(name: string): Promise<Command> {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    const near = nearest(name, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command ${JSON.stringify(name)}${near ? `; did you mean ${near}?` : ''}`, 'qianfan-console --help');
+  }
+  return entry.load();
+}
+
+// A reader that stops early (| head) closes the pipe; that is not a failure worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+process.exitCode = await main(process.argv.slice(2));

@@ -60,7 +60,7 @@ function actionSection(d: ActionDescriptor): string {
         waiters
           .map(([name, w]) => {
             // The format requires success values only; failure may be absent.
-            const failure = w.failure?.length ? `, fails on ${w.failure.map(code).join(', ')}` : '';
+            const failure = w.failure.length ? `, fails on ${w.failure.map(code).join(', ')}` : '';
             return `- \`${name}\`: ${w.summary} Polls \`${w.status}\` every ${duration(w.intervalMs)} until ${w.success.map(code).join(' or ')}${failure}; gives up after ${duration(w.timeoutMs)}.`;
           })
           .join('\n'),

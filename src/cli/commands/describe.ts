@@ -1,0 +1,43 @@
+/** `describe ROUTE ACTION`: an action's parameters, result shape, paging, waiters and examples. */
+import { UsageError, parseArgv } from '../argv.js';
+import { describeAction, renderActionHelp } from '../action-help.js';
+import { GLOBAL_OPTIONS, storeFor, withGlobals, type CommandContext } from '../context.js';
+import { resolveFormat, toJson, toYaml } from '../output.js';
+import { parseActionName, parseRoute } from '../../descriptors/names.js';
+import type { DescriptorStore, LoadedAction } from '../../descriptors/store.js';
+
+const HELP = `Usage: qianfan-console describe ROUTE ACTION
+
+Shows an action as its descriptor declares it: each parameter (the flag that sets it, its type,
+whether it is required, its allowed values or range, its description), the shape of the result,
+how it pages, the waiters that poll it, and its examples as command lines.
+ROUTE is /v2/<area> or <area>. On a pipe the same facts are printed as JSON.
+`;
+
+export async function run(args: string[], context: CommandContext): Promise<number> {
+  const parsed = parseArgv(args, GLOBAL_OPTIONS, false);
+  const ctx = { ...context, globals: withGlobals(context.globals, parsed) };
+  if (ctx.globals.help) {
+    ctx.io.stdout.write(HELP);
+    return 0;
+  }
+  const [route, action, ...extra] = parsed.positionals;
+  if (route === undefined || extra.length > 0) throw new UsageError('describe takes ROUTE and ACTION', 'qianfan-console describe --help');
+  const store = await storeFor(ctx);
+  const loaded = findAction(store, route, action, 'describe');
+  const format = resolveFormat(ctx.globals.output, ctx.io.stdout, 'table');
+  if (format === 'json') ctx.io.stdout.write(toJson(describeAction(loaded)));
+  else if (format === 'yaml') ctx.io.stdout.write(toYaml(describeAction(loaded)));
+  else ctx.io.stdout.write(renderActionHelp(loaded));
+  return 0;
+}
+
+/** The descriptor of ROUTE ACTION, or a UsageError that lists the actions of the route. */
+export function findAction(store: DescriptorStore, route: string, action: string | undefined, command: string): LoadedAction {
+  const { area } = parseRoute(route);
+  const known = store.list(area).map((entry) => entry.action);
+  const loaded = action === undefined ? undefined : store.find(parseActionName(route, action));
+  if (loaded) return loaded;
+  const what = action === undefined ? `${command} needs an ACTION after ${route}` : `no descriptor for ${action} on /v2/${area}`;
+  throw new UsageError(`${what}; ${known.length ? `actions of /v2/${area}: ${known.join(', ')}` : `no actions are described for /v2/${area}`}`, `qianfan-console list ${area}`);
+}

@@ -1,0 +1,104 @@
+/**
+ * What every command shares: the global options, the streams, the environment, Ctrl-C as a signal,
+ * and how a client or a descriptor store is made from them. The client (and with it undici) is
+ * imported only by the commands that talk to the console.
+ */
+import { readFileSync } from 'node:fs';
+import { UsageError, booleanOption, listOption, stringOption, type OptionSpecs, type ParsedArgs } from './argv.js';
+import { checkOutputFormat, type OutputFormat, type OutputStream } from './output.js';
+import type { QianfanClient } from '../client/client.js';
+import type { DescriptorStore } from '../descriptors/store.js';
+
+export const GLOBAL_OPTIONS: OptionSpecs = {
+  endpoint: { type: 'string' },
+  'access-key': { type: 'string' },
+  'secret-key': { type: 'string' },
+  profile: { type: 'string' },
+  'actions-path': { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export interface GlobalOptions {
+  endpoint?: string | undefined;
+  accessKey?: string | undefined;
+  secretKey?: string | undefined;
+  profile?: string | undefined;
+  actionPaths: string[];
+  output?: OutputFormat | undefined;
+  debug: boolean;
+  help: boolean;
+}
+
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: NodeJS.ReadableStream;
+}
+
+export interface CommandContext {
+  globals: GlobalOptions;
+  io: Io;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Fires on Ctrl-C. */
+  signal: AbortSignal;
+  /** Secrets in play, scrubbed from anything printed about a failure. */
+  secrets: string[];
+}
+
+/** Global options given after the command override those given before it. */
+export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalOptions {
+  return {
+    endpoint: stringOption(parsed, 'endpoint') ?? globals.endpoint,
+    accessKey: stringOption(parsed, 'access-key') ?? globals.accessKey,
+    secretKey: stringOption(parsed, 'secret-key') ?? globals.secretKey,
+    profile: stringOption(parsed, 'profile') ?? globals.profile,
+    actionPaths: [...globals.actionPaths, ...listOption(parsed, 'actions-path')],
+    output: checkOutputFormat(stringOption(parsed, 'output')) ?? globals.output,
+    debug: booleanOption(parsed, 'debug') || globals.debug,
+    help: booleanOption(parsed, 'help') || globals.help,
+  };
+}
+
+/** The descriptors on the search path, without a client: enough for list, describe and help. */
+export async function storeFor(ctx: CommandContext): Promise<DescriptorStore> {
+  const [{ DescriptorStore }, { actionSearchPath }] = await Promise.all([import('../descriptors/store.js'), import('../descriptors/paths.js')]);
+  return new DescriptorStore(actionSearchPath(ctx.env['QIANFAN_ACTIONS_PATH'], ctx.globals.actionPaths));
+}
+
+/** A client configured by flags, then the environment, then the profile file. */
+export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
+  const [{ createClient }, { readProfile, environmentWithProfile }, { stderrLogger }] = await Promise.all([
+    import('../client/client.js'),
+    import('./profile.js'),
+    import('../logging/logger.js'),
+  ]);
+  const warn = (line: string): void => void ctx.io.stderr.write(`qianfan-console: warning: ${line}\n`);
+  const profile = readProfile(ctx.globals.profile, ctx.env, warn);
+  const { globals } = ctx;
+  const client = createClient({
+    accessKey: globals.accessKey,
+    secretKey: globals.secretKey,
+    baseUrl: globals.endpoint,
+    actionPaths: globals.actionPaths,
+    env: environmentWithProfile(ctx.env, profile),
+    ...(globals.debug ? { logger: stderrLogger } : {}),
+  });
+  for (const secret of [client.config.secretKey, client.config.sessionToken]) if (secret) ctx.secrets.push(secret);
+  return client;
+}
+
+/** Reads `-` (stdin) or `@file` for --body. */
+export async function readSource(ctx: CommandContext, source: string): Promise<string> {
+  if (source.startsWith('@')) {
+    try {
+      return readFileSync(source.slice(1), 'utf8');
+    } catch (error) {
+      throw new UsageError(`--body ${source}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,61 @@
+/**
+ * A failure as one paragraph on stderr, and the exit code scripts branch on:
+ * 0 ok · 1 the service said no · 2 usage, configuration or validation · 3 network, timeout or an
+ * unreadable answer · 130 interrupted · 70 a bug in this program.
+ */
+import { UsageError } from './argv.js';
+import { AbortError, ConfigError, DescriptorError, NetworkError, QianfanError, ResponseError, ServiceError, TimeoutError, ValidationError } from '../errors.js';
+import { scrub } from '../logging/redact.js';
+import { WaiterError } from '../waiters/wait.js';
+
+const EXIT_REFUSED = 1;
+const EXIT_USAGE = 2;
+const EXIT_UNREACHABLE = 3;
+const EXIT_INTERNAL = 70;
+const EXIT_INTERRUPTED = 130;
+
+export interface Failure {
+  text: string;
+  exitCode: number;
+}
+
+export function describeFailure(error: unknown, secrets: readonly string[]): Failure {
+  const { text, exitCode } = describe(error);
+  return { text: scrub(`qianfan-console: ${text}`, secrets).trimEnd() + '\n', exitCode };
+}
+
+function describe(error: unknown): Failure {
+  if (error instanceof UsageError) return { text: error.message + (error.helpHint ? `\nSee: ${error.helpHint}` : ''), exitCode: EXIT_USAGE };
+  if (error instanceof ValidationError) return { text: describeValidation(error), exitCode: EXIT_USAGE };
+  if (error instanceof ConfigError || error instanceof DescriptorError) return { text: `${error.name}: ${error.message}`, exitCode: EXIT_USAGE };
+  if (error instanceof AbortError) return { text: 'interrupted', exitCode: EXIT_INTERRUPTED };
+  if (error instanceof ServiceError) return { text: `the console refused ${subject(error)}: ${error.message}${details(error)}`, exitCode: EXIT_REFUSED };
+  if (error instanceof WaiterError) {
+    return { text: `${error.message}${details(error)}`, exitCode: error.reason === 'failure' ? EXIT_REFUSED : EXIT_UNREACHABLE };
+  }
+  if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof ResponseError) {
+    return { text: `${error.name} ${error.code} calling ${subject(error)}: ${error.message}${details(error)}`, exitCode: EXIT_UNREACHABLE };
+  }
+  if (error instanceof QianfanError) return { text: `${error.name} ${error.code}: ${error.message}${details(error)}`, exitCode: EXIT_REFUSED };
+  return { text: `internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, exitCode: EXIT_INTERNAL };
+}
+
+function subject(error: QianfanError): string {
+  return error.action ? `${error.action} (${error.route ?? 'unknown route'})` : (error.route ?? 'the console');
+}
+
+function details(error: QianfanError): string {
+  const parts = [error.httpStatus === undefined ? undefined : `HTTP ${error.httpStatus}`, error.requestId ? `requestId ${error.requestId}` : undefined].filter(Boolean);
+  return parts.length ? ` [${parts.join(', ')}]` : '';
+}
+
+/** The library's report, with the flag that sets each field named beside its path. */
+function describeValidation(error: ValidationError): string {
+  const subjectLine = error.message.split('\n')[0]!;
+  const lines = error.problems.map((p) => {
+    const flag = /^\$\.[A-Za-z0-9_$.]+$/.test(p.path) ? ` (--${p.path.slice(2)})` : '';
+    return `  - ${p.path}${flag}: ${p.message}`;
+  });
+  const help = error.action && error.route ? `\nSee: qianfan-console describe ${error.route.replace(/^\/v2\//, '')} ${error.action}` : '';
+  return `${subjectLine}\n${lines.join('\n')}${help}`;
+}

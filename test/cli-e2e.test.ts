@@ -1,0 +1,127 @@
+/**
+ * End to end: the real command against the real emulator, both started as a person would —
+ * `qianfan-console serve --port 0` in one process, `qianfan-console …` in others.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createClient } from 'qianfan-console';
+import { serveEmulator, type ServedEmulator } from './support/cli-emulator.js';
+import { hasScript, runCli, runCliInTerminal } from './support/cli-process.js';
+
+const AK = 'ALTAKe2e0000000000000001';
+const SK = 'e2e-secret-key-must-never-show-0001';
+/** Emulated seconds per real second: a 65 s training run takes about 5 s, long enough to watch it move. */
+const SPEED = 13;
+/** A training run takes about 5 s; the margin is for a loaded CI machine. */
+const WAIT_TEST_TIMEOUT_MS = 40_000;
+let emulator: ServedEmulator;
+
+beforeAll(async () => {
+  emulator = await serveEmulator(['--speed', String(SPEED)], { accessKey: AK, secretKey: SK });
+});
+afterAll(() => emulator?.stop());
+
+const env = () => ({ QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_CONSOLE_API_BASE_URL: emulator.url });
+const cli = (args: string[]) => runCli(args, { env: env() });
+const json = <T>(text: string): T => JSON.parse(text) as T;
+
+const TRAINING = ['--hyperParameterConfig.epoch', '1', '--datasetConfig.sourceType', 'Platform', '--datasetConfig.versions', '[{"versionId":"ds-he8srs01ym0b8fh7"}]'];
+
+describe('qianfan-console against qianfan-console serve', () => {
+  it('serve does not print a secret it was given', async () => {
+    // The banner follows the first line; wait for its end.
+    await vi.waitFor(() => expect(emulator.output()).toContain('Ctrl-C stops it.'));
+    expect(emulator.output()).toContain(`access key: ${AK}`);
+    expect(emulator.output()).not.toContain(SK);
+  });
+
+  it('lists and describes', async () => {
+    const list = await cli(['list', 'finetuning', '-o', 'table']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/\/v2\/finetuning\s+DescribeFineTuningJobs\s+List fine-tuning jobs, one page at a time\.\s+--all/);
+    const describe = await cli(['describe', 'finetuning', 'CreateFineTuningJob', '-o', 'table']);
+    expect(describe.code).toBe(0);
+    expect(describe.stdout).toContain('--name <string>   required');
+  });
+
+  it('dry-run shows the request without the secret key or a full signature, and sends nothing', async () => {
+    const result = await cli(['call', 'finetuning', 'CreateFineTuningJob', '--name', 'never-sent', '--model', 'ERNIE-Speed-8K', '--trainMode', 'SFT', '--dry-run', '-o', 'table']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^POST ${emulator.url}/v2/finetuning\\?Action=CreateFineTuningJob\\n`));
+    expect(result.stdout).toContain(`authorization: bce-auth-v1/${AK}/`);
+    expect(result.stdout).not.toContain(SK);
+    expect(result.stdout).not.toMatch(/[0-9a-f]{64}/);
+    const jobs = await cli(['call', 'finetuning', 'DescribeFineTuningJobs', '--all']);
+    expect(json<{ result: { jobList: { name: string }[] } }>(jobs.stdout).result.jobList.map((j) => j.name)).not.toContain('never-sent');
+  });
+
+  it('calls, then pages through 20+ jobs with --all', async () => {
+    const created = await cli(['call', 'finetuning', 'CreateFineTuningJob', '--name', 'e2e-first', '--model', 'ERNIE-Speed-8K', '--trainMode', 'SFT']);
+    expect(created.code).toBe(0);
+    expect(json<{ result: { jobId: string } }>(created.stdout).result.jobId).toMatch(/^job-/);
+    // The other 21 through the library, to keep the test short; the listing is the command's.
+    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: emulator.url });
+    for (let i = 1; i <= 21; i++) await qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: `e2e-${i}`, model: 'ERNIE-Speed-8K', trainMode: 'SFT' });
+    await qf.close();
+
+    const all = await cli(['call', 'finetuning', 'DescribeFineTuningJobs', '--all', '--page-size', '5']);
+    expect(all.code).toBe(0);
+    const listed = json<{ requestIds: string[]; result: { jobList: { name: string }[] } }>(all.stdout);
+    const names = listed.result.jobList.map((j) => j.name).filter((n) => n.startsWith('e2e-'));
+    expect(names).toEqual(['e2e-first', ...Array.from({ length: 21 }, (_, i) => `e2e-${i + 1}`)]);
+    expect(listed.requestIds.length).toBe(Math.ceil(listed.result.jobList.length / 5));
+
+    const table = await cli(['call', 'finetuning', 'DescribeFineTuningJobs', '--all', '-o', 'table']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^JOBID\s+/);
+    expect(table.stdout).toMatch(/\se2e-21\s/);
+  });
+
+  it('waits for a fine-tuning task to finish: plain lines on a pipe', async () => {
+    const jobId = await newJob();
+    const task = await cli(['call', 'finetuning', 'CreateFineTuningTask', '--jobId', jobId, ...TRAINING]);
+    const taskId = json<{ result: { taskId: string } }>(task.stdout).result.taskId;
+    const waited = await runCli(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '250'], { env: env(), timeoutMs: 30_000 });
+    expect(waited.code).toBe(0);
+    expect(json<{ result: { runStatus: string; metrics: object } }>(waited.stdout).result).toMatchObject({ runStatus: 'Done', metrics: expect.any(Object) });
+    const lines = waited.stderr.trimEnd().split('\n');
+    for (const line of lines) expect(line).toMatch(/^FineTuningTaskDone: (Waiting|Running( \d+%)?|Done) \(poll \d+, \d+s\)$/);
+    expect(lines.at(-1)).toMatch(/^FineTuningTaskDone: Done /);
+  }, WAIT_TEST_TIMEOUT_MS);
+
+  it.skipIf(!hasScript)('waits with a live progress bar on a terminal', async () => {
+    const jobId = await newJob();
+    const task = await cli(['call', 'finetuning', 'CreateFineTuningTask', '--jobId', jobId, ...TRAINING]);
+    const taskId = json<{ result: { taskId: string } }>(task.stdout).result.taskId;
+    const waited = await runCliInTerminal(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '250'], { env: env(), timeoutMs: 30_000 });
+    expect(waited.code).toBe(0);
+    const redraws = waited.stdout.split('\r\x1b[K').slice(1);
+    const final = redraws.pop()!;
+    expect(final).toMatch(/^FineTuningTaskDone \[█{24}\] 100%  Done  \(poll \d+, \d+s\)\r\n/);
+    expect(final).toContain('  runStatus: Done\r\n');
+    // Each earlier redraw is the bar at the task's runProgress (or the status alone while it waits).
+    for (const redraw of redraws) expect(redraw).toMatch(/^FineTuningTaskDone( \[[█░]{24}\] +\d+%)?  (Waiting|Running)  \(poll \d+, \d+s\)$/);
+    expect(redraws.some((r) => /\] +([1-9]\d?)%  Running/.test(r))).toBe(true);
+  }, WAIT_TEST_TIMEOUT_MS);
+
+  it('exits 2 naming a missing required field, 1 when the service says no, 3 when nothing answers', async () => {
+    const missing = await cli(['call', 'finetuning', 'CreateFineTuningJob', '--name', 'x', '--model', 'ERNIE-Speed-8K']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('$.trainMode (--trainMode): is required but missing');
+
+    const refused = await cli(['call', 'finetuning', 'DescribeFineTuningTask', '--taskId', 'task-doesnotexist']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^qianfan-console: the console refused DescribeFineTuningTask \(\/v2\/finetuning\): ResourceNotFound: .*\[HTTP 404, requestId [0-9a-f-]{36}\]\n$/);
+
+    const wrongKey = await runCli(['call', 'finetuning', 'DescribeFineTuningJobs'], { env: { ...env(), QIANFAN_SECRET_KEY: 'not-the-secret' } });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).not.toContain('not-the-secret');
+
+    const unreachable = await cli(['call', 'finetuning', 'DescribeFineTuningJobs', '--endpoint', 'http://127.0.0.1:1']);
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toContain('ECONNREFUSED');
+  });
+});
+
+async function newJob(): Promise<string> {
+  const created = await cli(['call', 'finetuning', 'CreateFineTuningJob', '--name', 'e2e-train', '--model', 'ERNIE-Speed-8K', '--trainMode', 'SFT']);
+  return json<{ result: { jobId: string } }>(created.stdout).result.jobId;
+}

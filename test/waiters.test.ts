@@ -1,0 +1,124 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AbortError, createClient, resetDefaultClient, ServiceError, ValidationError, waitFor, WaiterError, type WaitProgress } from 'qianfan-console';
+import { consoleLike, startVerifyingServer, type Handler, type VerifyingServer } from './support/verifying-server.js';
+
+const AK = 'ALTAKwaiters0000000001';
+const SK = 'waiters-secret-key-000000001';
+let server: VerifyingServer;
+
+beforeAll(async () => {
+  server = await startVerifyingServer({ [AK]: SK }, consoleLike(() => true));
+});
+afterAll(() => server.close());
+afterEach(() => {
+  server.requests.length = 0;
+});
+
+const client = () => createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxAttempts: 1 });
+
+/** Answers with the given results in turn, then the last one forever. */
+function sequence(...results: Record<string, unknown>[]): Handler {
+  let poll = 0;
+  return consoleLike(() => results[Math.min(poll++, results.length - 1)]);
+}
+
+describe('waitFor', () => {
+  it('polls the waiter’s action until a success status, reporting each poll, and resolves with the last answer', async () => {
+    server.handler = sequence({ runStatus: 'Waiting' }, { runStatus: 'Running', runProgress: '30%' }, { runStatus: 'Running', runProgress: '90%' }, { runStatus: 'Done', taskId: 'task-1' });
+    const qf = client();
+    const progress: WaitProgress[] = [];
+    const response = await waitFor(qf, 'FineTuningTaskDone', { taskId: 'task-1' }, { intervalMs: 1, onProgress: (p) => progress.push(p) });
+    expect(response).toEqual({ requestId: 'req-1', result: { runStatus: 'Done', taskId: 'task-1' } });
+    expect(progress.map((p) => [p.attempt, p.status, p.progress])).toEqual([
+      [1, 'Waiting', undefined],
+      [2, 'Running', '30%'],
+      [3, 'Running', '90%'],
+      [4, 'Done', undefined],
+    ]);
+    expect(progress.every((p, i) => i === 0 || p.elapsedMs >= progress[i - 1]!.elapsedMs)).toBe(true);
+    expect(server.requests.map((r) => [r.query.get('Action'), JSON.parse(r.body), r.authProblem])).toEqual(Array(4).fill(['DescribeFineTuningTask', { taskId: 'task-1' }, null]));
+    await qf.close();
+  });
+
+  it('rejects with WaiterError (failure) on a failure status, carrying the status and the last answer', async () => {
+    server.handler = sequence({ runStatus: 'Running' }, { runStatus: 'Stopped' });
+    const qf = client();
+    const error = (await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { intervalMs: 1 }).catch((e: unknown) => e)) as WaiterError;
+    expect(error).toBeInstanceOf(WaiterError);
+    expect(error).toMatchObject({ reason: 'failure', code: 'WaiterFailed', status: 'Stopped', waiter: 'FineTuningTaskDone', route: '/v2/finetuning', action: 'DescribeFineTuningTask', requestId: 'req-1' });
+    expect(error.lastResponse.result).toEqual({ runStatus: 'Stopped' });
+    expect(error.toJSON()).toMatchObject({ reason: 'failure', status: 'Stopped' });
+    await qf.close();
+  });
+
+  it('rejects with WaiterError (timeout) when no final status comes in time', async () => {
+    server.handler = sequence({ runStatus: 'Running' });
+    const qf = client();
+    const error = (await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { intervalMs: 5, timeoutMs: 20 }).catch((e: unknown) => e)) as WaiterError;
+    expect(error).toMatchObject({ name: 'WaiterError', reason: 'timeout', code: 'WaiterTimeout', status: 'Running' });
+    expect(error.message).toContain('timeout 20 ms');
+    await qf.close();
+  });
+
+  it('stops waiting with AbortError as soon as the signal fires, without sleeping out the interval', async () => {
+    server.handler = sequence({ runStatus: 'Running' });
+    const qf = client();
+    const controller = new AbortController();
+    const started = Date.now();
+    const error = await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { intervalMs: 60_000, signal: controller.signal, onProgress: () => controller.abort() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(server.requests).toHaveLength(1);
+    await qf.close();
+  });
+
+  it('lets a service error through, and refuses an unknown waiter naming the known ones', async () => {
+    const qf = client();
+    server.handler = () => ({ status: 404, body: { requestId: 'r-404', code: 'TaskNotExist', message: 'no such task' } });
+    await expect(waitFor(qf, 'FineTuningTaskDone', { taskId: 't' })).rejects.toBeInstanceOf(ServiceError);
+    const unknown = (await waitFor(qf, 'FineTuningTaskFinished', { taskId: 't' }).catch((e: unknown) => e)) as ValidationError;
+    expect(unknown).toBeInstanceOf(ValidationError);
+    expect(unknown.problems[0]!.message).toContain('FineTuningTaskDone (/v2/finetuning)');
+    const wrongRoute = (await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { route: 'service' }).catch((e: unknown) => e)) as ValidationError;
+    expect(wrongRoute.problems[0]!.message).toBe('known waiters: ServiceServing (/v2/service)');
+    await qf.close();
+  });
+
+  it('reads a dropped-in waiter, with a nested status and no failure list, and works with the default client', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qf-waiters-'));
+    mkdirSync(join(dir, 'widgets'));
+    writeFileSync(
+      join(dir, 'widgets', 'DescribeWidget.yaml'),
+      `action: DescribeWidget
+route: /v2/widgets
+summary: One widget.
+docs: https://example.invalid/widgets
+idempotent: true
+body: { type: object, required: [widgetId], properties: { widgetId: { type: string } } }
+result: { type: object }
+waiters:
+  WidgetReady:
+    summary: Wait for a widget.
+    status: state.phase
+    success: [Ready]
+    intervalMs: 1
+`,
+    );
+    server.handler = sequence({ state: { phase: 'Building' } }, { state: { phase: 'Ready' } });
+    process.env['QIANFAN_ACCESS_KEY'] = AK;
+    process.env['QIANFAN_SECRET_KEY'] = SK;
+    process.env['QIANFAN_CONSOLE_API_BASE_URL'] = server.url;
+    process.env['QIANFAN_ACTIONS_PATH'] = dir;
+    try {
+      const response = await waitFor('WidgetReady', { widgetId: 'w-1' });
+      expect(response.result).toEqual({ state: { phase: 'Ready' } });
+      expect(server.requests.map((r) => r.path)).toEqual(['/v2/widgets', '/v2/widgets']);
+    } finally {
+      for (const name of ['QIANFAN_ACCESS_KEY', 'QIANFAN_SECRET_KEY', 'QIANFAN_CONSOLE_API_BASE_URL', 'QIANFAN_ACTIONS_PATH']) delete process.env[name];
+      await resetDefaultClient();
+    }
+  });
+});
