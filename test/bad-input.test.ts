@@ -5,18 +5,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, DescriptorError, ValidationError } from 'qianfan-console';
-import { consoleLike, startVerifyingServer, type VerifyingServer } from './support/verifying-server.js';
+import { useVerifyingServer } from './support/verifying-server.js';
 
-let server: VerifyingServer;
-beforeAll(async () => {
-  server = await startVerifyingServer({ ak: 'sk' }, consoleLike(() => true));
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.requests.length = 0;
-});
+const server = useVerifyingServer({ ak: 'sk' });
 
 /** A directory of dropped-in descriptors: area → file name → text. */
 function actionDir(files: Record<string, Record<string, string>>): string {

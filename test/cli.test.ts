@@ -6,25 +6,16 @@ import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasScript, runCli, runCliInTerminal } from './support/cli-process.js';
-import { consoleLike, startVerifyingServer, type Handler, type ReceivedRequest, type VerifyingServer } from './support/verifying-server.js';
+import { consoleLike, useVerifyingServer, type Handler, type ReceivedRequest } from './support/verifying-server.js';
 
 const AK = 'ALTAKclitest0123456789';
 const SK = 'cli-secret-key-never-shown-4567';
 const STAGING_AK = 'ALTAKstaging0000000001';
 const STAGING_SK = 'staging-secret-never-shown-8901';
-let server: VerifyingServer;
+const server = useVerifyingServer({ [AK]: SK, [STAGING_AK]: STAGING_SK });
 const work = mkdtempSync(join(tmpdir(), 'qf-cli-'));
-
-beforeAll(async () => {
-  server = await startVerifyingServer({ [AK]: SK, [STAGING_AK]: STAGING_SK }, consoleLike(() => true));
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.requests.length = 0;
-  server.handler = consoleLike(() => true);
-});
 
 function env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return { QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_CONSOLE_API_BASE_URL: server.url, ...extra };

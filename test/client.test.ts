@@ -1,22 +1,13 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callAction, ConfigError, createClient, metadataOf, resetDefaultClient, ResponseError, ServiceError, ValidationError } from 'qianfan-console';
-import { consoleLike, startVerifyingServer, type VerifyingServer } from './support/verifying-server.js';
+import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
 
 const AK = 'ALTAKtest0123456789';
 const SK = 'secret-key-that-must-never-show-0123';
-let server: VerifyingServer;
-
-beforeAll(async () => {
-  server = await startVerifyingServer({ [AK]: SK }, consoleLike(() => true));
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.requests.length = 0;
-  server.handler = consoleLike(() => true);
-});
+const server = useVerifyingServer({ [AK]: SK });
 
 function client(extra: Parameters<typeof createClient>[0] = {}) {
   return createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxAttempts: 1, ...extra });

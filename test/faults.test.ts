@@ -3,13 +3,12 @@
  * misbehaves on cue. Retry delays are kept short with a test policy; nothing here measures speed.
  */
 import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortError, createClient, metadataOf, NetworkError, ResponseError, ServiceError, TimeoutError, type RetryPolicy } from 'qianfan-console';
-import { consoleLike, startVerifyingServer, verifySignature, type Reply, type VerifyingServer } from './support/verifying-server.js';
+import { consoleLike, useVerifyingServer, verifySignature, type Reply } from './support/verifying-server.js';
 
 const AK = 'ALTAKfaults';
 const SK = 'faults-secret-key-never-shown';
-let server: VerifyingServer;
 
 /** The shipped policy with waits short enough for tests. */
 const FAST: RetryPolicy = {
@@ -26,6 +25,7 @@ const FAST: RetryPolicy = {
 };
 
 const ok = consoleLike(() => true);
+const server = useVerifyingServer({ [AK]: SK }, ok);
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -42,14 +42,6 @@ function script(...replies: Reply[]): void {
   server.handler = (req) => (i < replies.length ? replies[i++]! : ok(req));
 }
 
-beforeAll(async () => {
-  server = await startVerifyingServer({ [AK]: SK }, ok);
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.requests.length = 0;
-  server.handler = ok;
-});
 
 const throttled: Reply = { status: 429, body: { requestId: 'r429', code: 'RequestLimitExceeded', message: 'slow down' } };
 const unavailable: Reply = { status: 503, body: { requestId: 'r503', code: 'ServiceUnavailable', message: 'try later' } };

@@ -1,19 +1,14 @@
 /** Debug output: each attempt with its retry decision, and never a secret. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, type Logger } from 'qianfan-console';
-import { consoleLike, startVerifyingServer, type VerifyingServer } from './support/verifying-server.js';
+import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
 
 const AK = 'ALTAKlogging';
 const SK = 'logging-secret-key-0123456789';
 const TOKEN = 'sts-session-token-abcdef';
-let server: VerifyingServer;
-
-beforeAll(async () => {
-  server = await startVerifyingServer({ [AK]: SK }, consoleLike(() => true));
-});
-afterAll(() => server.close());
+const server = useVerifyingServer({ [AK]: SK });
 
 function recorder(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];

@@ -3,21 +3,13 @@
  * strict refuses every schema violation; compatible sends enum/range/length violations with a
  * warning but refuses wrong types, missing required and unknown fields; off sends the body as is.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, createClient, ValidationError, type ClientOptions, type Logger } from 'qianfan-console';
-import { consoleLike, startVerifyingServer, type VerifyingServer } from './support/verifying-server.js';
+import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
 
 const AK = 'ALTAKvalidation0123456';
 const SK = 'validation-secret-0123456789';
-let server: VerifyingServer;
-
-beforeAll(async () => {
-  server = await startVerifyingServer({ [AK]: SK }, consoleLike(() => ({ jobId: 'job-1' })));
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.requests.length = 0;
-});
+const server = useVerifyingServer({ [AK]: SK }, consoleLike(() => ({ jobId: 'job-1' })));
 
 /** A client of the loopback server that records the warnings it logs. */
 function client(options: ClientOptions = {}) {

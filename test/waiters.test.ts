@@ -1,21 +1,13 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortError, createClient, resetDefaultClient, ServiceError, ValidationError, waitFor, WaiterError, type WaitProgress } from 'qianfan-console';
-import { consoleLike, startVerifyingServer, type Handler, type VerifyingServer } from './support/verifying-server.js';
+import { consoleLike, useVerifyingServer, type Handler } from './support/verifying-server.js';
 
 const AK = 'ALTAKwaiters0000000001';
 const SK = 'waiters-secret-key-000000001';
-let server: VerifyingServer;
-
-beforeAll(async () => {
-  server = await startVerifyingServer({ [AK]: SK }, consoleLike(() => true));
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.requests.length = 0;
-});
+const server = useVerifyingServer({ [AK]: SK });
 
 const client = () => createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxAttempts: 1 });
 

@@ -4,7 +4,7 @@
  * imported only by the commands that talk to the console.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError, booleanOption, listOption, stringOption, type OptionSpecs, type ParsedArgs } from './argv.js';
+import { UsageError, booleanOption, listOption, parseArgv, stringOption, type OptionSpecs, type ParsedArgs } from './argv.js';
 import { checkOutputFormat, type OutputFormat, type OutputStream } from './output.js';
 import type { QianfanClient } from '../client/client.js';
 import type { DescriptorStore } from '../descriptors/store.js';
@@ -59,6 +59,15 @@ export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalO
     debug: booleanOption(parsed, 'debug') || globals.debug,
     help: booleanOption(parsed, 'help') || globals.help,
   };
+}
+
+/**
+ * A command's arguments parsed against its options, with the global options given after the command
+ * folded into the context. `acceptFieldFlags` lets through the flags generated from a body schema.
+ */
+export function parseCommand(args: string[], context: CommandContext, options: OptionSpecs = GLOBAL_OPTIONS, acceptFieldFlags = false): { parsed: ParsedArgs; ctx: CommandContext } {
+  const parsed = parseArgv(args, options, acceptFieldFlags);
+  return { parsed, ctx: { ...context, globals: withGlobals(context.globals, parsed) } };
 }
 
 /** The descriptors on the search path, without a client: enough for list, describe and help. */

@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export interface ReceivedRequest {
   method: string;
@@ -91,9 +92,27 @@ export function verifySignature(
   return expected === signature ? null : 'signature mismatch';
 }
 
-export async function startVerifyingServer(keys: Record<string, string>, handler: Handler): Promise<VerifyingServer> {
-  const requests: ReceivedRequest[] = [];
-  const state: VerifyingServer = { url: '', requests, connections: 0, handler, close: async () => undefined };
+/**
+ * A server for the test file that calls this: started before its tests, its record and handler reset
+ * after each test, closed after the last. The object is filled in when the server starts.
+ */
+export function useVerifyingServer(keys: Record<string, string>, initial: Handler = consoleLike(() => true)): VerifyingServer {
+  const server: VerifyingServer = { url: '', requests: [], connections: 0, handler: initial, close: async () => undefined };
+  beforeAll(() => startVerifyingServer(keys, initial, server));
+  afterEach(() => {
+    server.requests.length = 0;
+    server.handler = initial;
+  });
+  afterAll(() => server.close());
+  return server;
+}
+
+export async function startVerifyingServer(
+  keys: Record<string, string>,
+  handler: Handler,
+  state: VerifyingServer = { url: '', requests: [], connections: 0, handler, close: async () => undefined },
+): Promise<VerifyingServer> {
+  const requests = state.requests;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

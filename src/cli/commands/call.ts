@@ -1,8 +1,8 @@
 /** `call ROUTE ACTION [--FIELD VALUE…]`: one action, or every page of it with --all, or the request alone with --dry-run. */
-import { UsageError, booleanOption, parseArgv, stringOption, type ParsedArgs } from '../argv.js';
+import { UsageError, booleanOption, stringOption, type ParsedArgs } from '../argv.js';
 import { renderCallHelp } from '../action-help.js';
 import { buildBody, type Body } from '../body-flags.js';
-import { GLOBAL_OPTIONS, clientFor, readSource, storeFor, withGlobals, type CommandContext } from '../context.js';
+import { GLOBAL_OPTIONS, clientFor, readSource, parseCommand, storeFor, type CommandContext } from '../context.js';
 import { renderFields, renderItems, resolveFormat, toJson, toYaml } from '../output.js';
 import { pageReporter } from '../progress.js';
 import { findAction } from './describe.js';
@@ -39,8 +39,7 @@ const CALL_OPTIONS = {
 } as const;
 
 export async function run(args: string[], context: CommandContext): Promise<number> {
-  const parsed = parseArgv(args, CALL_OPTIONS, true);
-  const ctx = { ...context, globals: withGlobals(context.globals, parsed) };
+  const { parsed, ctx } = parseCommand(args, context, CALL_OPTIONS, true);
   const [route, action, ...extra] = parsed.positionals;
   if (ctx.globals.help) {
     ctx.io.stdout.write(route === undefined || action === undefined ? HELP : renderCallHelp(USAGE, findAction(await storeFor(ctx), route, action, 'call')));

@@ -1,7 +1,7 @@
 /** `describe ROUTE ACTION`: an action's parameters, result shape, paging, waiters and examples. */
-import { UsageError, parseArgv } from '../argv.js';
+import { UsageError } from '../argv.js';
 import { describeAction, renderActionHelp } from '../action-help.js';
-import { GLOBAL_OPTIONS, storeFor, withGlobals, type CommandContext } from '../context.js';
+import { parseCommand, storeFor, type CommandContext } from '../context.js';
 import { resolveFormat, toJson, toYaml } from '../output.js';
 import { parseActionName, parseRoute } from '../../descriptors/names.js';
 import type { DescriptorStore, LoadedAction } from '../../descriptors/store.js';
@@ -15,8 +15,7 @@ ROUTE is /v2/<area> or <area>. On a pipe the same facts are printed as JSON.
 `;
 
 export async function run(args: string[], context: CommandContext): Promise<number> {
-  const parsed = parseArgv(args, GLOBAL_OPTIONS, false);
-  const ctx = { ...context, globals: withGlobals(context.globals, parsed) };
+  const { parsed, ctx } = parseCommand(args, context);
   if (ctx.globals.help) {
     ctx.io.stdout.write(HELP);
     return 0;

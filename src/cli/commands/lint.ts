@@ -1,6 +1,5 @@
 /** `lint [DIR…]`: checks descriptor directories; the work is done by src/lint. */
-import { parseArgv } from '../argv.js';
-import { GLOBAL_OPTIONS, storeFor, withGlobals, type CommandContext } from '../context.js';
+import { parseCommand, storeFor, type CommandContext } from '../context.js';
 
 const HELP = `Usage: qianfan-console lint [DIR…]
 
@@ -10,8 +9,7 @@ QIANFAN_ACTIONS_PATH, then --actions-path. Exit code 0 when clean, 1 on problems
 `;
 
 export async function run(args: string[], context: CommandContext): Promise<number> {
-  const parsed = parseArgv(args, GLOBAL_OPTIONS, false);
-  const ctx = { ...context, globals: withGlobals(context.globals, parsed) };
+  const { parsed, ctx } = parseCommand(args, context);
   if (ctx.globals.help) {
     ctx.io.stdout.write(HELP);
     return 0;

@@ -1,6 +1,6 @@
 /** `list [ROUTE]`: the actions on the descriptor search path, with summaries, paging and waiters. */
-import { UsageError, parseArgv } from '../argv.js';
-import { GLOBAL_OPTIONS, storeFor, withGlobals, type CommandContext } from '../context.js';
+import { UsageError } from '../argv.js';
+import { parseCommand, storeFor, type CommandContext } from '../context.js';
 import { renderTable, resolveFormat, toJson, toYaml } from '../output.js';
 import { parseRoute } from '../../descriptors/names.js';
 
@@ -12,8 +12,7 @@ area. The last column says which actions page (call … --all) and which waiters
 `;
 
 export async function run(args: string[], context: CommandContext): Promise<number> {
-  const parsed = parseArgv(args, GLOBAL_OPTIONS, false);
-  const ctx = { ...context, globals: withGlobals(context.globals, parsed) };
+  const { parsed, ctx } = parseCommand(args, context);
   if (ctx.globals.help) {
     ctx.io.stdout.write(HELP);
     return 0;

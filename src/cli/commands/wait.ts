@@ -1,8 +1,8 @@
 /** `wait ROUTE WAITER [--FIELD VALUE…]`: poll an action until its waiter's status is final. */
-import { UsageError, parseArgv, stringOption, type ParsedArgs } from '../argv.js';
+import { UsageError, stringOption, type ParsedArgs } from '../argv.js';
 import { renderCallHelp } from '../action-help.js';
 import { buildBody } from '../body-flags.js';
-import { GLOBAL_OPTIONS, clientFor, readSource, storeFor, withGlobals, type CommandContext } from '../context.js';
+import { GLOBAL_OPTIONS, clientFor, readSource, parseCommand, storeFor, type CommandContext } from '../context.js';
 import { renderFields, renderTable, resolveFormat, toJson, toYaml } from '../output.js';
 import { waitReporter } from '../progress.js';
 import type { DescriptorStore } from '../../descriptors/store.js';
@@ -30,8 +30,7 @@ const WAIT_OPTIONS = {
 } as const;
 
 export async function run(args: string[], context: CommandContext): Promise<number> {
-  const parsed = parseArgv(args, WAIT_OPTIONS, true);
-  const ctx = { ...context, globals: withGlobals(context.globals, parsed) };
+  const { parsed, ctx } = parseCommand(args, context, WAIT_OPTIONS, true);
   const [route, waiterName, ...extra] = parsed.positionals;
   if (ctx.globals.help) {
     const store = await storeFor(ctx);
