@@ -1,0 +1,523 @@
+// `npm run bench`: qianfan-console side by side with the floor (raw undici sending a fixed signed request)
+// and the official SDK (@baiducloud/qianfan consoleAction), against one loopback server in its own process;
+// each client runs in a process of its own, the order rotated over several rounds, medians compared.
+// Then start-up (import, first call, first call with 1,000 extra descriptors) over a bare `node -e 0`, and
+// RSS after 10,000 and 20,000 calls. Prints a table and the issue-7 targets (PASS/FAIL) and rewrites the
+// generated section of bench/RESULTS.md. A benchmark, not a test: it exits 0 even when a target fails.
+//
+// Knobs (environment): BENCH_ROUNDS (5), BENCH_SECONDS per measured run (2), BENCH_WARMUP_MS (500),
+// BENCH_STARTUP_RUNS (10), BENCH_RSS_RUNS (3), BENCH_MODES (e.g. "1,32,256"), BENCH_CLIENTS
+// (e.g. "floor,ours"), BENCH_ONLY (e.g. "startup" or "throughput,memory": run only those parts; bench/RESULTS.md is then
+// left alone), BENCH_NO_RESULTS=1 to leave bench/RESULTS.md alone.
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const env = process.env;
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(env.BENCH_SECONDS ?? 2);
+const WARMUP_MS = Number(env.BENCH_WARMUP_MS ?? 500);
+const STARTUP_RUNS = Number(env.BENCH_STARTUP_RUNS ?? 10);
+const RSS_RUNS = Number(env.BENCH_RSS_RUNS ?? 3);
+const MODES = (env.BENCH_MODES ?? '1,32,256').split(',').map(Number);
+const CLIENTS = (env.BENCH_CLIENTS ?? 'floor,ours,fetch,official').split(',');
+const PARTS = (env.BENCH_ONLY ?? 'throughput,startup,memory').split(',');
+const CLIENT_LABEL = { floor: 'floor (raw undici)', ours: 'ours (undici)', fetch: 'ours (fetch)', official: 'official SDK' };
+const MODE_LABEL = (c) => (c === 1 ? 'sequential' : `concurrency ${c}`);
+const ACCESS_KEY = 'bench-access-key-0123456789abcdef';
+const SECRET_KEY = 'bench-secret-key-fedcba9876543210';
+const EXTRA_DESCRIPTORS = 1000;
+
+const TARGETS = {
+  seqFloor: 0.85,
+  seqOfficial: 40,
+  c32Floor: 0.85,
+  c32Official: 10,
+  importMs: 30,
+  firstCallMs: 200,
+  extraDescriptorsChange: 0.15,
+  rssMB: 80,
+  rssGrowthMB: 5,
+};
+
+const started = Date.now();
+const log = (line) => process.stderr.write(`${line}\n`);
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const rotate = (xs, n) => xs.map((_, i) => xs[(i + n) % xs.length]);
+
+// A working directory with no .env (the official SDK runs dotenv.config() on every call) and the
+// extra descriptors.
+const work = mkdtempSync(join(tmpdir(), 'qianfan-bench-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+/** An environment without any QIANFAN_* of the caller's, plus the given variables. */
+function cleanEnv(extra = {}) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (!k.startsWith('QIANFAN_') && !k.startsWith('BENCH_') && k !== 'NODE_OPTIONS') out[k] = v;
+  return { ...out, ...extra };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The server
+
+function startServer() {
+  const child = fork(join(here, 'server.mjs'), [], { cwd: work, env: cleanEnv(), execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let nextId = 0;
+  const waiting = new Map();
+  child.on('message', (m) => {
+    if (m?.type === 'count') {
+      waiting.get(m.id)?.(m.count);
+      waiting.delete(m.id);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (m) => {
+      if (m?.type !== 'listening') return reject(new Error('server did not start'));
+      resolve({
+        baseUrl: `http://127.0.0.1:${m.port}`,
+        count: () =>
+          new Promise((res) => {
+            const id = nextId++;
+            waiting.set(id, res);
+            child.send({ type: 'count', id });
+          }),
+        close: () => {
+          child.send({ type: 'close' });
+          child.disconnect();
+        },
+      });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Throughput: one process per (client, mode, round)
+
+function runClient(config, { execArgv = [], extraEnv = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(here, 'client.mjs'), [JSON.stringify(config)], { cwd: work, env: cleanEnv(extraEnv), execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result;
+    child.on('message', (m) => (result = m));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (result?.type === 'result') resolve(result);
+      else reject(new Error(`${config.client} (${MODE_LABEL(config.concurrency)}) failed with exit code ${code}: ${result?.message ?? 'no result'}`));
+    });
+  });
+}
+
+async function signedFloorRequest(baseUrl) {
+  const { createClient } = await import('qianfan-console');
+  const client = createClient({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, baseUrl });
+  const request = client.signRequest(client.prepare('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-0tgmn4a7h4i6' }));
+  await client.close();
+  return { origin: request.origin, path: request.path, headers: request.headers, body: request.body };
+}
+
+async function throughput(server, floorRequest) {
+  const runs = []; // { client, concurrency, round, ...result }
+  const total = ROUNDS * MODES.length * CLIENTS.length;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const concurrency of MODES) {
+      for (const client of rotate(CLIENTS, round + MODES.indexOf(concurrency))) {
+        const config = { client, concurrency, seconds: SECONDS, warmupMs: WARMUP_MS, baseUrl: server.baseUrl, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, request: floorRequest };
+        const extraEnv = client === 'official' ? { QIANFAN_ACCESS_KEY: ACCESS_KEY, QIANFAN_SECRET_KEY: SECRET_KEY, QIANFAN_CONSOLE_API_BASE_URL: server.baseUrl } : {};
+        const before = await server.count();
+        const result = await runClient(config, { extraEnv });
+        const seen = (await server.count()) - before;
+        const sent = result.calls + result.warmupCalls;
+        if (seen !== sent) log(`  ! ${client} ${MODE_LABEL(concurrency)}: reported ${sent} calls, the server saw ${seen}`);
+        runs.push({ client, concurrency, round, ...result, serverSaw: seen });
+        log(
+          `  [${runs.length}/${total}] round ${round + 1} ${MODE_LABEL(concurrency).padEnd(15)} ${CLIENT_LABEL[client].padEnd(19)} ` +
+            `${fmt(result.callsPerSecond, 0).padStart(7)} calls/s  p50 ${fmt(result.p50Ms, 2)} ms  p99 ${fmt(result.p99Ms, 2)} ms`,
+        );
+      }
+    }
+  }
+  const summary = [];
+  for (const concurrency of MODES) {
+    const row = {};
+    for (const client of CLIENTS) {
+      const mine = runs.filter((r) => r.client === client && r.concurrency === concurrency);
+      row[client] = {
+        callsPerSecond: median(mine.map((r) => r.callsPerSecond)),
+        p50Ms: median(mine.map((r) => r.p50Ms)),
+        p99Ms: median(mine.map((r) => r.p99Ms)),
+        cpuUsPerCall: median(mine.map((r) => r.cpuUsPerCall)),
+        perRound: mine.map((r) => r.callsPerSecond),
+      };
+    }
+    // Ratios are paired by round (the clients of one round ran back to back), then the median is taken:
+    // steadier than a ratio of medians when the machine's load drifts during the run.
+    const pairedRatio = (client, base) => {
+      if (!row[base]) return NaN;
+      const mine = runs.filter((r) => r.client === client && r.concurrency === concurrency);
+      const theirs = runs.filter((r) => r.client === base && r.concurrency === concurrency);
+      return median(mine.map((r) => r.callsPerSecond / (theirs.find((t) => t.round === r.round)?.callsPerSecond ?? NaN)));
+    };
+    for (const client of CLIENTS) {
+      row[client].vsFloor = pairedRatio(client, 'floor');
+      row[client].vsOfficial = pairedRatio(client, 'official');
+    }
+    summary.push({ concurrency, clients: row });
+  }
+  return { runs, summary };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Start-up: fresh processes, whole-process wall time, medians
+
+function timeProcess(args, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { cwd: work, env: cleanEnv(extraEnv), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const wallMs = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited with ${code}`));
+      resolve({ wallMs, inner: out ? JSON.parse(out) : {} });
+    });
+  });
+}
+
+/** 1,000 valid descriptors under 10 areas (one of them finetuning, the area of the measured call). */
+function writeExtraDescriptors(dir) {
+  const areas = ['finetuning', 'benchalpha', 'benchbeta', 'benchgamma', 'benchdelta', 'benchepsilon', 'benchzeta', 'bencheta', 'benchtheta', 'benchiota'];
+  const perArea = EXTRA_DESCRIPTORS / areas.length;
+  for (const area of areas) {
+    mkdirSync(join(dir, area), { recursive: true });
+    for (let i = 0; i < perArea; i++) {
+      const action = `DescribeBenchThing${String(i).padStart(3, '0')}`;
+      writeFileSync(
+        join(dir, area, `${action}.yaml`),
+        `action: ${action}
+route: /v2/${area}
+summary: Generated by bench/run.mjs to put ${EXTRA_DESCRIPTORS} extra descriptors on the search path.
+docs: https://cloud.baidu.com/doc/qianfan-api/index.html
+idempotent: true
+body:
+  type: object
+  additionalProperties: false
+  required: [thingId]
+  properties:
+    thingId: { type: string, minLength: 1, maxLength: 64 }
+    verbose: { type: boolean }
+    tags: { type: array, items: { type: string } }
+result:
+  type: object
+  properties:
+    thingId: { type: string }
+    status: { type: string, enum: [Ready, Busy, Gone] }
+examples:
+  - body: { thingId: thing-${i} }
+`,
+      );
+    }
+  }
+  return areas;
+}
+
+async function checkExtraDescriptors(dir, areas) {
+  // Each generated area must load and validate (a broken generator would measure nothing).
+  const { createClient } = await import('qianfan-console');
+  const client = createClient({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, baseUrl: 'http://127.0.0.1:9', actionPaths: [dir], strict: true });
+  for (const area of areas) client.prepare(`/v2/${area}`, 'DescribeBenchThing007', { thingId: 'thing-7' });
+  await client.close();
+}
+
+async function startup(server) {
+  const extraDir = join(work, 'extra-actions');
+  const areas = writeExtraDescriptors(extraDir);
+  await checkExtraDescriptors(extraDir, areas);
+  const callEnv = { QIANFAN_ACCESS_KEY: ACCESS_KEY, QIANFAN_SECRET_KEY: SECRET_KEY, QIANFAN_CONSOLE_API_BASE_URL: server.baseUrl };
+  const probes = {
+    bare: () => timeProcess(['-e', '0']),
+    esmEntry: () => timeProcess(['--input-type=module', '-e', '0']),
+    import: () => timeProcess([join(here, 'start-import.mjs')]),
+    firstCall: () => timeProcess([join(here, 'start-first-call.mjs')], callEnv),
+    firstCallExtra: () => timeProcess([join(here, 'start-first-call.mjs')], { ...callEnv, QIANFAN_ACTIONS_PATH: extraDir }),
+  };
+  const names = Object.keys(probes);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (const n of names) await probes[n](); // warm the file-system cache
+  for (let i = 0; i < STARTUP_RUNS; i++) for (const n of rotate(names, i)) samples[n].push(await probes[n]());
+  const wall = (n) => median(samples[n].map((s) => s.wallMs));
+  // Each iteration ran every probe back to back: the differences are paired by iteration, then the median taken.
+  const overBare = (n) => median(samples[n].map((s, i) => s.wallMs - samples.bare[i].wallMs));
+  const inner = (n, k) => median(samples[n].map((s) => s.inner[k]));
+  const split = (n) => Object.fromEntries(['bootMs', 'importMs', 'firstCallMs', 'closeMs', 'exitWaitMs'].map((k) => [k, inner(n, k)]));
+  const bare = wall('bare');
+  const out = {
+    bareMs: bare,
+    esmEntryOverBareMs: overBare('esmEntry'),
+    importOverBareMs: overBare('import'),
+    importInProcessMs: inner('import', 'importMs'),
+    firstCallOverBareMs: overBare('firstCall'),
+    firstCallSplit: split('firstCall'),
+    firstCallExtraOverBareMs: overBare('firstCallExtra'),
+    firstCallExtraSplit: split('firstCallExtra'),
+  };
+  out.extraChange = median(samples.firstCallExtra.map((s, i) => (s.wallMs - samples.bare[i].wallMs) / (samples.firstCall[i].wallMs - samples.bare[i].wallMs) - 1));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Memory
+
+async function memory(server, floorRequest) {
+  // Sequential calls, the way a script or the CLI calls the console; the floor alongside for reference.
+  const config = { mode: 'rss', concurrency: 1, batch: 10_000, baseUrl: server.baseUrl, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, request: floorRequest };
+  const runs = [];
+  for (let i = 0; i < RSS_RUNS; i++) runs.push(await runClient({ ...config, client: 'ours' }, { execArgv: ['--expose-gc'] }));
+  const floor = await runClient({ ...config, client: 'floor' }, { execArgv: ['--expose-gc'] });
+  return {
+    startMB: median(runs.map((r) => r.start.rssMB)),
+    after10kMB: median(runs.map((r) => r.first.rssMB)),
+    after20kMB: median(runs.map((r) => r.second.rssMB)),
+    growthMB: median(runs.map((r) => r.second.rssMB - r.first.rssMB)),
+    heapTotal10kMB: median(runs.map((r) => r.first.heapTotalMB)),
+    heapTotal20kMB: median(runs.map((r) => r.second.heapTotalMB)),
+    heapAfterGc10kMB: median(runs.map((r) => r.first.heapUsedAfterGcMB)),
+    heapAfterGc20kMB: median(runs.map((r) => r.second.heapUsedAfterGcMB)),
+    heapGrowthMB: median(runs.map((r) => r.second.heapUsedAfterGcMB - r.first.heapUsedAfterGcMB)),
+    floor: { after10kMB: floor.first.rssMB, after20kMB: floor.second.rssMB, heapTotal10kMB: floor.first.heapTotalMB },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Report
+
+function fmt(x, digits = 1) {
+  if (!Number.isFinite(x)) return '–';
+  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model?.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    load: readLoad(),
+    revision: revision(),
+  };
+}
+
+function revision() {
+  if (env.BENCH_REVISION) return env.BENCH_REVISION;
+  try {
+    const git = (args) => execFileSync('git', ['-C', fileURLToPath(new URL('..', import.meta.url)), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git(['status', '--porcelain', '--', 'src', 'actions', 'scripts', 'package.json']).split('\n').filter(Boolean).length;
+    return `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ` + ${dirty} uncommitted change(s) under src/, actions/, scripts/, package.json` : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function readLoad() {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+}
+
+function targets(tp, st, mem) {
+  const row = (c) => tp?.summary.find((s) => s.concurrency === c)?.clients;
+  const seq = row(1);
+  const c32 = row(32);
+  const list = [];
+  const add = (name, value, shown, pass) => list.push({ name, value, shown, pass: Number.isFinite(value) ? pass : null });
+  if (seq?.ours) {
+    add(`sequential ≥ ${TARGETS.seqFloor}× floor`, seq.ours.vsFloor, `${fmt(seq.ours.vsFloor, 2)}×`, seq.ours.vsFloor >= TARGETS.seqFloor);
+    add(`sequential ≥ ${TARGETS.seqOfficial}× official SDK`, seq.ours.vsOfficial, `${fmt(seq.ours.vsOfficial, 1)}×`, seq.ours.vsOfficial >= TARGETS.seqOfficial);
+  }
+  if (c32?.ours) {
+    add(`concurrency 32 ≥ ${TARGETS.c32Floor}× floor`, c32.ours.vsFloor, `${fmt(c32.ours.vsFloor, 2)}×`, c32.ours.vsFloor >= TARGETS.c32Floor);
+    add(`concurrency 32 ≥ ${TARGETS.c32Official}× official SDK`, c32.ours.vsOfficial, `${fmt(c32.ours.vsOfficial, 1)}×`, c32.ours.vsOfficial >= TARGETS.c32Official);
+  }
+  if (st) {
+    add(`import ≤ ${TARGETS.importMs} ms over bare node`, st.importOverBareMs, `${fmt(st.importOverBareMs)} ms`, st.importOverBareMs <= TARGETS.importMs);
+    add(`first call ≤ ${TARGETS.firstCallMs} ms over bare node`, st.firstCallOverBareMs, `${fmt(st.firstCallOverBareMs)} ms`, st.firstCallOverBareMs <= TARGETS.firstCallMs);
+    add(
+      `${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors change the first call by ≤ ${TARGETS.extraDescriptorsChange * 100} %`,
+      st.extraChange,
+      `${st.extraChange >= 0 ? '+' : ''}${fmt(st.extraChange * 100)} %`,
+      Math.abs(st.extraChange) <= TARGETS.extraDescriptorsChange,
+    );
+  }
+  if (mem) {
+    add(`RSS after 10,000 calls ≤ ${TARGETS.rssMB} MB`, mem.after10kMB, `${fmt(mem.after10kMB)} MB`, mem.after10kMB <= TARGETS.rssMB);
+    add(
+      `RSS flat over a second 10,000 calls (growth ≤ ${TARGETS.rssGrowthMB} MB)`,
+      mem.growthMB,
+      `${mem.growthMB >= 0 ? '+' : ''}${fmt(mem.growthMB)} MB (heap after GC ${mem.heapGrowthMB >= 0 ? '+' : ''}${fmt(mem.heapGrowthMB, 2)} MB)`,
+      mem.growthMB <= TARGETS.rssGrowthMB,
+    );
+  }
+  return list;
+}
+
+function throughputTable(tp) {
+  const header = '| mode | client | calls/s | p50 ms | p99 ms | CPU µs/call | × floor | × official | calls/s per round |';
+  const lines = [header, '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |'];
+  for (const { concurrency, clients } of tp.summary) {
+    for (const client of CLIENTS) {
+      const r = clients[client];
+      lines.push(
+        `| ${MODE_LABEL(concurrency)} | ${CLIENT_LABEL[client]} | ${fmt(r.callsPerSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.cpuUsPerCall, 0)} | ` +
+          `${fmt(r.vsFloor, 2)} | ${fmt(r.vsOfficial, 1)} | ${r.perRound.map((x) => fmt(x, 0)).join(', ')} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function consoleTable(tp) {
+  const cols = ['mode', 'client', 'calls/s', 'p50 ms', 'p99 ms', 'CPU µs/call', '× floor', '× official'];
+  const rows = [];
+  for (const { concurrency, clients } of tp.summary) {
+    for (const client of CLIENTS) {
+      const r = clients[client];
+      rows.push([MODE_LABEL(concurrency), CLIENT_LABEL[client], fmt(r.callsPerSecond, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(r.cpuUsPerCall, 0), fmt(r.vsFloor, 2), fmt(r.vsOfficial, 1)]);
+    }
+  }
+  const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function startupLines(st) {
+  return [
+    `bare \`node -e 0\`: ${fmt(st.bareMs)} ms (an ESM entry alone adds ${fmt(st.esmEntryOverBareMs)} ms)`,
+    `import the package: ${fmt(st.importOverBareMs)} ms over bare node (in-process import ${fmt(st.importInProcessMs)} ms)`,
+    `first call from a fresh process: ${fmt(st.firstCallOverBareMs)} ms over bare node (in-process: node start ${fmt(st.firstCallSplit.bootMs)} ms, import ${fmt(st.firstCallSplit.importMs)} ms, first call ${fmt(st.firstCallSplit.firstCallMs)} ms, close ${fmt(st.firstCallSplit.closeMs)} ms, then ${fmt(st.firstCallSplit.exitWaitMs)} ms before the process may exit)`,
+    `  with ${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors on QIANFAN_ACTIONS_PATH: ${fmt(st.firstCallExtraOverBareMs)} ms over bare node (${st.extraChange >= 0 ? '+' : ''}${fmt(st.extraChange * 100)} %; in-process first call ${fmt(st.firstCallExtraSplit.firstCallMs)} ms)`,
+  ];
+}
+
+function memoryLines(mem) {
+  return [
+    `RSS (sequential calls): ${fmt(mem.startMB)} MB before the first call, ${fmt(mem.after10kMB)} MB after 10,000 calls, ${fmt(mem.after20kMB)} MB after 20,000 (growth ${mem.growthMB >= 0 ? '+' : ''}${fmt(mem.growthMB)} MB)`,
+    `  V8 heap reserved ${fmt(mem.heapTotal10kMB)} MB → ${fmt(mem.heapTotal20kMB)} MB; live heap after a forced GC ${fmt(mem.heapAfterGc10kMB, 2)} MB → ${fmt(mem.heapAfterGc20kMB, 2)} MB`,
+    `  the floor, for reference: RSS ${fmt(mem.floor.after10kMB)} MB after 10,000 calls, ${fmt(mem.floor.after20kMB)} MB after 20,000 (V8 heap reserved ${fmt(mem.floor.heapTotal10kMB)} MB)`,
+  ];
+}
+
+const START = '<!-- bench:generated:start -->';
+const END = '<!-- bench:generated:end -->';
+const HAND_WRITTEN = `## What each change bought
+
+_Hand-written; \`npm run bench\` keeps this section. For each optimisation: what the profile showed, the
+change, and the figures before and after (same machine, same run settings)._
+`;
+
+function writeResults(m, tp, st, mem, list) {
+  const file = join(here, 'RESULTS.md');
+  const status = (t) => (t.pass === null ? 'n/a' : t.pass ? '**PASS**' : '**FAIL**');
+  const generated = [
+    START,
+    '<!-- Generated by `npm run bench` (bench/run.mjs); everything between these markers is replaced on each run. -->',
+    '',
+    `Run ${m.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node} (${m.platform}); load average at the start ${m.loadAtStart}, at the end ${m.load}. Code: ${m.revision}.`,
+    `${ROUNDS} rounds, each client in its own process, order rotated; ${SECONDS} s measured after ${WARMUP_MS} ms of warm-up per run; medians over rounds (ratios paired by round).`,
+    'A benchmark on a shared machine: compare figures from the same run; the per-round columns show the spread.',
+    'Server: node:http on loopback in its own process, keep-alive, a fixed `{"requestId":…,"result":true}`. Call: `/v2/finetuning` `DescribeFineTuningTask` `{taskId}`.',
+    '',
+    '### Targets (issue 7)',
+    '',
+    '| target | measured | status |',
+    '| --- | --- | --- |',
+    ...list.map((t) => `| ${t.name} | ${t.shown} | ${status(t)} |`),
+    '',
+    '### Throughput and latency',
+    '',
+    tp ? throughputTable(tp) : '_not run_',
+    '',
+    '### Start-up (medians over ' + STARTUP_RUNS + ' fresh processes each)',
+    '',
+    ...(st ? startupLines(st).map((l) => `- ${l}`) : ['_not run_']),
+    '',
+    '### Memory (median of ' + RSS_RUNS + ' processes; ours, default undici transport)',
+    '',
+    ...(mem ? memoryLines(mem).map((l) => `- ${l}`) : ['_not run_']),
+    '',
+    END,
+  ].join('\n');
+  let text;
+  if (existsSync(file)) {
+    const old = readFileSync(file, 'utf8');
+    const a = old.indexOf(START);
+    const b = old.indexOf(END);
+    text = a >= 0 && b > a ? old.slice(0, a) + generated + old.slice(b + END.length) : `# Benchmark results\n\n${generated}\n\n${old}`;
+  } else {
+    text = `# Benchmark results\n\n\`npm run bench\` — see bench/run.mjs for what is measured and how.\n\n${generated}\n\n${HAND_WRITTEN}`;
+  }
+  writeFileSync(file, text);
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main() {
+  const m = machine();
+  m.loadAtStart = m.load;
+  log(`qianfan-console benchmark — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date}`);
+  log(`${ROUNDS} rounds × ${MODES.length} modes × ${CLIENTS.length} clients, ${SECONDS} s each after ${WARMUP_MS} ms warm-up`);
+  const server = await startServer();
+  let tp, st, mem;
+  try {
+    const floorRequest = await signedFloorRequest(server.baseUrl);
+    if (PARTS.includes('throughput')) {
+      log('\nthroughput');
+      tp = await throughput(server, floorRequest);
+    }
+    if (PARTS.includes('startup')) {
+      log('\nstart-up');
+      st = await startup(server);
+    }
+    if (PARTS.includes('memory')) {
+      log('\nmemory');
+      mem = await memory(server, floorRequest);
+    }
+  } finally {
+    server.close();
+  }
+  m.load = readLoad();
+  const list = targets(tp, st, mem);
+  const out = [
+    '',
+    ...(tp ? [consoleTable(tp), ''] : []),
+    ...(st ? startupLines(st) : []),
+    ...(mem ? memoryLines(mem) : []),
+    '',
+    'targets (issue 7):',
+    ...list.map((t) => `  ${t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.shown}`),
+    '',
+    list.every((t) => t.pass) && tp && st && mem ? 'all targets met' : `targets missed: ${list.filter((t) => !t.pass).map((t) => t.name).join('; ')}`,
+  ];
+  console.log(out.join('\n'));
+  if (env.BENCH_NO_RESULTS !== '1' && tp && st && mem) console.log(`\nwrote ${writeResults(m, tp, st, mem, list)}`);
+  console.log(`benchmark took ${fmt((Date.now() - started) / 1000, 0)} s`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
