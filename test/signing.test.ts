@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAuthorization, sign } from 'qianfan-console';
 import { canonicalQueryString, uriEncode, uriEncodeExceptSlash } from '../src/signing/bce-auth-v1.js';
+import { ConsoleSigner } from '../src/signing/console-signer.js';
 
 interface Vector {
   name: string;
@@ -75,5 +76,38 @@ describe('bce-auth-v1 signer', () => {
     expect(parsed).toMatchObject({ accessKey: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', expirationSeconds: 1800, signedHeaders: ['content-length', 'content-md5', 'content-type', 'host', 'x-bce-date'] });
     expect(parseAuthorization('bce-auth-v1/ak/not-a-time/1800/host/abc')).toBeNull();
     expect(parseAuthorization('Bearer abc')).toBeNull();
+  });
+});
+
+describe('the console signer', () => {
+  const credentials = { accessKey: 'ALTAKsigner', secretKey: 'signer-secret', sessionToken: 'sts-token' };
+  const fresh = (path: string, action: string, timestamp: string) =>
+    sign(credentials, {
+      method: 'POST',
+      path,
+      query: [['Action', action]],
+      headers: { host: 'qianfan.baidubce.com', 'content-type': 'application/json', 'x-bce-date': timestamp, 'x-bce-security-token': 'sts-token' },
+      timestamp,
+      expirationSeconds: 1800,
+      headersToSign: ['content-type', 'host', 'x-bce-date'],
+    }).authorization;
+
+  it('gives byte for byte the Authorization of a fresh signature, within a second, across seconds and across actions', () => {
+    const signer = new ConsoleSigner(credentials, 'qianfan.baidubce.com', 1800);
+    const t0 = Date.parse('2024-06-01T12:00:00.100Z');
+    const readings: Array<[string, string, number]> = [
+      ['/v2/finetuning', 'DescribeFineTuningTask', t0],
+      ['/v2/finetuning', 'DescribeFineTuningTask', t0 + 500],
+      ['/v2/finetuning', 'StopFineTuningTask', t0 + 600],
+      ['/v2/finetuning', 'DescribeFineTuningTask', t0 + 950],
+      ['/v2/finetuning', 'DescribeFineTuningTask', t0 + 1_000],
+      ['/v2/dataset', 'DescribeFineTuningTask', t0 + 1_001],
+      ['/v2/finetuning', 'DescribeFineTuningTask', t0 + 3_600_000],
+    ];
+    for (const [path, action, at] of readings) {
+      const { timestamp, authorization } = signer.signAt(path, action, at);
+      expect(timestamp).toBe(new Date(at).toISOString().slice(0, 19) + 'Z');
+      expect(authorization).toBe(fresh(path, action, timestamp));
+    }
   });
 });

@@ -16,7 +16,7 @@ import { parseResponse, type ActionResponse } from '../response/parse.js';
 import { classify } from '../retry/classify.js';
 import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
 import { decideRetry } from '../retry/strategy.js';
-import { formatTimestamp, sign } from '../signing/bce-auth-v1.js';
+import { CONSOLE_CONTENT_TYPE, ConsoleSigner } from '../signing/console-signer.js';
 import { FetchTransport } from '../transport/fetch.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
 import { UndiciTransport } from '../transport/undici.js';
@@ -64,21 +64,38 @@ export interface CallOptions {
   validation?: ValidationMode;
 }
 
-/** A call checked and serialised, ready to be signed. */
-export interface PreparedCall {
+/** A route and action resolved once per client: names checked, descriptor found. */
+export interface ResolvedAction {
   name: ActionName;
   descriptor: LoadedAction | undefined;
-  json: string;
   idempotent: boolean;
-  /** The body as it may be shown (x-sensitive fields masked). */
-  shownBody: unknown;
+  /** The path the request is signed and sent to: the base URL's path, then the route. */
+  path: string;
+  /** The route, action and path with query, as errors and the transport need them. */
+  where: { route: string; action: string };
+  target: string;
+}
+
+/** A call checked and serialised, ready to be signed. */
+export interface PreparedCall extends ResolvedAction {
+  body: Record<string, unknown>;
+  json: string;
+}
+
+/** A request as it may be shown: signature masked, x-sensitive body fields masked. */
+export interface ShownRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const USER_AGENT = `qianfan-console/${VERSION} node/${process.versions.node}`;
 /** What actions without a descriptor are presumed to be: reads are safe to repeat. */
 const READ_ONLY_PREFIX = /^(Describe|Get|List|Query|Check)[A-Z]/;
-const SIGNED_HEADERS = ['content-type', 'host', 'x-bce-date'];
+/** Distinct route/action pairs one client remembers; past it the memory starts over rather than grow. */
+const MAX_RESOLVED_ACTIONS = 1024;
 
 export class QianfanClient {
   readonly config: ResolvedConfig;
@@ -89,6 +106,9 @@ export class QianfanClient {
   readonly #logger: Logger;
   readonly #debug: boolean;
   readonly #validation: ValidationMode;
+  readonly #resolved = new Map<string, ResolvedAction>();
+  readonly #basePath: string;
+  #signer: ConsoleSigner | undefined;
   #retryPolicy: RetryPolicy | undefined;
   #clockOffsetMs = 0;
 
@@ -96,6 +116,7 @@ export class QianfanClient {
     this.#options = options;
     const env = options.env ?? process.env;
     this.config = resolveConfig(options, env);
+    this.#basePath = this.config.baseUrl.pathname.replace(/\/$/, '');
     this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
     this.#validation = checkMode(options.validation ?? 'strict');
     const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS };
@@ -133,68 +154,85 @@ export class QianfanClient {
     return this.send(prepared, options);
   }
 
+  /** Checks the names and finds the descriptor, once per route and action; touches nothing outside the action directories. */
+  resolveAction(route: string, action: string): ResolvedAction {
+    const key = `${route}\0${action}`;
+    let resolved = this.#resolved.get(key);
+    if (!resolved) {
+      const name = parseActionName(route, action);
+      const where = { route: name.route, action: name.action };
+      const descriptor = this.store.find(name);
+      if (!descriptor && this.#options.strict) {
+        const known = this.store.list(name.area).map((a) => a.action);
+        throw new ValidationError(`${name.action} (${name.route}) is not a known action`, [
+          {
+            path: 'action',
+            keyword: 'unknownAction',
+            message: known.length ? `no descriptor for ${name.action}; ${name.route} has: ${known.join(', ')}` : `no descriptors exist for ${name.route}`,
+          },
+        ], where);
+      }
+      const path = this.#basePath + name.route;
+      resolved = {
+        name,
+        descriptor,
+        idempotent: descriptor ? descriptor.descriptor.idempotent : READ_ONLY_PREFIX.test(name.action),
+        path,
+        where,
+        target: `${path}?Action=${name.action}`,
+      };
+      if (this.#resolved.size >= MAX_RESOLVED_ACTIONS) this.#resolved.clear();
+      this.#resolved.set(key, resolved);
+    }
+    return resolved;
+  }
+
   /** Checks names, finds the descriptor, validates and serialises the body. Touches no network. */
   prepare(route: string, action: string, body: unknown, validation: ValidationMode = this.#validation): PreparedCall {
-    const name = parseActionName(route, action);
-    const where = { route: name.route, action: name.action };
-    const descriptor = this.store.find(name);
-    if (!descriptor && this.#options.strict) {
-      const known = this.store.list(name.area).map((a) => a.action);
-      throw new ValidationError(`${name.action} (${name.route}) is not a known action`, [
-        {
-          path: 'action',
-          keyword: 'unknownAction',
-          message: known.length ? `no descriptor for ${name.action}; ${name.route} has: ${known.join(', ')}` : `no descriptors exist for ${name.route}`,
-        },
-      ], where);
-    }
+    const resolved = this.resolveAction(route, action);
+    const { descriptor, where } = resolved;
     const schema = descriptor ? { check: descriptor.checkBody, schema: descriptor.descriptor.body } : undefined;
-    const { warnings } = checkBody(body, schema, checkMode(validation), where);
-    for (const w of warnings) this.#logger.warn(`${name.action}: ${w.path}: ${w.message} (sent anyway: validation is compatible)`);
-    return {
-      name,
-      descriptor,
-      json: serialiseBody(body as Record<string, unknown>, where),
-      idempotent: descriptor ? descriptor.descriptor.idempotent : READ_ONLY_PREFIX.test(name.action),
-      shownBody: redactBody(body, descriptor?.descriptor.body),
-    };
+    const { warnings } = checkBody(body, schema, validation === this.#validation ? validation : checkMode(validation), where);
+    for (const w of warnings) this.#logger.warn(`${where.action}: ${w.path}: ${w.message} (sent anyway: validation is compatible)`);
+    const checked = body as Record<string, unknown>;
+    return { ...resolved, body: checked, json: serialiseBody(checked, where) };
   }
 
   /** The signed HTTP request for a prepared call, at the client's clock (local time plus the learnt offset). */
   signRequest(prepared: PreparedCall, nowMs = Date.now() + this.#clockOffsetMs): HttpRequest {
-    const credentials = requireCredentials(this.config);
-    const timestamp = formatTimestamp(nowMs);
+    this.#signer ??= this.#createSigner();
+    const { timestamp, authorization } = this.#signer.signAt(prepared.path, prepared.name.action, nowMs);
     const headers: Record<string, string> = {
       host: this.config.baseUrl.host,
-      'content-type': 'application/json',
+      'content-type': CONSOLE_CONTENT_TYPE,
       'x-bce-date': timestamp,
     };
-    if (credentials.sessionToken) headers['x-bce-security-token'] = credentials.sessionToken;
-    const path = basePath(this.config.baseUrl) + prepared.name.route;
-    const { authorization } = sign(credentials, {
-      method: 'POST',
-      path,
-      query: [['Action', prepared.name.action]],
-      headers,
-      timestamp,
-      expirationSeconds: this.config.expirationSeconds,
-      headersToSign: SIGNED_HEADERS,
-    });
+    if (this.config.sessionToken) headers['x-bce-security-token'] = this.config.sessionToken;
     headers['authorization'] = authorization;
     headers['user-agent'] = USER_AGENT;
-    return { origin: this.config.baseUrl.origin, path: `${path}?Action=${prepared.name.action}`, method: 'POST', headers, body: prepared.json };
+    return { origin: this.config.baseUrl.origin, path: prepared.target, method: 'POST', headers, body: prepared.json };
+  }
+
+  /** The exact request a call would send, signed now, as it may be shown (for a dry run); sends nothing. */
+  showRequest(route: string, action: string, body: unknown): ShownRequest {
+    const prepared = this.prepare(route, action, body);
+    return shown(prepared, this.signRequest(prepared));
+  }
+
+  #createSigner(): ConsoleSigner {
+    return new ConsoleSigner(requireCredentials(this.config), this.config.baseUrl.host, this.config.expirationSeconds);
   }
 
   /** Sends a prepared call: signs each attempt afresh, parses the answer, retries as the policy decides. */
   async send(prepared: PreparedCall, options: CallOptions = {}): Promise<ActionResponse> {
     const started = performance.now();
-    const where = { route: prepared.name.route, action: prepared.name.action };
+    const { where } = prepared;
     const policy = this.retryPolicy;
     const maxAttempts = options.maxAttempts ?? this.#options.maxAttempts ?? policy.maxAttempts;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
     const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;
-    const linked = linkSignals([options.signal, this.#options.signal], deadlineMs);
+    const linked = linkSignals(options.signal, this.#options.signal, deadlineMs);
     const signal = linked.signal;
     const metadata: CallMetadata = { attempts: 0, totalRetryDelayMs: 0, durationMs: 0, requestId: undefined, httpStatus: undefined, clockOffsetMs: this.#clockOffsetMs };
     let skewCorrected = false;
@@ -248,7 +286,8 @@ export class QianfanClient {
 
   /** One request under the client's limits, signed at the moment it leaves; the slot is not held while a retry waits. */
   async #attempt(prepared: PreparedCall, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
-    const release = await this.#limiter.acquire(signal);
+    const slot = this.#limiter.acquire(signal);
+    const release = typeof slot === 'function' ? slot : await slot;
     try {
       const request = this.signRequest(prepared);
       if (this.#debug) this.#logRequest(request, prepared, attempt, maxAttempts);
@@ -283,8 +322,8 @@ export class QianfanClient {
   }
 
   #logRequest(request: HttpRequest, prepared: PreparedCall, attempt: number, maxAttempts: number): void {
-    const headers = JSON.stringify(redactHeaders(request.headers));
-    this.#log(`→ POST ${request.origin}${request.path} attempt ${attempt}/${maxAttempts} headers ${headers} body ${JSON.stringify(prepared.shownBody)}`);
+    const { url, headers, body } = shown(prepared, request);
+    this.#log(`→ POST ${url} attempt ${attempt}/${maxAttempts} headers ${JSON.stringify(headers)} body ${JSON.stringify(body)}`);
   }
 
   #log(line: string): void {
@@ -292,8 +331,8 @@ export class QianfanClient {
   }
 }
 
-function basePath(url: URL): string {
-  return url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+function shown(prepared: PreparedCall, request: HttpRequest): ShownRequest {
+  return { method: request.method, url: request.origin + request.path, headers: redactHeaders(request.headers), body: redactBody(prepared.body, prepared.descriptor?.descriptor.body) };
 }
 
 function elapsed(since: number): number {

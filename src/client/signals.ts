@@ -11,9 +11,12 @@ const nothing: LinkedSignal = { signal: undefined, dispose: () => undefined };
  * One signal that fires when any given signal fires or the deadline passes. Listeners and the timer
  * are removed by dispose(), so a long-lived signal shared by many calls collects nothing.
  */
-export function linkSignals(signals: readonly (AbortSignal | undefined)[], deadlineMs: number | undefined): LinkedSignal {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (deadlineMs === undefined && present.length <= 1) return present.length ? { signal: present[0], dispose: () => undefined } : nothing;
+export function linkSignals(callSignal: AbortSignal | undefined, clientSignal: AbortSignal | undefined, deadlineMs: number | undefined): LinkedSignal {
+  if (deadlineMs === undefined) {
+    if (!callSignal && !clientSignal) return nothing;
+    if (!callSignal || !clientSignal) return { signal: callSignal ?? clientSignal, dispose: () => undefined };
+  }
+  const present = [callSignal, clientSignal].filter((s): s is AbortSignal => s !== undefined);
   const controller = new AbortController();
   const aborted = present.find((s) => s.aborted);
   if (aborted) {

@@ -27,8 +27,16 @@ export class CallLimiter {
     this.#maxConcurrency = options.maxConcurrency ?? Infinity;
   }
 
-  /** Waits for a slot under every limit; the returned function gives the concurrency slot back. */
-  async acquire(signal?: AbortSignal): Promise<Release> {
+  /**
+   * A slot under every limit; the returned function gives the concurrency slot back. Without limits
+   * and outside a throttle pause it answers at once, without a promise.
+   */
+  acquire(signal?: AbortSignal): Release | Promise<Release> {
+    if (this.#interval === 0 && this.#maxConcurrency === Infinity && this.#pausedUntil <= Date.now()) return noop;
+    return this.#acquire(signal);
+  }
+
+  async #acquire(signal?: AbortSignal): Promise<Release> {
     const pause = this.#pausedUntil - Date.now();
     if (pause > 0) await sleep(pause, signal);
     if (this.#interval > 0) {

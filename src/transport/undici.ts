@@ -3,28 +3,27 @@
  * undici is imported on the first send, so importing the package does not pay for it.
  */
 import type { Dispatcher, Pool } from 'undici';
+import { ResponseError } from '../errors.js';
 import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport, TransportOptions } from './types.js';
-import { ResponseError } from '../errors.js';
 
 export class UndiciTransport implements Transport {
-  #pools = new Map<string, Promise<Pool>>();
+  /** The pool of each origin once made; the promise while undici loads. */
+  #pools = new Map<string, Pool | Promise<Pool>>();
   #closed = false;
 
   constructor(private readonly options: TransportOptions) {}
 
-  #pool(origin: string): Promise<Pool> {
+  #pool(origin: string): Pool | Promise<Pool> {
     let pool = this.#pools.get(origin);
     if (!pool) {
-      pool = import('undici').then(
-        ({ Pool }) =>
-          new Pool(origin, {
-            connections: this.options.maxSockets,
-            connect: { timeout: this.options.connectTimeoutMs },
-            keepAliveTimeout: 4_000,
-          }),
-      );
-      this.#pools.set(origin, pool);
+      const created = import('undici').then(({ Pool }) => {
+        const made = new Pool(origin, { connections: this.options.maxSockets, connect: { timeout: this.options.connectTimeoutMs }, keepAliveTimeout: 4_000 });
+        this.#pools.set(origin, made);
+        return made;
+      });
+      this.#pools.set(origin, created);
+      pool = created;
     }
     return pool;
   }
@@ -33,7 +32,8 @@ export class UndiciTransport implements Transport {
     if (this.#closed) throw new ResponseError('the client was closed', { code: 'ClientClosed' });
     const { signal } = options;
     if (signal?.aborted) throw abortErrorFrom(signal);
-    const pool = await this.#pool(request.origin);
+    const found = this.#pool(request.origin);
+    const pool = found instanceof Promise ? await found : found;
     let response: Dispatcher.ResponseData;
     try {
       response = await pool.request({
@@ -48,26 +48,17 @@ export class UndiciTransport implements Transport {
     } catch (error) {
       throw transportFailure(error, signal, options.timeoutMs);
     }
-    const declared = Number(response.headers['content-length']);
-    if (declared > options.maxResponseBytes) {
+    if (Number(response.headers['content-length']) > options.maxResponseBytes) {
       response.body.destroy();
       throw tooLarge(options.maxResponseBytes);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
+    let body: Uint8Array;
     try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > options.maxResponseBytes) {
-          response.body.destroy();
-          throw tooLarge(options.maxResponseBytes);
-        }
-        chunks.push(chunk);
-      }
+      body = await readLimited(response.body, options.maxResponseBytes);
     } catch (error) {
       throw truncated(transportFailure(error, signal, options.timeoutMs));
     }
-    return { status: response.statusCode, headers: flattenHeaders(response.headers), body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) };
+    return { status: response.statusCode, headers: singleValued(response.headers), body };
   }
 
   async close(): Promise<void> {
@@ -78,10 +69,33 @@ export class UndiciTransport implements Transport {
   }
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+/** The whole body, refused as soon as it grows past the limit (a data listener: cheaper than an async iterator per response). */
+function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        body.destroy();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    body.on('error', reject);
+  });
+}
+
+/** undici gives repeated headers as arrays; the pipeline reads single strings. Copies only when needed. */
+function singleValued(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  for (const value of Object.values(headers)) {
+    if (typeof value !== 'string') {
+      const flat: Record<string, string> = {};
+      for (const [name, v] of Object.entries(headers)) if (v !== undefined) flat[name] = Array.isArray(v) ? v.join(', ') : v;
+      return flat;
+    }
   }
-  return flat;
+  return headers as Record<string, string>;
 }

@@ -56,6 +56,7 @@ function assertJsonObject(body: unknown, where: { route: string; action: string 
       { path: '$', keyword: 'type', message: `the body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` },
     ], where);
   }
+  if (isFlatJson(body as Record<string, unknown>)) return;
   const problems: Problem[] = [];
   const ancestors = new Set<object>();
   const visit = (value: unknown, path: string, depth: number): void => {
@@ -99,4 +100,16 @@ function assertJsonObject(body: unknown, where: { route: string; action: string 
   };
   visit(body, '$', 0);
   if (problems.length > 0) throw new ValidationError(`${where.action} (${where.route}) body cannot be sent as JSON`, problems, where);
+}
+
+/** The common case, decided without allocating: a plain object whose members are all strings, booleans or finite numbers. */
+function isFlatJson(body: Record<string, unknown>): boolean {
+  const proto = Object.getPrototypeOf(body);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in body) {
+    const value = body[key];
+    const type = typeof value;
+    if (type !== 'string' && type !== 'boolean' && !(type === 'number' && Number.isFinite(value))) return false;
+  }
+  return true;
 }

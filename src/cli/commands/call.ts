@@ -9,7 +9,6 @@ import { findAction } from './describe.js';
 import type { QianfanClient } from '../../client/client.js';
 import { parseActionName } from '../../descriptors/names.js';
 import type { Pagination } from '../../descriptors/types.js';
-import { redactHeaders } from '../../logging/redact.js';
 import { readDottedPath } from '../../paginate/dotted-path.js';
 import type { ActionResponse } from '../../response/parse.js';
 
@@ -77,9 +76,7 @@ function pageSizeOf(parsed: ParsedArgs): number | undefined {
 }
 
 function printDryRun(client: QianfanClient, route: string, action: string, body: Body, ctx: CommandContext): void {
-  const prepared = client.prepare(route, action, body);
-  const request = client.signRequest(prepared);
-  const shown = { method: request.method, url: request.origin + request.path, headers: redactHeaders(request.headers), body: prepared.shownBody };
+  const shown = client.showRequest(route, action, body);
   const format = resolveFormat(ctx.globals.output, ctx.io.stdout, 'table');
   if (format === 'json') ctx.io.stdout.write(toJson(shown));
   else if (format === 'yaml') ctx.io.stdout.write(toYaml(shown));
