@@ -4,9 +4,16 @@
  * file reads the global options and loads only the module of the command that was asked for.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { UsageError, parseArgv, type OptionSpecs } from './argv.js';
 import { GLOBAL_OPTIONS, withGlobals, type CommandContext } from './context.js';
 import { nearest } from '../validation/report.js';
+
+// A command sends a handful of requests and exits. Left alone, V8 re-optimises undici's HTTP parser
+// (WebAssembly) in the background after the first response, and Node waits for that work before the
+// process may end: about a quarter of a second on every invocation. The baseline compiler is plenty
+// for a few responses. Our own process, so the flag is ours to set; the library never sets it.
+setFlagsFromString('--liftoff-only');
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -77,7 +77,8 @@ export interface ResolvedAction {
 }
 
 /** A call checked and serialised, ready to be signed. */
-export interface PreparedCall extends ResolvedAction {
+export interface PreparedCall {
+  action: ResolvedAction;
   body: Record<string, unknown>;
   json: string;
 }
@@ -195,13 +196,14 @@ export class QianfanClient {
     const { warnings } = checkBody(body, schema, validation === this.#validation ? validation : checkMode(validation), where);
     for (const w of warnings) this.#logger.warn(`${where.action}: ${w.path}: ${w.message} (sent anyway: validation is compatible)`);
     const checked = body as Record<string, unknown>;
-    return { ...resolved, body: checked, json: serialiseBody(checked, where) };
+    return { action: resolved, body: checked, json: serialiseBody(checked, where) };
   }
 
   /** The signed HTTP request for a prepared call, at the client's clock (local time plus the learnt offset). */
   signRequest(prepared: PreparedCall, nowMs = Date.now() + this.#clockOffsetMs): HttpRequest {
     this.#signer ??= this.#createSigner();
-    const { timestamp, authorization } = this.#signer.signAt(prepared.path, prepared.name.action, nowMs);
+    const { path, name, target } = prepared.action;
+    const { timestamp, authorization } = this.#signer.signAt(path, name.action, nowMs);
     const headers: Record<string, string> = {
       host: this.config.baseUrl.host,
       'content-type': CONSOLE_CONTENT_TYPE,
@@ -210,7 +212,7 @@ export class QianfanClient {
     if (this.config.sessionToken) headers['x-bce-security-token'] = this.config.sessionToken;
     headers['authorization'] = authorization;
     headers['user-agent'] = USER_AGENT;
-    return { origin: this.config.baseUrl.origin, path: prepared.target, method: 'POST', headers, body: prepared.json };
+    return { origin: this.config.baseUrl.origin, path: target, method: 'POST', headers, body: prepared.json };
   }
 
   /** The exact request a call would send, signed now, as it may be shown (for a dry run); sends nothing. */
@@ -226,7 +228,7 @@ export class QianfanClient {
   /** Sends a prepared call: signs each attempt afresh, parses the answer, retries as the policy decides. */
   async send(prepared: PreparedCall, options: CallOptions = {}): Promise<ActionResponse> {
     const started = performance.now();
-    const { where } = prepared;
+    const { where } = prepared.action;
     const policy = this.retryPolicy;
     const maxAttempts = options.maxAttempts ?? this.#options.maxAttempts ?? policy.maxAttempts;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -258,7 +260,7 @@ export class QianfanClient {
           const decision = decideRetry(failure, policy, {
             attempt: metadata.attempts,
             maxAttempts,
-            idempotent: prepared.idempotent,
+            idempotent: prepared.action.idempotent,
             skewCorrected,
             remainingMs: deadlineAt - Date.now(),
             headers: response?.headers,
@@ -332,7 +334,7 @@ export class QianfanClient {
 }
 
 function shown(prepared: PreparedCall, request: HttpRequest): ShownRequest {
-  return { method: request.method, url: request.origin + request.path, headers: redactHeaders(request.headers), body: redactBody(prepared.body, prepared.descriptor?.descriptor.body) };
+  return { method: request.method, url: request.origin + request.path, headers: redactHeaders(request.headers), body: redactBody(prepared.body, prepared.action.descriptor?.descriptor.body) };
 }
 
 function elapsed(since: number): number {

@@ -2,28 +2,25 @@
  * The default transport: undici, one keep-alive pool per client for the console's origin.
  * undici is imported on the first send, so importing the package does not pay for it.
  */
+import { createRequire } from 'node:module';
 import type { Dispatcher, Pool } from 'undici';
 import { ResponseError } from '../errors.js';
 import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport, TransportOptions } from './types.js';
 
 export class UndiciTransport implements Transport {
-  /** The pool of each origin once made; the promise while undici loads. */
-  #pools = new Map<string, Pool | Promise<Pool>>();
+  /** One pool per origin, made on the first send to it. */
+  #pools = new Map<string, Pool>();
   #closed = false;
 
   constructor(private readonly options: TransportOptions) {}
 
-  #pool(origin: string): Pool | Promise<Pool> {
+  #pool(origin: string): Pool {
     let pool = this.#pools.get(origin);
     if (!pool) {
-      const created = import('undici').then(({ Pool }) => {
-        const made = new Pool(origin, { connections: this.options.maxSockets, connect: { timeout: this.options.connectTimeoutMs }, keepAliveTimeout: 4_000 });
-        this.#pools.set(origin, made);
-        return made;
-      });
-      this.#pools.set(origin, created);
-      pool = created;
+      const { Pool } = loadUndici();
+      pool = new Pool(origin, { connections: this.options.maxSockets, connect: { timeout: this.options.connectTimeoutMs }, keepAliveTimeout: 4_000 });
+      this.#pools.set(origin, pool);
     }
     return pool;
   }
@@ -32,11 +29,10 @@ export class UndiciTransport implements Transport {
     if (this.#closed) throw new ResponseError('the client was closed', { code: 'ClientClosed' });
     const { signal } = options;
     if (signal?.aborted) throw abortErrorFrom(signal);
-    const found = this.#pool(request.origin);
-    const pool = found instanceof Promise ? await found : found;
+    const pool = this.#pool(request.origin);
     let response: Dispatcher.ResponseData;
     try {
-      response = await pool.request({
+      response = await loadUndici().request.call(pool, {
         path: request.path,
         method: request.method,
         headers: request.headers,
@@ -65,8 +61,28 @@ export class UndiciTransport implements Transport {
     this.#closed = true;
     const pools = [...this.#pools.values()];
     this.#pools.clear();
-    await Promise.all(pools.map(async (p) => (await p).close()));
+    await Promise.all(pools.map((p) => p.close()));
   }
+}
+
+/**
+ * undici's Pool class and its request API alone. The package's index also loads fetch, WebSocket,
+ * caches and mocks — about 100 ms on a cold start that a console call does not need. These paths are
+ * stable within the exactly pinned undici 7.30.2; every transport test fails at once if they move.
+ */
+interface UndiciParts {
+  Pool: typeof Pool;
+  request: (this: Pool, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+}
+
+let undiciParts: UndiciParts | undefined;
+
+function loadUndici(): UndiciParts {
+  if (!undiciParts) {
+    const require = createRequire(import.meta.url);
+    undiciParts = { Pool: require('undici/lib/dispatcher/pool.js') as typeof Pool, request: require('undici/lib/api/api-request.js') as UndiciParts['request'] };
+  }
+  return undiciParts;
 }
 
 /** The whole body, refused as soon as it grows past the limit (a data listener: cheaper than an async iterator per response). */
