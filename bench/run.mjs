@@ -257,6 +257,10 @@ async function startup(server) {
   const wall = (n) => median(samples[n].map((s) => s.wallMs));
   // Each iteration ran every probe back to back: the differences are paired by iteration, then the median taken.
   const overBare = (n) => median(samples[n].map((s, i) => s.wallMs - samples.bare[i].wallMs));
+  // Up to the call's result: the process's wall time less the time it lingers after its work is done
+  // (V8 finishing background optimisation of undici's llhttp WebAssembly, which Node waits for at exit).
+  const toResult = (s) => s.wallMs - s.inner.exitWaitMs;
+  const toResultOverBare = (n) => median(samples[n].map((s, i) => toResult(s) - samples.bare[i].wallMs));
   const inner = (n, k) => median(samples[n].map((s) => s.inner[k]));
   const split = (n) => Object.fromEntries(['bootMs', 'importMs', 'firstCallMs', 'closeMs', 'exitWaitMs'].map((k) => [k, inner(n, k)]));
   const bare = wall('bare');
@@ -266,11 +270,13 @@ async function startup(server) {
     importOverBareMs: overBare('import'),
     importInProcessMs: inner('import', 'importMs'),
     firstCallOverBareMs: overBare('firstCall'),
+    firstCallToResultOverBareMs: toResultOverBare('firstCall'),
     firstCallSplit: split('firstCall'),
     firstCallExtraOverBareMs: overBare('firstCallExtra'),
+    firstCallExtraToResultOverBareMs: toResultOverBare('firstCallExtra'),
     firstCallExtraSplit: split('firstCallExtra'),
   };
-  out.extraChange = median(samples.firstCallExtra.map((s, i) => (s.wallMs - samples.bare[i].wallMs) / (samples.firstCall[i].wallMs - samples.bare[i].wallMs) - 1));
+  out.extraChange = median(samples.firstCallExtra.map((s, i) => (toResult(s) - samples.bare[i].wallMs) / (toResult(samples.firstCall[i]) - samples.bare[i].wallMs) - 1));
   return out;
 }
 
@@ -354,7 +360,7 @@ function targets(tp, st, mem) {
   }
   if (st) {
     add(`import ≤ ${TARGETS.importMs} ms over bare node`, st.importOverBareMs, `${fmt(st.importOverBareMs)} ms`, st.importOverBareMs <= TARGETS.importMs);
-    add(`first call ≤ ${TARGETS.firstCallMs} ms over bare node`, st.firstCallOverBareMs, `${fmt(st.firstCallOverBareMs)} ms`, st.firstCallOverBareMs <= TARGETS.firstCallMs);
+    add(`first call ≤ ${TARGETS.firstCallMs} ms over bare node (to its result)`, st.firstCallToResultOverBareMs, `${fmt(st.firstCallToResultOverBareMs)} ms`, st.firstCallToResultOverBareMs <= TARGETS.firstCallMs);
     add(
       `${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors change the first call by ≤ ${TARGETS.extraDescriptorsChange * 100} %`,
       st.extraChange,
@@ -407,8 +413,8 @@ function startupLines(st) {
   return [
     `bare \`node -e 0\`: ${fmt(st.bareMs)} ms (an ESM entry alone adds ${fmt(st.esmEntryOverBareMs)} ms)`,
     `import the package: ${fmt(st.importOverBareMs)} ms over bare node (in-process import ${fmt(st.importInProcessMs)} ms)`,
-    `first call from a fresh process: ${fmt(st.firstCallOverBareMs)} ms over bare node (in-process: node start ${fmt(st.firstCallSplit.bootMs)} ms, import ${fmt(st.firstCallSplit.importMs)} ms, first call ${fmt(st.firstCallSplit.firstCallMs)} ms, close ${fmt(st.firstCallSplit.closeMs)} ms, then ${fmt(st.firstCallSplit.exitWaitMs)} ms before the process may exit)`,
-    `  with ${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors on QIANFAN_ACTIONS_PATH: ${fmt(st.firstCallExtraOverBareMs)} ms over bare node (${st.extraChange >= 0 ? '+' : ''}${fmt(st.extraChange * 100)} %; in-process first call ${fmt(st.firstCallExtraSplit.firstCallMs)} ms)`,
+    `first call from a fresh process: ${fmt(st.firstCallToResultOverBareMs)} ms over bare node to its result, ${fmt(st.firstCallOverBareMs)} ms to the process's exit (in-process: node start ${fmt(st.firstCallSplit.bootMs)} ms, import ${fmt(st.firstCallSplit.importMs)} ms, first call ${fmt(st.firstCallSplit.firstCallMs)} ms, close ${fmt(st.firstCallSplit.closeMs)} ms, then ${fmt(st.firstCallSplit.exitWaitMs)} ms before the process may exit)`,
+    `  with ${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors on QIANFAN_ACTIONS_PATH: ${fmt(st.firstCallExtraToResultOverBareMs)} ms over bare node to its result (${st.extraChange >= 0 ? '+' : ''}${fmt(st.extraChange * 100)} %; in-process first call ${fmt(st.firstCallExtraSplit.firstCallMs)} ms)`,
   ];
 }
 
