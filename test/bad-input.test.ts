@@ -2,24 +2,13 @@
  * The bad-input suite: every hostile or broken input yields a clear, typed error, nothing is sent,
  * and nothing outside the action directories is read.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient, DescriptorError, ValidationError } from 'qianfan-console';
+import { actionDir } from './support/action-dir.js';
 import { useVerifyingServer } from './support/verifying-server.js';
 
 const server = useVerifyingServer({ ak: 'sk' });
-
-/** A directory of dropped-in descriptors: area → file name → text. */
-function actionDir(files: Record<string, Record<string, string>>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'qf-bad-'));
-  for (const [area, entries] of Object.entries(files)) {
-    mkdirSync(join(dir, area), { recursive: true });
-    for (const [name, text] of Object.entries(entries)) writeFileSync(join(dir, area, name), text);
-  }
-  return dir;
-}
 
 const client = (actionPaths: string[] = []) => createClient({ accessKey: 'ak', secretKey: 'sk', baseUrl: server.url, actionPaths, maxAttempts: 1 });
 

@@ -1,8 +1,6 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callAction, ConfigError, createClient, metadataOf, resetDefaultClient, ResponseError, ServiceError, ValidationError } from 'qianfan-console';
+import { actionDir } from './support/action-dir.js';
 import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
 
 const AK = 'ALTAKtest0123456789';
@@ -90,11 +88,8 @@ describe('callAction over undici against a verifying loopback server', () => {
   });
 
   it('uses a descriptor dropped into an actionPaths directory, overriding and adding actions', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'qf-actions-'));
-    mkdirSync(join(dir, 'finetuning'));
-    writeFileSync(
-      join(dir, 'finetuning', 'DescribeFineTuningTask.yaml'),
-      `action: DescribeFineTuningTask
+    const dir = actionDir({
+      finetuning: { 'DescribeFineTuningTask.yaml': `action: DescribeFineTuningTask
 route: /v2/finetuning
 summary: overridden
 docs: https://example.invalid/doc
@@ -107,20 +102,16 @@ body:
     taskId: {type: string}
     region: {type: string, enum: [bj, bd]}
 result: {type: object}
-`,
-    );
-    mkdirSync(join(dir, 'newarea'));
-    writeFileSync(
-      join(dir, 'newarea', 'DescribeWidget.yaml'),
-      `action: DescribeWidget
+` },
+      newarea: { 'DescribeWidget.yaml': `action: DescribeWidget
 route: /v2/newarea
 summary: a new action
 docs: https://example.invalid/doc
 idempotent: true
 body: {type: object, additionalProperties: false, required: [widgetId], properties: {widgetId: {type: string}}}
 result: {type: object}
-`,
-    );
+` },
+    });
     const qf = client({ actionPaths: [dir] });
     const refused = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e);
     expect((refused as ValidationError).problems.map((p) => p.path)).toEqual(['$.region']);

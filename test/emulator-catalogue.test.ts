@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, ServiceError, startEmulator, type Emulator, type QianfanClient } from 'qianfan-console';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ServiceError } from 'qianfan-console';
+import { useEmulatorClient } from './support/emulator-client.js';
 
 interface Descriptor {
   action: string;
@@ -25,18 +26,7 @@ const descriptors: Descriptor[] = readdirSync(ACTIONS, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .flatMap((d) => readdirSync(join(ACTIONS, d.name)).map((f) => YAML.parse(readFileSync(join(ACTIONS, d.name, f), 'utf8')) as Descriptor));
 const ajv = new Ajv({ strict: false, allErrors: true });
-let emulator: Emulator;
-let qf: QianfanClient;
-let now = Date.now();
-
-beforeAll(async () => {
-  emulator = await startEmulator({ env: {}, now: () => now });
-  qf = createClient({ accessKey: emulator.accessKey, secretKey: emulator.secretKey, baseUrl: emulator.url, maxAttempts: 1 });
-});
-afterAll(async () => {
-  await qf.close();
-  await emulator.close();
-});
+const fixture = useEmulatorClient();
 
 function descriptor(route: string, action: string): Descriptor {
   return descriptors.find((d) => d.route === route && d.action === action)!;
@@ -44,7 +34,7 @@ function descriptor(route: string, action: string): Descriptor {
 
 /** Calls through our client and checks the result against the action's result schema. */
 async function call(route: string, action: string, body: Record<string, unknown>): Promise<any> {
-  const { result } = await qf.callAction(route, action, body);
+  const { result } = await fixture.qf.callAction(route, action, body);
   const validate = ajv.compile(descriptor(route, action).result);
   expect(validate(result), `${action}: ${ajv.errorsText(validate.errors)}`).toBe(true);
   return result;
@@ -59,7 +49,7 @@ async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
 describe('every shipped action', () => {
   it.each(descriptors.map((d) => [`${d.route} ${d.action}`, d] as const))('%s answers its example', async (_, d) => {
     const body = d.examples?.[0]?.body ?? {};
-    const answer = await qf.callAction(d.route, d.action, body).then(
+    const answer = await fixture.qf.callAction(d.route, d.action, body).then(
       (response) => response,
       (e: unknown) => e,
     );
@@ -77,7 +67,7 @@ describe('every shipped action', () => {
 
 describe('life cycles', () => {
   // The sweep above created records from the example bodies; each life cycle starts from nothing.
-  beforeEach(() => emulator.reset());
+  beforeEach(() => fixture.emulator.reset());
 
   it('dataset: versions belong to a dataset, publish, filter, import, cascade on delete', async () => {
     const R = '/v2/dataset';
@@ -92,8 +82,8 @@ describe('life cycles', () => {
     const { taskId } = await call(R, 'CreateImportTask', { versionId, files: ['bos:/b/a.jsonl'] });
     expect(await call(R, 'DescribeImportTask', { taskId })).toMatchObject({ taskId, versionId, files: ['bos:/b/a.jsonl'] });
     await call(R, 'DeleteDataset', { datasetId });
-    expect((await refusal(qf.callAction(R, 'DescribeDatasetVersion', { versionId }))).code).toBe('ResourceNotFound');
-    expect((await refusal(qf.callAction(R, 'DescribeImportTask', { taskId }))).code).toBe('ResourceNotFound');
+    expect((await refusal(fixture.qf.callAction(R, 'DescribeDatasetVersion', { versionId }))).code).toBe('ResourceNotFound');
+    expect((await refusal(fixture.qf.callAction(R, 'DescribeImportTask', { taskId }))).code).toBe('ResourceNotFound');
   });
 
   it('model: sets by id or name, versions, a compression task that runs and can be cancelled', async () => {
@@ -101,7 +91,7 @@ describe('life cycles', () => {
     const modelSetId = await call(R, 'CreateCustomModelSet', { modelSetName: 'faq-assistant', modelType: 'Text2Text' });
     expect(modelSetId).toMatch(/^am-/);
     expect(await call(R, 'DescribeModelSet', { modelSetName: 'faq-assistant' })).toMatchObject({ modelSetId, source: 'UserCreate' });
-    expect((await refusal(qf.callAction(R, 'DescribeModelSet', { modelSetName: 'nobody' }))).message).toContain('modelSetName "nobody"');
+    expect((await refusal(fixture.qf.callAction(R, 'DescribeModelSet', { modelSetName: 'nobody' }))).message).toContain('modelSetName "nobody"');
     expect((await call(R, 'DescribeCustomModelSets', {})).customModelSetList).toHaveLength(1);
     const { modelId } = await call(R, 'CreateCustomModel', { modelSetId, sourceType: 'Train', trainMeta: { taskId: 'task-x' } });
     expect(modelId).toMatch(/^amv-/);
@@ -109,15 +99,15 @@ describe('life cycles', () => {
     const compress = { name: 'int8', sourceModelId: modelId, modelSetId, config: { strategy: 'Quantization', weight: 'INT8-PTQ' } };
     const running = await call(R, 'CreateModelCompTask', compress);
     const finishing = await call(R, 'CreateModelCompTask', compress);
-    now += 5_000;
+    fixture.advance(5_000);
     expect(await call(R, 'DescribeModelCompTask', { modelCompTaskId: running })).toMatchObject({ status: 'running' });
     await call(R, 'CancelModelCompTask', { modelCompTaskId: running });
-    now += 60_000;
+    fixture.advance(60_000);
     expect((await call(R, 'DescribeModelCompTask', { modelCompTaskId: running })).status).toBe('stopped');
     expect((await call(R, 'DescribeModelCompTask', { modelCompTaskId: finishing })).status).toBe('succeeded');
     expect((await call(R, 'DescribeModelCompTasks', { sourceModelId: modelId })).modelCompTaskList).toHaveLength(2);
     await call(R, 'DeleteModelSet', { modelSetId });
-    expect((await refusal(qf.callAction(R, 'DescribeModel', { modelId }))).code).toBe('ResourceNotFound');
+    expect((await refusal(fixture.qf.callAction(R, 'DescribeModel', { modelId }))).code).toBe('ResourceNotFound');
   });
 
   it('service: deploys, serves, is modified, scaled and deactivated', async () => {
@@ -126,14 +116,14 @@ describe('life cycles', () => {
     expect(created).toEqual({ serviceId: expect.stringMatching(/^svco-/), instanceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     const { serviceId } = created;
     expect(await call(R, 'DescribeService', { serviceId })).toMatchObject({ modelId: 'am-set', modelVersionId: 'amv-version', runStatus: 'Deploying' });
-    now += 10_000;
+    fixture.advance(10_000);
     expect((await call(R, 'DescribeServices', { runStatus: ['Serving'] })).serviceList).toEqual([expect.objectContaining({ serviceId })]);
     await call(R, 'ModifyService', { serviceId, modelSetId: 'am-set', modelId: 'amv-newer' });
     expect((await call(R, 'DescribeService', { serviceId })).modelVersionId).toBe('amv-newer');
     expect(await call(R, 'ScaleService', { serviceId, instanceId: created.instanceId, deploymentReplicasCount: 2 })).toBe(true);
     expect(await call(R, 'DeactivateService', { serviceId })).toEqual({ operation: true, message: '' });
     expect((await call(R, 'DescribeService', { serviceId })).runStatus).toBe('Stopped');
-    expect((await refusal(qf.callAction(R, 'ScaleService', { serviceId: 'svco-none', instanceId: 'x', deploymentReplicasCount: 1 }))).httpStatus).toBe(404);
+    expect((await refusal(fixture.qf.callAction(R, 'ScaleService', { serviceId: 'svco-none', instanceId: 'x', deploymentReplicasCount: 1 }))).httpStatus).toBe(404);
   });
 
   it('batch inference: runs to Done, or is stopped', async () => {
@@ -143,10 +133,10 @@ describe('life cycles', () => {
     const { taskId: stopped } = await call(R, 'CreateBatchInferenceTask', body);
     expect(done).toMatch(/^infer-/);
     expect(await call(R, 'StopBatchInferenceTask', { taskId: stopped })).toBe(true);
-    now += 30_000;
+    fixture.advance(30_000);
     expect(await call(R, 'DescribeBatchInferenceTask', { taskId: done })).toMatchObject({ runStatus: 'Done', finishTime: expect.stringMatching(/Z$/) });
     expect((await call(R, 'DescribeBatchInferenceTasks', { runStatus: ['Stopped'] })).taskList).toEqual([expect.objectContaining({ taskId: stopped })]);
-    expect((await refusal(qf.callAction(R, 'StopBatchInferenceTask', { taskId: done }))).code).toBe('InvalidOperation');
+    expect((await refusal(fixture.qf.callAction(R, 'StopBatchInferenceTask', { taskId: done }))).code).toBe('InvalidOperation');
   });
 
   it('eval: modify, stop, export results, delete', async () => {
@@ -158,11 +148,11 @@ describe('life cycles', () => {
     expect(await call(R, 'StopEvalTask', { taskId })).toEqual({});
     const exported = await call(R, 'CreateEvalResultExportTask', { evalId: taskId });
     expect(await call(R, 'DescribeEvalResultExportTask', { taskId: exported.taskId })).toMatchObject({ status: 'Queued' });
-    now += 13_000;
+    fixture.advance(13_000);
     expect((await call(R, 'DescribeEvalResultExportTask', { taskId: exported.taskId })).status).toBe('Succeeded');
     expect((await call(R, 'DescribeEvalTasks', { evalType: 'auto' })).evalTaskList).toHaveLength(1);
     await call(R, 'DeleteEvalTask', { taskId });
-    expect((await refusal(qf.callAction(R, 'DescribeEvalResultExportTask', { taskId: exported.taskId }))).code).toBe('ResourceNotFound');
+    expect((await refusal(fixture.qf.callAction(R, 'DescribeEvalResultExportTask', { taskId: exported.taskId }))).code).toBe('ResourceNotFound');
   });
 
   it('memory and prompt templates: create, filter, modify, delete', async () => {
@@ -186,7 +176,7 @@ describe('life cycles', () => {
     expect((await call(P, 'DescribePromptTemplates', { name: 'weather' })).items).toHaveLength(1);
     expect((await call(P, 'DescribePromptTemplates', { name: 'other' })).items).toHaveLength(0);
     await call(P, 'DeletePromptTemplate', { templateId });
-    expect((await refusal(qf.callAction(P, 'DescribePromptTemplate', { templateId }))).code).toBe('ResourceNotFound');
+    expect((await refusal(fixture.qf.callAction(P, 'DescribePromptTemplate', { templateId }))).code).toBe('ResourceNotFound');
   });
 
   it('charge: TPM instances are purchased, listed by model, resized and released', async () => {

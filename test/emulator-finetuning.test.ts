@@ -7,29 +7,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient, startEmulator, type Emulator, type QianfanClient } from 'qianfan-console';
+import { expect, it } from 'vitest';
+import { useEmulatorClient } from './support/emulator-client.js';
 
 const DIR = fileURLToPath(new URL('../actions/finetuning/', import.meta.url));
 const ajv = new Ajv({ strict: false, allErrors: true });
 const called = new Set<string>();
-let emulator: Emulator;
-let qf: QianfanClient;
-let now = Date.now();
-
-beforeAll(async () => {
-  emulator = await startEmulator({ env: {}, now: () => now });
-  qf = createClient({ accessKey: emulator.accessKey, secretKey: emulator.secretKey, baseUrl: emulator.url, maxAttempts: 1 });
-});
-afterAll(async () => {
-  await qf.close();
-  await emulator.close();
-});
+const fixture = useEmulatorClient();
 
 /** Calls the action and checks its result against the descriptor's result schema. */
 async function call(action: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const descriptor = YAML.parse(readFileSync(`${DIR}${action}.yaml`, 'utf8')) as { result: object };
-  const { result } = await qf.callAction('/v2/finetuning', action, body);
+  const { result } = await fixture.qf.callAction('/v2/finetuning', action, body);
   const validate = ajv.compile(descriptor.result);
   expect(validate(result), `${action}: ${ajv.errorsText(validate.errors)}`).toBe(true);
   called.add(action);
@@ -46,7 +35,7 @@ it('answers every finetuning action with a valid result, each reflecting the oth
   expect(created).toEqual({ jobId, taskId: expect.stringMatching(/^task-[a-z0-9]{12}$/) });
   const taskId = created['taskId'] as string;
   expect(await call('DescribeFineTuningTask', { taskId })).toMatchObject({ taskId, jobId, parameterScale: 'LoRA', runStatus: 'Waiting' });
-  now += 65_000;
+  fixture.advance(65_000);
   expect(await call('DescribeFineTuningTask', { taskId })).toMatchObject({ runStatus: 'Done', checkpoints: [{ step: 100 }, { step: 200 }] });
 
   const second = (await call('CreateFineTuningTask', training))['taskId'] as string;

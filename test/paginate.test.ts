@@ -1,8 +1,6 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AbortError, createClient, paginate, paginatePages, resetDefaultClient, ResponseError, ValidationError, type Page } from 'qianfan-console';
+import { actionDir } from './support/action-dir.js';
 import { consoleLike, useVerifyingServer, type Handler } from './support/verifying-server.js';
 
 const AK = 'ALTAKpaginate000000001';
@@ -119,11 +117,7 @@ describe('paginate', () => {
   });
 
   it('follows the paths a dropped-in descriptor declares', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'qf-paginate-'));
-    mkdirSync(join(dir, 'widgets'));
-    writeFileSync(
-      join(dir, 'widgets', 'ListWidgets.yaml'),
-      `action: ListWidgets
+    const dir = actionDir({ widgets: { 'ListWidgets.yaml': `action: ListWidgets
 route: /v2/widgets
 summary: Widgets, a page at a time.
 docs: https://example.invalid/widgets
@@ -131,8 +125,7 @@ idempotent: true
 body: { type: object, properties: { from: { type: string }, size: { type: integer } } }
 result: { type: object }
 pagination: { inputToken: from, limitKey: size, maxLimit: 2, outputToken: paging.next, moreResults: paging.more, items: data.widgets }
-`,
-    );
+` } });
     let call = 0;
     server.handler = consoleLike(() => (call++ === 0 ? { data: { widgets: [1, 2] }, paging: { next: 'w3', more: true } } : { data: { widgets: [3] }, paging: { more: false } }));
     const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, actionPaths: [dir] });

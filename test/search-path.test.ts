@@ -1,24 +1,18 @@
 /** The descriptor search path: built-in actions/, then QIANFAN_ACTIONS_PATH, then actionPaths; later wins, action by action. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient, ValidationError } from 'qianfan-console';
+import { actionDir } from './support/action-dir.js';
 
 function layer(enumValue: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'qf-layer-'));
-  mkdirSync(join(dir, 'finetuning'));
-  writeFileSync(
-    join(dir, 'finetuning', 'StopFineTuningTask.yaml'),
-    `action: StopFineTuningTask
+  const dir = actionDir({ finetuning: { 'StopFineTuningTask.yaml': `action: StopFineTuningTask
 route: /v2/finetuning
 summary: layer ${enumValue}
 docs: https://example.invalid/doc
 idempotent: true
 body: {type: object, additionalProperties: false, required: [taskId], properties: {taskId: {type: string, enum: [${enumValue}]}}}
 result: {type: boolean}
-`,
-  );
+` } });
   return dir;
 }
 

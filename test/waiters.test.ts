@@ -1,8 +1,6 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AbortError, createClient, resetDefaultClient, ServiceError, ValidationError, waitFor, WaiterError, type WaitProgress } from 'qianfan-console';
+import { actionDir } from './support/action-dir.js';
 import { consoleLike, useVerifyingServer, type Handler } from './support/verifying-server.js';
 
 const AK = 'ALTAKwaiters0000000001';
@@ -80,11 +78,7 @@ describe('waitFor', () => {
   });
 
   it('reads a dropped-in waiter, with a nested status and no failure list, and works with the default client', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'qf-waiters-'));
-    mkdirSync(join(dir, 'widgets'));
-    writeFileSync(
-      join(dir, 'widgets', 'DescribeWidget.yaml'),
-      `action: DescribeWidget
+    const dir = actionDir({ widgets: { 'DescribeWidget.yaml': `action: DescribeWidget
 route: /v2/widgets
 summary: One widget.
 docs: https://example.invalid/widgets
@@ -97,8 +91,7 @@ waiters:
     status: state.phase
     success: [Ready]
     intervalMs: 1
-`,
-    );
+` } });
     server.handler = sequence({ state: { phase: 'Building' } }, { state: { phase: 'Ready' } });
     process.env['QIANFAN_ACCESS_KEY'] = AK;
     process.env['QIANFAN_SECRET_KEY'] = SK;
