@@ -107,7 +107,9 @@ export class QianfanClient {
   readonly #logger: Logger;
   readonly #debug: boolean;
   readonly #validation: ValidationMode;
-  readonly #resolved = new Map<string, ResolvedAction>();
+  /** route → action → resolution; two levels, so a call looks up without building a key string. */
+  readonly #resolved = new Map<string, Map<string, ResolvedAction>>();
+  #resolvedCount = 0;
   readonly #basePath: string;
   #signer: ConsoleSigner | undefined;
   #retryPolicy: RetryPolicy | undefined;
@@ -157,8 +159,8 @@ export class QianfanClient {
 
   /** Checks the names and finds the descriptor, once per route and action; touches nothing outside the action directories. */
   resolveAction(route: string, action: string): ResolvedAction {
-    const key = `${route}\0${action}`;
-    let resolved = this.#resolved.get(key);
+    let byAction = this.#resolved.get(route);
+    let resolved = byAction?.get(action);
     if (!resolved) {
       const name = parseActionName(route, action);
       const where = { route: name.route, action: name.action };
@@ -182,8 +184,14 @@ export class QianfanClient {
         where,
         target: `${path}?Action=${name.action}`,
       };
-      if (this.#resolved.size >= MAX_RESOLVED_ACTIONS) this.#resolved.clear();
-      this.#resolved.set(key, resolved);
+      if (this.#resolvedCount >= MAX_RESOLVED_ACTIONS) {
+        this.#resolved.clear();
+        this.#resolvedCount = 0;
+        byAction = undefined;
+      }
+      if (!byAction) this.#resolved.set(route, (byAction = new Map()));
+      byAction.set(action, resolved);
+      this.#resolvedCount++;
     }
     return resolved;
   }
@@ -203,7 +211,7 @@ export class QianfanClient {
   signRequest(prepared: PreparedCall, nowMs = Date.now() + this.#clockOffsetMs): HttpRequest {
     this.#signer ??= this.#createSigner();
     const { path, name, target } = prepared.action;
-    const { timestamp, authorization } = this.#signer.signAt(path, name.action, nowMs);
+    const { timestamp, authorization } = this.#signer.signAt(path, name.action, nowMs, target);
     const headers: Record<string, string> = {
       host: this.config.baseUrl.host,
       'content-type': CONSOLE_CONTENT_TYPE,

@@ -16,14 +16,19 @@ export interface CallMetadata {
   clockOffsetMs: number;
 }
 
-const byResult = new WeakMap<object, CallMetadata>();
+/**
+ * A non-enumerable symbol property: invisible to JSON.stringify, Object.keys and equality checks.
+ * (A WeakMap keyed by results would do the same, but its entries outlive young-generation GCs and
+ * made V8 grow its heap under sustained calls.) Symbol.for, so that every copy of this module agrees.
+ */
+const METADATA = Symbol.for('qianfan-console.metadata');
 
 export function attachMetadata(target: object, metadata: CallMetadata): void {
-  byResult.set(target, metadata);
+  Object.defineProperty(target, METADATA, { value: metadata });
 }
 
 /** The metadata of a result or error returned by callAction, or undefined for anything else. */
 export function metadataOf(resultOrError: unknown): CallMetadata | undefined {
   if (resultOrError === null || typeof resultOrError !== 'object') return undefined;
-  return byResult.get(resultOrError) ?? (resultOrError as { metadata?: CallMetadata }).metadata;
+  return (resultOrError as { [METADATA]?: CallMetadata })[METADATA] ?? (resultOrError as { metadata?: CallMetadata }).metadata;
 }

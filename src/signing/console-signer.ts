@@ -33,14 +33,16 @@ export class ConsoleSigner {
     this.#expirationSeconds = expirationSeconds;
   }
 
-  /** The x-bce-date and Authorization for POST `path`?Action=`action` at the clock reading `nowMs`. */
-  signAt(path: string, action: string, nowMs: number): SignedConsoleHeaders {
+  /**
+   * The x-bce-date and Authorization for POST `path`?Action=`action` at the clock reading `nowMs`.
+   * `key` names the pair in the cache; callers that already hold `path?Action=action` pass it to spare a string per call.
+   */
+  signAt(path: string, action: string, nowMs: number, key = `${path}?Action=${action}`): SignedConsoleHeaders {
     const second = Math.floor(nowMs / 1000);
     if (second !== this.#second) {
       this.#second = second;
       this.#timestamp = formatTimestamp(nowMs);
     }
-    const key = `${path}?${action}`;
     const last = this.#last.get(key);
     if (last?.timestamp === this.#timestamp) return last;
     const headers: Record<string, string> = { host: this.#host, 'content-type': CONSOLE_CONTENT_TYPE, 'x-bce-date': this.#timestamp };

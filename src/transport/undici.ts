@@ -106,8 +106,8 @@ function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Prom
 
 /** undici gives repeated headers as arrays; the pipeline reads single strings. Copies only when needed. */
 function singleValued(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  for (const value of Object.values(headers)) {
-    if (typeof value !== 'string') {
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string') {
       const flat: Record<string, string> = {};
       for (const [name, v] of Object.entries(headers)) if (v !== undefined) flat[name] = Array.isArray(v) ? v.join(', ') : v;
       return flat;

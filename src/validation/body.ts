@@ -18,6 +18,8 @@ export interface BodyCheckResult {
   warnings: Problem[];
 }
 
+const NO_WARNINGS: BodyCheckResult = Object.freeze({ warnings: Object.freeze([]) as unknown as Problem[] });
+
 export function checkBody(
   body: unknown,
   schema: { check: SchemaCheck; schema: JsonSchema } | undefined,
@@ -25,9 +27,9 @@ export function checkBody(
   where: { route: string; action: string },
 ): BodyCheckResult {
   assertJsonObject(body, where);
-  if (!schema || mode === 'off') return { warnings: [] };
+  if (!schema || mode === 'off') return NO_WARNINGS;
   const failures = schema.check(body);
-  if (failures === true) return { warnings: [] };
+  if (failures === true) return NO_WARNINGS;
   const problems = toProblems(failures, schema.schema, body);
   const refused = mode === 'strict' ? problems : problems.filter((p) => !RANGE_KEYWORDS.has(p.keyword));
   if (refused.length > 0) {
