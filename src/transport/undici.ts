@@ -44,13 +44,16 @@ export class UndiciTransport implements Transport {
     } catch (error) {
       throw transportFailure(error, signal, options.timeoutMs);
     }
-    if (Number(response.headers['content-length']) > options.maxResponseBytes) {
+    const declared = Number(response.headers['content-length']);
+    if (declared > options.maxResponseBytes) {
       response.body.destroy();
       throw tooLarge(options.maxResponseBytes);
     }
     let body: Uint8Array;
     try {
-      body = await readLimited(response.body, options.maxResponseBytes);
+      // A declared length within the limit lets undici collect the body itself (its fastest path); HTTP
+      // framing will not deliver more. Without one, the body is counted as it streams.
+      body = Number.isFinite(declared) ? await response.body.bytes() : await readLimited(response.body, options.maxResponseBytes);
     } catch (error) {
       throw truncated(transportFailure(error, signal, options.timeoutMs));
     }
