@@ -7,7 +7,7 @@ import { resolveConfig, requireCredentials, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_
 import { parseActionName, type ActionName } from '../descriptors/names.js';
 import { actionSearchPath } from '../descriptors/paths.js';
 import { DescriptorStore, type LoadedAction } from '../descriptors/store.js';
-import { AbortError, ConfigError, QianfanError, ServiceError, ValidationError } from '../errors.js';
+import { AbortError, ConfigError, QianfanError, ValidationError } from '../errors.js';
 import { CallLimiter } from '../limits/limiter.js';
 import { sleep } from '../limits/sleep.js';
 import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
@@ -333,7 +333,7 @@ export class QianfanClient {
     error.action ??= where.action;
     metadata.durationMs = elapsed(started);
     metadata.clockOffsetMs = this.#clockOffsetMs;
-    if (error instanceof ServiceError || metadata.attempts > 0) error.metadata = metadata;
+    error.metadata = metadata;
     return error;
   }
 

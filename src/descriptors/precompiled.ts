@@ -21,8 +21,10 @@ export function precompiledDescriptor(file: string): { descriptor: ActionDescrip
   let mod: PrecompiledModule;
   try {
     mod = require(`../precompiled/${key}.cjs`) as PrecompiledModule;
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Not built (a source checkout before `npm run build`): the YAML is read instead. Anything else is a real fault.
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
   }
   return { descriptor: mod.descriptor, checkBody: wrap(mod.validate) };
 }
