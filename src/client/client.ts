@@ -8,7 +8,7 @@ import { parseActionName, type ActionName } from '../descriptors/names.js';
 import { actionSearchPath } from '../descriptors/paths.js';
 import { DescriptorStore, type LoadedAction } from '../descriptors/store.js';
 import { AbortError, ConfigError, QianfanError, ValidationError } from '../errors.js';
-import { CallLimiter } from '../limits/limiter.js';
+import { CallLimiter, NO_SLOT, type Release } from '../limits/limiter.js';
 import { sleep } from '../limits/sleep.js';
 import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
 import { redactBody, redactHeaders, scrub } from '../logging/redact.js';
@@ -300,21 +300,32 @@ export class QianfanClient {
     }
   }
 
-  /** One request under the client's limits, signed at the moment it leaves; the slot is not held while a retry waits. */
-  async #attempt(prepared: PreparedCall, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
+  /**
+   * One request under the client's limits, signed at the moment it leaves; the slot is not held while a
+   * retry waits. Plain promises rather than an async function: this runs once per attempt, and without
+   * limits it adds no promise of its own to the transport's.
+   */
+  #attempt(prepared: PreparedCall, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
     const slot = this.#limiter.acquire(signal);
-    const release = typeof slot === 'function' ? slot : await slot;
+    if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, signal, timeoutMs, attempt, maxAttempts));
+    return this.#sendHolding(slot, prepared, signal, timeoutMs, attempt, maxAttempts);
+  }
+
+  #sendHolding(release: Release, prepared: PreparedCall, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
+    let sent: Promise<HttpResponse>;
     try {
       const request = this.signRequest(prepared);
       if (this.#debug) this.#logRequest(request, prepared, attempt, maxAttempts);
-      return await this.#transport.send(request, {
+      sent = this.#transport.send(request, {
         signal,
         timeoutMs: Math.max(1, timeoutMs),
         maxResponseBytes: this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       });
-    } finally {
+    } catch (error) {
       release();
+      return Promise.reject(error);
     }
+    return release === NO_SLOT ? sent : sent.finally(release);
   }
 
   /** Closes the connection pool; calls after this fail. */

@@ -12,7 +12,8 @@ export interface LimitOptions {
 }
 
 export type Release = () => void;
-const noop: Release = () => undefined;
+/** What acquire gives when no concurrency limit is set: there is no slot to give back. */
+export const NO_SLOT: Release = () => undefined;
 
 export class CallLimiter {
   readonly #interval: number;
@@ -32,7 +33,7 @@ export class CallLimiter {
    * and outside a throttle pause it answers at once, without a promise.
    */
   acquire(signal?: AbortSignal): Release | Promise<Release> {
-    if (this.#interval === 0 && this.#maxConcurrency === Infinity && this.#pausedUntil <= Date.now()) return noop;
+    if (this.#interval === 0 && this.#maxConcurrency === Infinity && this.#pausedUntil <= Date.now()) return NO_SLOT;
     return this.#acquire(signal);
   }
 
@@ -45,7 +46,7 @@ export class CallLimiter {
       this.#nextSlot = slot + this.#interval;
       if (slot > now) await sleep(slot - now, signal);
     }
-    if (this.#maxConcurrency === Infinity) return noop;
+    if (this.#maxConcurrency === Infinity) return NO_SLOT;
     // A released slot passes straight to the next waiter, so no newcomer can slip in between.
     if (this.#inFlight < this.#maxConcurrency) this.#inFlight++;
     else await this.#queue(signal);
