@@ -16,7 +16,7 @@ import { parseResponse, type ActionResponse } from '../response/parse.js';
 import { classify } from '../retry/classify.js';
 import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
 import { decideRetry } from '../retry/strategy.js';
-import { CONSOLE_CONTENT_TYPE, ConsoleSigner } from '../signing/console-signer.js';
+import { ConsoleSigner, consoleHeaders } from '../signing/console-signer.js';
 import { FetchTransport } from '../transport/fetch.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
 import { UndiciTransport } from '../transport/undici.js';
@@ -218,12 +218,7 @@ export class QianfanClient {
     this.#signer ??= this.#createSigner();
     const { path, name, target } = prepared.action;
     const { timestamp, authorization } = this.#signer.signAt(path, name.action, nowMs, target);
-    const headers: Record<string, string> = {
-      host: this.config.baseUrl.host,
-      'content-type': CONSOLE_CONTENT_TYPE,
-      'x-bce-date': timestamp,
-    };
-    if (this.config.sessionToken) headers['x-bce-security-token'] = this.config.sessionToken;
+    const headers = consoleHeaders(this.config.baseUrl.host, timestamp, this.config.sessionToken);
     headers['authorization'] = authorization;
     headers['user-agent'] = USER_AGENT;
     return { origin: this.config.baseUrl.origin, path: target, method: 'POST', headers, body: prepared.json };

@@ -4,6 +4,7 @@
  * schema allows (const, default, first enum value, minimum, …). Stateless: the same every time.
  */
 import type { ActionDescriptor } from '../descriptors/types.js';
+import { formatTimestamp } from '../signing/bce-auth-v1.js';
 import type { JsonSchema } from '../validation/schema.js';
 
 /** Nested schemas deeper than this become null; result schemas are shallow, a recursive $ref is not. */
@@ -57,7 +58,7 @@ function valueOf(schema: JsonSchema, root: JsonSchema, nowMs: number, depth: num
 }
 
 function stringOf(schema: JsonSchema, nowMs: number): string {
-  if (schema['format'] === 'date-time') return new Date(nowMs).toISOString().slice(0, 19) + 'Z';
+  if (schema['format'] === 'date-time') return formatTimestamp(nowMs);
   const min = typeof schema['minLength'] === 'number' ? schema['minLength'] : 0;
   const max = typeof schema['maxLength'] === 'number' ? schema['maxLength'] : Infinity;
   return 'emulated'.padEnd(min, '-').slice(0, max);

@@ -8,8 +8,15 @@
 import { formatTimestamp, sign, type Credentials } from './bce-auth-v1.js';
 
 /** Headers a console request signs besides every x-bce-* header. */
-export const CONSOLE_SIGNED_HEADERS: readonly string[] = ['content-type', 'host', 'x-bce-date'];
-export const CONSOLE_CONTENT_TYPE = 'application/json';
+const CONSOLE_SIGNED_HEADERS: readonly string[] = ['content-type', 'host', 'x-bce-date'];
+const CONSOLE_CONTENT_TYPE = 'application/json';
+
+/** The headers a console request signs: one definition for the signer and for the request that is sent. */
+export function consoleHeaders(host: string, timestamp: string, sessionToken: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { host, 'content-type': CONSOLE_CONTENT_TYPE, 'x-bce-date': timestamp };
+  if (sessionToken) headers['x-bce-security-token'] = sessionToken;
+  return headers;
+}
 
 export interface SignedConsoleHeaders {
   timestamp: string;
@@ -45,13 +52,11 @@ export class ConsoleSigner {
     }
     const last = this.#last.get(key);
     if (last?.timestamp === this.#timestamp) return last;
-    const headers: Record<string, string> = { host: this.#host, 'content-type': CONSOLE_CONTENT_TYPE, 'x-bce-date': this.#timestamp };
-    if (this.#credentials.sessionToken) headers['x-bce-security-token'] = this.#credentials.sessionToken;
     const { authorization } = sign(this.#credentials, {
       method: 'POST',
       path,
       query: [['Action', action]],
-      headers,
+      headers: consoleHeaders(this.#host, this.#timestamp, this.#credentials.sessionToken),
       timestamp: this.#timestamp,
       expirationSeconds: this.#expirationSeconds,
       headersToSign: CONSOLE_SIGNED_HEADERS,
