@@ -4,8 +4,11 @@
 // (the command, lint, the generator) keep tsc's per-module output: they are separate processes.
 // dist/bundle/ sits at the same depth as dist/<module>/, so the relative paths the modules compute
 // from import.meta.url (../../actions, ../precompiled, ../../package.json) hold in both layouts.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// Chunk names carry a content hash: without a clean slate, old chunks would pile up beside the new ones.
+rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   entryPoints: ['dist/index.js'],
   outdir: 'dist/bundle',

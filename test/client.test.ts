@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { callAction, ConfigError, createClient, metadataOf, resetDefaultClient, ResponseError, ServiceError, ValidationError } from 'qianfan-console';
 import { actionDir } from './support/action-dir.js';
@@ -34,6 +35,8 @@ describe('callAction over undici against a verifying loopback server', () => {
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers['authorization']).toMatch(/^bce-auth-v1\/ALTAKtest0123456789\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\/1800\/content-type;host;x-bce-date\/[0-9a-f]{64}$/);
     expect(request?.headers['x-bce-date']).toBe(request?.headers['authorization']!.split('/')[2]);
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(request?.headers['user-agent']).toBe(`qianfan-console/${version} node/${process.versions.node}`);
   });
 
   it('accepts the route as "finetuning" and the Go SDK base URL variable', async () => {

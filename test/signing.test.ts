@@ -93,7 +93,7 @@ describe('the console signer', () => {
     }).authorization;
 
   it('gives byte for byte the Authorization of a fresh signature, within a second, across seconds and across actions', () => {
-    const signer = new ConsoleSigner(credentials, 'qianfan.baidubce.com', 1800);
+    const signer = new ConsoleSigner(credentials, 'qianfan.baidubce.com', 1800, { 'user-agent': 'test-agent' });
     const t0 = Date.parse('2024-06-01T12:00:00.100Z');
     const readings: Array<[string, string, number]> = [
       ['/v2/finetuning', 'DescribeFineTuningTask', t0],
@@ -105,9 +105,17 @@ describe('the console signer', () => {
       ['/v2/finetuning', 'DescribeFineTuningTask', t0 + 3_600_000],
     ];
     for (const [path, action, at] of readings) {
-      const { timestamp, authorization } = signer.signAt(path, action, at);
+      const { 'x-bce-date': timestamp, authorization } = signer.headersAt(path, action, at);
       expect(timestamp).toBe(new Date(at).toISOString().slice(0, 19) + 'Z');
       expect(authorization).toBe(fresh(path, action, timestamp));
     }
+  });
+
+  it('gives every header a request carries, frozen, because calls within the second share them', () => {
+    const signer = new ConsoleSigner(credentials, 'qianfan.baidubce.com', 1800, { 'user-agent': 'test-agent' });
+    const headers = signer.headersAt('/v2/finetuning', 'DescribeFineTuningTask', Date.parse('2024-06-01T12:00:00Z'));
+    expect(Object.keys(headers).sort()).toEqual(['authorization', 'content-type', 'host', 'user-agent', 'x-bce-date', 'x-bce-security-token']);
+    expect(headers).toMatchObject({ host: 'qianfan.baidubce.com', 'content-type': 'application/json', 'x-bce-security-token': 'sts-token', 'user-agent': 'test-agent' });
+    expect(Object.isFrozen(headers)).toBe(true);
   });
 });

@@ -2,7 +2,6 @@
  * The client: one configuration, one connection pool, one descriptor store, and the pipeline every
  * call runs through — descriptor → validate → sign → send → parse → retry.
  */
-import { readFileSync } from 'node:fs';
 import { resolveConfig, requireCredentials, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type ConfigOptions, type ResolvedConfig } from '../config/config.js';
 import { parseActionName, type ActionName } from '../descriptors/names.js';
 import { actionSearchPath } from '../descriptors/paths.js';
@@ -16,10 +15,11 @@ import { parseResponse, type ActionResponse } from '../response/parse.js';
 import { classify } from '../retry/classify.js';
 import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
 import { decideRetry } from '../retry/strategy.js';
-import { ConsoleSigner, consoleHeaders } from '../signing/console-signer.js';
+import { ConsoleSigner } from '../signing/console-signer.js';
 import { FetchTransport } from '../transport/fetch.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
 import { UndiciTransport } from '../transport/undici.js';
+import { packageRequire } from '../runtime/require.js';
 import { checkBody, serialiseBody, VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
 import type { ActionArguments, ActionResult } from './action-types.js';
 import { attachMetadata, type CallMetadata } from './metadata.js';
@@ -91,8 +91,6 @@ export interface ShownRequest {
   body: unknown;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-const USER_AGENT = `qianfan-console/${VERSION} node/${process.versions.node}`;
 /** What actions without a descriptor are presumed to be: reads are safe to repeat. */
 const READ_ONLY_PREFIX = /^(Describe|Get|List|Query|Check)[A-Z]/;
 /** Distinct route/action pairs one client remembers; past it the memory starts over rather than grow. */
@@ -217,10 +215,7 @@ export class QianfanClient {
   signRequest(prepared: PreparedCall, nowMs = Date.now() + this.#clockOffsetMs): HttpRequest {
     this.#signer ??= this.#createSigner();
     const { path, name, target } = prepared.action;
-    const { timestamp, authorization } = this.#signer.signAt(path, name.action, nowMs, target);
-    const headers = consoleHeaders(this.config.baseUrl.host, timestamp, this.config.sessionToken);
-    headers['authorization'] = authorization;
-    headers['user-agent'] = USER_AGENT;
+    const headers = this.#signer.headersAt(path, name.action, nowMs, target);
     return { origin: this.config.baseUrl.origin, path: target, method: 'POST', headers, body: prepared.json };
   }
 
@@ -231,7 +226,7 @@ export class QianfanClient {
   }
 
   #createSigner(): ConsoleSigner {
-    return new ConsoleSigner(requireCredentials(this.config), this.config.baseUrl.host, this.config.expirationSeconds);
+    return new ConsoleSigner(requireCredentials(this.config), this.config.baseUrl.host, this.config.expirationSeconds, { 'user-agent': userAgent() });
   }
 
   /** Sends a prepared call: signs each attempt afresh, parses the answer, retries as the policy decides. */
@@ -355,6 +350,14 @@ export class QianfanClient {
 
 function shown(prepared: PreparedCall, request: HttpRequest): ShownRequest {
   return { method: request.method, url: request.origin + request.path, headers: redactHeaders(request.headers), body: redactBody(prepared.body, prepared.action.descriptor?.descriptor.body) };
+}
+
+let userAgentValue: string | undefined;
+
+/** Read on the first signed request rather than at import: importing the package touches no file. */
+function userAgent(): string {
+  userAgentValue ??= `qianfan-console/${(packageRequire('../../package.json') as { version: string }).version} node/${process.versions.node}`;
+  return userAgentValue;
 }
 
 function elapsed(since: number): number {

@@ -2,16 +2,14 @@
  * Reading one descriptor file: YAML → object → checked against actions/descriptor.schema.json.
  * Every failure names the file and the line. The YAML parser is imported on first use only.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
 import { DescriptorError } from '../errors.js';
 import { toJsonPath } from '../validation/report.js';
 import { strictAjv, wrap, type JsonSchema, type SchemaCheck } from '../validation/schema.js';
 import { BUILTIN_ACTIONS_DIR } from './paths.js';
 import type { ActionDescriptor } from './types.js';
+import { fs, packageRequire } from '../runtime/require.js';
 
-const require = createRequire(import.meta.url);
 
 /** Aliases expand; a small document with nested aliases can otherwise expand to gigabytes (a "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
@@ -25,7 +23,7 @@ let metaCheck: SchemaCheck | undefined;
 /** The check of actions/descriptor.schema.json, compiled on first use; throws when that schema does not compile. */
 export function descriptorFormat(): SchemaCheck {
   if (!metaCheck) {
-    const schema = JSON.parse(readFileSync(`${BUILTIN_ACTIONS_DIR}/descriptor.schema.json`, 'utf8')) as JsonSchema;
+    const schema = JSON.parse(fs.readFileSync(`${BUILTIN_ACTIONS_DIR}/descriptor.schema.json`, 'utf8')) as JsonSchema;
     metaCheck = wrap(strictAjv({ useDefaults: true }).compile(schema));
   }
   return metaCheck;
@@ -62,7 +60,7 @@ export function inspectDescriptorFile(file: string): DescriptorInspection {
 
 function readDescriptorText(file: string): { text: string } | { reason: string; cause?: unknown } {
   try {
-    const bytes = readFileSync(file);
+    const bytes = fs.readFileSync(file);
     if (bytes.length > MAX_DESCRIPTOR_BYTES) return { reason: `descriptor is ${bytes.length} bytes; the limit is ${MAX_DESCRIPTOR_BYTES}` };
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch (error) {
@@ -83,7 +81,7 @@ export function parseDescriptor(text: string, file: string): ActionDescriptor {
 
 /** Parses and checks descriptor text, collecting every problem; `file` is used for the file-name checks. */
 export function inspectDescriptor(text: string, file: string): DescriptorInspection {
-  const YAML = require('yaml') as typeof import('yaml');
+  const YAML = packageRequire('yaml') as typeof import('yaml');
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const lineOf = (pointer: string): number => {

@@ -4,13 +4,13 @@
  * grow with the number of descriptors. What is found is parsed once per process and its validator
  * compiled once, on first use.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileSchema, type SchemaCheck } from '../validation/schema.js';
 import { readDescriptorFile } from './parse.js';
 import { precompiledDescriptor } from './precompiled.js';
 import type { ActionName } from './names.js';
 import type { ActionDescriptor, DescriptorSource, LoadedDescriptor, Waiter } from './types.js';
+import { fs } from '../runtime/require.js';
 
 export interface LoadedAction extends LoadedDescriptor {
   /** The body validator, compiled on first use. */
@@ -67,7 +67,7 @@ export class DescriptorStore {
       found = null;
       for (let layer = this.searchPath.length - 1; layer >= 0; layer--) {
         const file = join(this.searchPath[layer]!, name.area, `${name.action}.yaml`);
-        if (existsSync(file)) {
+        if (fs.existsSync(file)) {
           found = loadFile(file, layer);
           break;
         }
@@ -85,7 +85,7 @@ export class DescriptorStore {
       for (const a of areas) {
         const areaDir = join(dir, a);
         if (!isDirectory(areaDir)) continue;
-        for (const entry of readdirSync(areaDir)) {
+        for (const entry of fs.readdirSync(areaDir)) {
           if (!entry.endsWith('.yaml')) continue;
           const action = entry.slice(0, -'.yaml'.length);
           winners.set(`${a}/${action}`, { route: `/v2/${a}`, action, file: join(areaDir, entry), layer });
@@ -113,14 +113,14 @@ export class DescriptorStore {
 
 function subdirectories(dir: string): string[] {
   if (!isDirectory(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
+  return fs.readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && /^[A-Za-z][A-Za-z0-9]*$/.test(d.name))
     .map((d) => d.name);
 }
 
 function isDirectory(path: string): boolean {
   try {
-    return statSync(path).isDirectory();
+    return fs.statSync(path).isDirectory();
   } catch {
     return false;
   }

@@ -2,11 +2,10 @@
  * The retry policy as data (actions/retry-policy.yaml). The shipped file is converted to JSON at
  * build time so a call does not need the YAML parser; overrides are read with it.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { BUILTIN_ACTIONS_DIR } from '../descriptors/paths.js';
+import { fs, packageRequire } from '../runtime/require.js';
 
 export interface FailureClassRule {
   httpStatus?: number[];
@@ -25,13 +24,12 @@ export interface RetryPolicy {
 }
 
 export const RETRY_POLICY_FILE = 'retry-policy.yaml';
-const require = createRequire(import.meta.url);
 
 /** The policy file that wins on a search path (whose first entry is the built-in actions/): the last directory that has one. */
 export function loadRetryPolicy(searchPath: readonly string[]): RetryPolicy {
   for (let i = searchPath.length - 1; i > 0; i--) {
     const file = join(searchPath[i]!, RETRY_POLICY_FILE);
-    if (existsSync(file)) return readRetryPolicy(file);
+    if (fs.existsSync(file)) return readRetryPolicy(file);
   }
   return builtinPolicy();
 }
@@ -41,7 +39,7 @@ let builtin: RetryPolicy | undefined;
 function builtinPolicy(): RetryPolicy {
   if (!builtin) {
     try {
-      builtin = require('../precompiled/retry-policy.json') as RetryPolicy;
+      builtin = packageRequire('../precompiled/retry-policy.json') as RetryPolicy;
     } catch {
       builtin = readRetryPolicy(join(BUILTIN_ACTIONS_DIR, RETRY_POLICY_FILE));
     }
@@ -50,10 +48,10 @@ function builtinPolicy(): RetryPolicy {
 }
 
 export function readRetryPolicy(file: string): RetryPolicy {
-  const YAML = require('yaml') as typeof import('yaml');
+  const YAML = packageRequire('yaml') as typeof import('yaml');
   let value: unknown;
   try {
-    value = YAML.parse(readFileSync(file, 'utf8'), { maxAliasCount: 50 });
+    value = YAML.parse(fs.readFileSync(file, 'utf8'), { maxAliasCount: 50 });
   } catch (error) {
     throw new ConfigError(`${file}: not a readable retry policy: ${(error as Error).message.split('\n')[0]}`, { code: 'InvalidRetryPolicy', cause: error });
   }

@@ -4,7 +4,7 @@
  * A pure module: no clock, no I/O. The client signs with it and the emulator verifies with it,
  * so both ends share one canonicalisation; the tests check it against published vectors.
  */
-import { createRequire } from 'node:module';
+import { packageRequire } from '../runtime/require.js';
 
 // node:crypto takes milliseconds to load: it is loaded on the first signature, not on import.
 let createHmac: typeof import('node:crypto').createHmac | undefined;
@@ -92,7 +92,7 @@ export function authStringPrefix(accessKey: string, timestamp: string, expiratio
 }
 
 export function hmacHex(key: string, message: string): string {
-  createHmac ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHmac;
+  createHmac ??= (packageRequire('node:crypto') as typeof import('node:crypto')).createHmac;
   return createHmac('sha256', key).update(message).digest('hex');
 }
 

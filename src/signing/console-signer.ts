@@ -1,9 +1,10 @@
 /**
  * Signing console calls at speed. A console request signs only its route, its Action, its
  * content-type, host and x-bce-date (and an STS token) — never the body — so within one second every
- * call of an action has the same signature. The signer keeps the last Authorization per action and
- * calls `sign()` again only when the second (or the action) changes: the header stays byte-identical
- * to a fresh signature, at the cost of one HMAC per action per second instead of two per call.
+ * call of an action carries the same headers. The signer keeps the last set per action and calls
+ * `sign()` again only when the second (or the action) changes: the Authorization stays byte-identical
+ * to a fresh signature, at the cost of one HMAC per action per second instead of two per call, and
+ * a call allocates no headers of its own.
  */
 import { formatTimestamp, sign, type Credentials } from './bce-auth-v1.js';
 
@@ -11,17 +12,15 @@ import { formatTimestamp, sign, type Credentials } from './bce-auth-v1.js';
 const CONSOLE_SIGNED_HEADERS: readonly string[] = ['content-type', 'host', 'x-bce-date'];
 const CONSOLE_CONTENT_TYPE = 'application/json';
 
-/** The headers a console request signs: one definition for the signer and for the request that is sent. */
-export function consoleHeaders(host: string, timestamp: string, sessionToken: string | undefined): Record<string, string> {
+/** The headers a console request signs. */
+function consoleHeaders(host: string, timestamp: string, sessionToken: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { host, 'content-type': CONSOLE_CONTENT_TYPE, 'x-bce-date': timestamp };
   if (sessionToken) headers['x-bce-security-token'] = sessionToken;
   return headers;
 }
 
-export interface SignedConsoleHeaders {
-  timestamp: string;
-  authorization: string;
-}
+/** The headers of a console request at one second: shared by every call of the action in that second, so frozen. */
+export type SignedConsoleHeaders = Readonly<Record<string, string>> & { readonly 'x-bce-date': string; readonly authorization: string };
 
 /** More actions than this in one client is unusual; past it the cache starts over rather than grow. */
 const MAX_CACHED_ACTIONS = 1024;
@@ -30,38 +29,42 @@ export class ConsoleSigner {
   readonly #credentials: Credentials;
   readonly #host: string;
   readonly #expirationSeconds: number;
+  readonly #unsignedHeaders: Readonly<Record<string, string>>;
   readonly #last = new Map<string, SignedConsoleHeaders>();
   #second = NaN;
   #timestamp = '';
 
-  constructor(credentials: Credentials, host: string, expirationSeconds: number) {
+  /** `unsignedHeaders` are sent with every request but not signed (a user-agent, say). */
+  constructor(credentials: Credentials, host: string, expirationSeconds: number, unsignedHeaders: Readonly<Record<string, string>> = {}) {
     this.#credentials = credentials;
     this.#host = host;
     this.#expirationSeconds = expirationSeconds;
+    this.#unsignedHeaders = unsignedHeaders;
   }
 
   /**
-   * The x-bce-date and Authorization for POST `path`?Action=`action` at the clock reading `nowMs`.
-   * `key` names the pair in the cache; callers that already hold `path?Action=action` pass it to spare a string per call.
+   * Every header of POST `path`?Action=`action` at the clock reading `nowMs`, Authorization included.
+   * `key` names the action in the cache; callers that already hold `path?Action=action` pass it to spare a string per call.
    */
-  signAt(path: string, action: string, nowMs: number, key = `${path}?Action=${action}`): SignedConsoleHeaders {
+  headersAt(path: string, action: string, nowMs: number, key = `${path}?Action=${action}`): SignedConsoleHeaders {
     const second = Math.floor(nowMs / 1000);
     if (second !== this.#second) {
       this.#second = second;
       this.#timestamp = formatTimestamp(nowMs);
     }
     const last = this.#last.get(key);
-    if (last?.timestamp === this.#timestamp) return last;
+    if (last?.['x-bce-date'] === this.#timestamp) return last;
+    const headers = consoleHeaders(this.#host, this.#timestamp, this.#credentials.sessionToken);
     const { authorization } = sign(this.#credentials, {
       method: 'POST',
       path,
       query: [['Action', action]],
-      headers: consoleHeaders(this.#host, this.#timestamp, this.#credentials.sessionToken),
+      headers,
       timestamp: this.#timestamp,
       expirationSeconds: this.#expirationSeconds,
       headersToSign: CONSOLE_SIGNED_HEADERS,
     });
-    const signed = { timestamp: this.#timestamp, authorization };
+    const signed = Object.freeze({ ...headers, authorization, ...this.#unsignedHeaders }) as SignedConsoleHeaders;
     if (this.#last.size >= MAX_CACHED_ACTIONS) this.#last.clear();
     this.#last.set(key, signed);
     return signed;

@@ -5,7 +5,8 @@ export interface HttpRequest {
   /** Path and query, e.g. /v2/finetuning?Action=DescribeFineTuningTasks */
   path: string;
   method: 'POST';
-  headers: Record<string, string>;
+  /** Shared between calls (the signer caches them per action per second): copy before changing. */
+  headers: Readonly<Record<string, string>>;
   body: string;
 }
 

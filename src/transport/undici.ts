@@ -1,12 +1,16 @@
 /**
  * The default transport: undici, one keep-alive pool per client for the console's origin.
  * undici is imported on the first send, so importing the package does not pay for it.
+ *
+ * A console answer is a small JSON document read whole, so requests go through undici's dispatch API
+ * with a handler that collects the body's chunks: no stream, no async resource per response, which is
+ * what undici's `request()` builds for callers that want to stream.
  */
-import { createRequire } from 'node:module';
 import type { Dispatcher, Pool } from 'undici';
 import { ResponseError } from '../errors.js';
 import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport, TransportOptions } from './types.js';
+import { packageRequire } from '../runtime/require.js';
 
 export class UndiciTransport implements Transport {
   /** One pool per origin, made on the first send to it. */
@@ -18,46 +22,30 @@ export class UndiciTransport implements Transport {
   #pool(origin: string): Pool {
     let pool = this.#pools.get(origin);
     if (!pool) {
-      const { Pool } = loadUndici();
-      pool = new Pool(origin, { connections: this.options.maxSockets, connect: { timeout: this.options.connectTimeoutMs }, keepAliveTimeout: 4_000 });
+      pool = new (loadPool())(origin, { connections: this.options.maxSockets, connect: { timeout: this.options.connectTimeoutMs }, keepAliveTimeout: 4_000 });
       this.#pools.set(origin, pool);
     }
     return pool;
   }
 
-  async send(request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
-    if (this.#closed) throw new ResponseError('the client was closed', { code: 'ClientClosed' });
+  send(request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
+    if (this.#closed) return Promise.reject(new ResponseError('the client was closed', { code: 'ClientClosed' }));
     const { signal } = options;
-    if (signal?.aborted) throw abortErrorFrom(signal);
+    if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
     const pool = this.#pool(request.origin);
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await loadUndici().request.call(pool, {
-        path: request.path,
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
-      });
-    } catch (error) {
-      throw transportFailure(error, signal, options.timeoutMs);
-    }
-    const declared = Number(response.headers['content-length']);
-    if (declared > options.maxResponseBytes) {
-      response.body.destroy();
-      throw tooLarge(options.maxResponseBytes);
-    }
-    let body: Uint8Array;
-    try {
-      // A declared length within the limit lets undici collect the body itself (its fastest path); HTTP
-      // framing will not deliver more. Without one, the body is counted as it streams.
-      body = Number.isFinite(declared) ? await response.body.bytes() : await readLimited(response.body, options.maxResponseBytes);
-    } catch (error) {
-      throw truncated(transportFailure(error, signal, options.timeoutMs));
-    }
-    return { status: response.statusCode, headers: singleValued(response.headers), body };
+    return new Promise((resolve, reject) => {
+      pool.dispatch(
+        {
+          path: request.path,
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        },
+        new CollectingHandler(resolve, reject, options),
+      );
+    });
   }
 
   async close(): Promise<void> {
@@ -69,42 +57,84 @@ export class UndiciTransport implements Transport {
 }
 
 /**
- * undici's Pool class and its request API alone. The package's index also loads fetch, WebSocket,
- * caches and mocks — about 100 ms on a cold start that a console call does not need. These paths are
- * stable within the exactly pinned undici 7.30.2; every transport test fails at once if they move.
+ * Receives one response: its head, then its body whole, refused as soon as it grows past the limit.
+ * Errors reach onResponseError already mapped onto our classes.
  */
-interface UndiciParts {
-  Pool: typeof Pool;
-  request: (this: Pool, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
-}
+class CollectingHandler implements Dispatcher.DispatchHandler {
+  readonly #resolve: (response: HttpResponse) => void;
+  readonly #reject: (error: Error) => void;
+  readonly #options: SendOptions;
+  #controller: Dispatcher.DispatchController | undefined;
+  #onAbort: (() => void) | undefined;
+  #status = 0;
+  #headers: Record<string, string> | undefined;
+  #chunks: Buffer[] = [];
+  #size = 0;
 
-let undiciParts: UndiciParts | undefined;
-
-function loadUndici(): UndiciParts {
-  if (!undiciParts) {
-    const require = createRequire(import.meta.url);
-    undiciParts = { Pool: require('undici/lib/dispatcher/pool.js') as typeof Pool, request: require('undici/lib/api/api-request.js') as UndiciParts['request'] };
+  constructor(resolve: (response: HttpResponse) => void, reject: (error: Error) => void, options: SendOptions) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#options = options;
+    const { signal } = options;
+    if (signal) {
+      this.#onAbort = () => this.#controller?.abort(abortErrorFrom(signal));
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
   }
-  return undiciParts;
+
+  /** Called again if undici retries the request on a fresh connection: start over. */
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    this.#headers = undefined;
+    this.#chunks = [];
+    this.#size = 0;
+    const { signal } = this.#options;
+    if (signal?.aborted) controller.abort(abortErrorFrom(signal));
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200) return;
+    this.#status = statusCode;
+    this.#headers = singleValued(headers);
+    if (Number(this.#headers['content-length']) > this.#options.maxResponseBytes) controller.abort(tooLarge(this.#options.maxResponseBytes));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#size += chunk.length;
+    if (this.#size > this.#options.maxResponseBytes) {
+      controller.abort(tooLarge(this.#options.maxResponseBytes));
+      return;
+    }
+    this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.#settled();
+    const chunks = this.#chunks;
+    this.#resolve({ status: this.#status, headers: this.#headers!, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#size) });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#settled();
+    const failure = transportFailure(error, this.#options.signal, this.#options.timeoutMs);
+    this.#reject(this.#headers ? truncated(failure) : failure);
+  }
+
+  #settled(): void {
+    if (this.#onAbort) this.#options.signal!.removeEventListener('abort', this.#onAbort);
+  }
 }
 
-/** The whole body, refused as soon as it grows past the limit (a data listener: cheaper than an async iterator per response). */
-function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        body.destroy();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    body.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    body.on('error', reject);
-  });
+/**
+ * undici's Pool class alone. The package's index also loads fetch, WebSocket, caches and mocks — about
+ * 100 ms on a cold start that a console call does not need. The path is stable within the exactly
+ * pinned undici 7.30.2; every transport test fails at once if it moves.
+ */
+let PoolClass: typeof Pool | undefined;
+
+function loadPool(): typeof Pool {
+  PoolClass ??= packageRequire('undici/lib/dispatcher/pool.js') as typeof Pool;
+  return PoolClass;
 }
 
 /** undici gives repeated headers as arrays; the pipeline reads single strings. Copies only when needed. */

@@ -3,8 +3,8 @@
  * compile, so it is imported only when a schema without a precompiled validator is first needed,
  * and every compiled validator is kept for the life of the process.
  */
-import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
+import { packageRequire } from '../runtime/require.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -24,13 +24,12 @@ export const EXTRA_KEYWORDS = ['x-sensitive'] as const;
 
 type AjvInstance = import('ajv').default;
 
-const require = createRequire(import.meta.url);
 let bodyAjv: AjvInstance | undefined;
 
 /** An ajv instance in strict mode that reports every error, never fills defaults or coerces types. */
 export function strictAjv(options: { useDefaults?: boolean } = {}): AjvInstance {
   // ajv is a CommonJS package; require keeps its cost out of start-up until this point.
-  const Ajv = require('ajv') as typeof import('ajv').default;
+  const Ajv = packageRequire('ajv') as typeof import('ajv').default;
   const ajv = new Ajv({ strict: true, allErrors: true, useDefaults: options.useDefaults ?? false, coerceTypes: false, code: { source: true } });
   for (const keyword of EXTRA_KEYWORDS) ajv.addKeyword(keyword);
   return ajv;
