@@ -3,7 +3,7 @@
  * misbehaves on cue. Retry delays are kept short with a test policy; nothing here measures speed.
  */
 import { createServer, type AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AbortError, createClient, metadataOf, NetworkError, ResponseError, ServiceError, TimeoutError, type RetryPolicy } from 'qianfan-console';
 import { consoleLike, useVerifyingServer, verifySignature, type Reply } from './support/verifying-server.js';
 
@@ -190,6 +190,27 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
     await new Promise((resolve) => setTimeout(resolve, 1600));
     expect(server.requests).toHaveLength(1);
     await qf.close();
+  });
+
+  it("the client's signal aborts every call in flight, with no listener-leak warning however many share it", async () => {
+    server.handler = () => ({ hang: true });
+    const controller = new AbortController();
+    const qf = client({ signal: controller.signal });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const pending = Array.from({ length: 20 }, () => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { timeoutMs: 30_000 }).catch((e: unknown) => e));
+      await vi.waitFor(() => expect(server.requests).toHaveLength(20));
+      controller.abort();
+      const errors = await Promise.all(pending);
+      expect(errors.map((e) => (e as Error).name)).toEqual(Array(20).fill("AbortError"));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await qf.close();
+    }
   });
 
   it('an already aborted signal sends nothing', async () => {

@@ -23,7 +23,7 @@ import { packageRequire } from '../runtime/require.js';
 import { checkBody, serialiseBody, VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
 import type { ActionArguments, ActionResult } from './action-types.js';
 import { attachMetadata, type CallMetadata } from './metadata.js';
-import { linkSignals } from './signals.js';
+import { followSignal, linkSignals } from './signals.js';
 
 export interface ClientOptions extends ConfigOptions {
   /** Directories searched for descriptors after the built-in actions/ and QIANFAN_ACTIONS_PATH; later ones win. */
@@ -105,6 +105,8 @@ export class QianfanClient {
   readonly #logger: Logger;
   readonly #debug: boolean;
   readonly #validation: ValidationMode;
+  /** Follows options.signal; see followSignal. */
+  readonly #signal: AbortSignal | undefined;
   /** route → action → resolution; two levels, so a call looks up without building a key string. */
   readonly #resolved = new Map<string, Map<string, ResolvedAction>>();
   #resolvedCount = 0;
@@ -120,6 +122,7 @@ export class QianfanClient {
     this.#basePath = this.config.baseUrl.pathname.replace(/\/$/, '');
     this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
     this.#validation = checkMode(options.validation ?? 'strict');
+    this.#signal = options.signal && followSignal(options.signal);
     const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS };
     this.#transport =
       options.transport === undefined || options.transport === 'undici'
@@ -238,7 +241,7 @@ export class QianfanClient {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
     const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;
-    const linked = linkSignals(options.signal, this.#options.signal, deadlineMs);
+    const linked = linkSignals(options.signal, this.#signal, deadlineMs);
     const signal = linked.signal;
     const metadata: CallMetadata = { attempts: 0, totalRetryDelayMs: 0, durationMs: 0, requestId: undefined, httpStatus: undefined, clockOffsetMs: this.#clockOffsetMs };
     let skewCorrected = false;

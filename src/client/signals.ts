@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { TimeoutError } from '../errors.js';
 
 export interface LinkedSignal {
@@ -36,4 +37,17 @@ export function linkSignals(callSignal: AbortSignal | undefined, clientSignal: A
       for (const s of present) s.removeEventListener('abort', forward);
     },
   };
+}
+
+/**
+ * A signal of the client's own that fires when the caller's does. Every call in flight listens to the
+ * client's signal, so dozens of listeners at once are expected: on this signal Node's leak warning
+ * (past 10 listeners) is turned off, and the caller's signal carries a single listener.
+ */
+export function followSignal(signal: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  return controller.signal;
 }
