@@ -1,12 +1,18 @@
 // One benchmark client in a process of its own (forked by bench/run.mjs, or run by hand:
 //   node bench/client.mjs '{"client":"ours","mode":"throughput","concurrency":1,"seconds":2,"baseUrl":"http://127.0.0.1:PORT"}').
 // Clients:
-//   floor     raw undici Pool sending a fixed request whose signed headers were computed once (by the runner)
+//   floor     raw undici Pool sending a fixed request whose signed headers were computed once (by the runner),
+//             with undici's request API, the way a caller of undici reads a JSON answer
+//   dispatch  the same fixed request through undici's lower-level dispatch API with a handler that collects
+//             the body (no stream per response): the leanest sender undici allows, for reference
 //   ours      createClient(...).callAction with the default undici transport
 //   fetch     createClient({ transport: 'fetch' }).callAction
 //   official  @baiducloud/qianfan consoleAction (reads QIANFAN_* from process.env on every call)
 // Modes:
-//   throughput  warm up, then call for `seconds` at `concurrency`; report calls/s, p50, p99, CPU per call
+//   throughput  under bench/run.mjs: reports {type:'ready'}, then for each {type:'run', warmupMs, seconds} warms up,
+//               calls for `seconds` at `concurrency` and reports calls/s, p50, p99 and CPU per call, until
+//               {type:'close'}; the process (its pool, its JIT state) lives across the runner's rounds.
+//               Run by hand: one warm-up and one measured run, printed.
 //   rss         10,000 calls, RSS, a second 10,000, RSS (ours only)
 import { performance } from 'node:perf_hooks';
 
@@ -36,6 +42,41 @@ async function makeClient(kind) {
           const response = await pool.request(options);
           const parsed = JSON.parse(await response.body.text());
           if (response.statusCode !== 200 || parsed.result !== true) throw new Error(`unexpected answer ${response.statusCode}`);
+          return parsed;
+        },
+        close: () => pool.close(),
+      };
+    }
+    case 'dispatch': {
+      const { Pool } = await import('undici');
+      const { origin, path, headers, body } = config.request;
+      const pool = new Pool(origin, { connections: 64, keepAliveTimeout: 4_000 });
+      const options = { path, method: 'POST', headers, body };
+      const send = () =>
+        new Promise((resolve, reject) => {
+          const chunks = [];
+          let status = 0;
+          pool.dispatch(options, {
+            onRequestStart() {},
+            onResponseStart(_controller, statusCode) {
+              status = statusCode;
+            },
+            onResponseData(_controller, chunk) {
+              chunks.push(chunk);
+            },
+            onResponseEnd() {
+              resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
+            },
+            onResponseError(_controller, error) {
+              reject(error);
+            },
+          });
+        });
+      return {
+        call: async () => {
+          const { status, text } = await send();
+          const parsed = JSON.parse(text);
+          if (status !== 200 || parsed.result !== true) throw new Error(`unexpected answer ${status}`);
           return parsed;
         },
         close: () => pool.close(),
@@ -125,6 +166,25 @@ class Latencies {
   }
 }
 
+/** Warms up, then calls for `seconds` at `concurrency`; calls/s, latency percentiles and CPU time per call. */
+async function measure(call, concurrency, warmupMs, seconds) {
+  const warmup = await runFor(call, warmupMs, concurrency);
+  const latencies = new Latencies();
+  const cpu0 = process.cpuUsage();
+  const { calls, elapsedMs } = await runFor(call, seconds * 1000, concurrency, latencies);
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    type: 'result',
+    calls,
+    warmupCalls: warmup.calls,
+    elapsedMs,
+    callsPerSecond: (calls / elapsedMs) * 1000,
+    p50Ms: latencies.percentile(50),
+    p99Ms: latencies.percentile(99),
+    cpuUsPerCall: (cpu.user + cpu.system) / calls,
+  };
+}
+
 async function main() {
   const client = await makeClient(config.client);
   if (config.mode === 'rss') {
@@ -149,28 +209,27 @@ async function main() {
     return done({ type: 'result', start, first, second, batch });
   }
   const concurrency = config.concurrency ?? 1;
-  const warmup = await runFor(client.call, config.warmupMs ?? 500, concurrency);
-  const latencies = new Latencies();
-  const cpu0 = process.cpuUsage();
-  const { calls, elapsedMs } = await runFor(client.call, (config.seconds ?? 2) * 1000, concurrency, latencies);
-  const cpu = process.cpuUsage(cpu0);
-  await client.close();
-  done({
-    type: 'result',
-    calls,
-    warmupCalls: warmup.calls,
-    elapsedMs,
-    callsPerSecond: (calls / elapsedMs) * 1000,
-    p50Ms: latencies.percentile(50),
-    p99Ms: latencies.percentile(99),
-    cpuUsPerCall: (cpu.user + cpu.system) / calls,
+  if (!process.send) {
+    const result = await measure(client.call, concurrency, config.warmupMs ?? 500, config.seconds ?? 2);
+    await client.close();
+    return done(result);
+  }
+  process.on('message', (message) => {
+    if (message?.type === 'run') {
+      measure(client.call, concurrency, message.warmupMs, message.seconds).then((result) => process.send(result), fail);
+    } else if (message?.type === 'close') {
+      client.close().then(() => process.exit(0), fail);
+    }
   });
+  process.send({ type: 'ready' });
 }
 
-main().catch((error) => {
+function fail(error) {
   if (process.send) process.send({ type: 'error', message: String(error?.stack ?? error) }, () => process.exit(1));
   else {
     console.error(error);
     process.exit(1);
   }
-});
+}
+
+main().catch(fail);

@@ -1,11 +1,12 @@
 // `npm run bench`: qianfan-console side by side with the floor (raw undici sending a fixed signed request)
 // and the official SDK (@baiducloud/qianfan consoleAction), against one loopback server in its own process;
-// each client runs in a process of its own, the order rotated over several rounds, medians compared.
+// each client runs in a process of its own, measured in short slices taken in turn over several rounds (the
+// order rotated), medians compared.
 // Then start-up (import, first call, first call with 1,000 extra descriptors) over a bare `node -e 0`, and
 // RSS after 10,000 and 20,000 calls. Prints a table and the issue-7 targets (PASS/FAIL) and rewrites the
 // generated section of bench/RESULTS.md. A benchmark, not a test: it exits 0 even when a target fails.
 //
-// Knobs (environment): BENCH_ROUNDS (5), BENCH_SECONDS per measured run (2), BENCH_WARMUP_MS (500),
+// Knobs (environment): BENCH_ROUNDS (10), BENCH_SECONDS per measured slice (1), BENCH_WARMUP_MS before each slice (200),
 // BENCH_STARTUP_RUNS (20), BENCH_RSS_RUNS (3), BENCH_MODES (e.g. "1,32,256"), BENCH_CLIENTS
 // (e.g. "floor,ours"), BENCH_ONLY (e.g. "startup" or "throughput,memory": run only those parts; bench/RESULTS.md is then
 // left alone), BENCH_NO_RESULTS=1 to leave bench/RESULTS.md alone.
@@ -18,15 +19,16 @@ import { performance } from 'node:perf_hooks';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const env = process.env;
-const ROUNDS = Number(env.BENCH_ROUNDS ?? 5);
-const SECONDS = Number(env.BENCH_SECONDS ?? 2);
-const WARMUP_MS = Number(env.BENCH_WARMUP_MS ?? 500);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 10);
+const SECONDS = Number(env.BENCH_SECONDS ?? 1);
+const WARMUP_MS = Number(env.BENCH_WARMUP_MS ?? 200);
+const FIRST_WARMUP_MS = 1000;
 const STARTUP_RUNS = Number(env.BENCH_STARTUP_RUNS ?? 20);
 const RSS_RUNS = Number(env.BENCH_RSS_RUNS ?? 3);
 const MODES = (env.BENCH_MODES ?? '1,32,256').split(',').map(Number);
-const CLIENTS = (env.BENCH_CLIENTS ?? 'floor,ours,fetch,official').split(',');
+const CLIENTS = (env.BENCH_CLIENTS ?? 'floor,ours,dispatch,fetch,official').split(',');
 const PARTS = (env.BENCH_ONLY ?? 'throughput,startup,memory').split(',');
-const CLIENT_LABEL = { floor: 'floor (raw undici)', ours: 'ours (undici)', fetch: 'ours (fetch)', official: 'official SDK' };
+const CLIENT_LABEL = { floor: 'floor (raw undici)', ours: 'ours (undici)', dispatch: 'raw undici dispatch', fetch: 'ours (fetch)', official: 'official SDK' };
 const MODE_LABEL = (c) => (c === 1 ? 'sequential' : `concurrency ${c}`);
 const ACCESS_KEY = 'bench-access-key-0123456789abcdef';
 const SECRET_KEY = 'bench-secret-key-fedcba9876543210';
@@ -101,8 +103,37 @@ function startServer() {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Throughput: one process per (client, mode, round)
+// Throughput: one long-lived process per (client, mode), measured in short slices taken in turn
 
+/** A client process that makes calls only when told to: {type:'run'} → one result. */
+async function startClientProcess(config, extraEnv) {
+  const child = fork(join(here, 'client.mjs'), [JSON.stringify(config)], { cwd: work, env: cleanEnv(extraEnv), execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const label = `${CLIENT_LABEL[config.client]} (${MODE_LABEL(config.concurrency)})`;
+  let pending;
+  child.on('message', (m) => {
+    const settle = pending;
+    pending = undefined;
+    if (m?.type === 'error') settle?.reject(new Error(`${label} failed: ${m.message}`));
+    else settle?.resolve(m);
+  });
+  child.once('exit', (code) => pending?.reject(new Error(`${label} exited with code ${code}`)));
+  const next = () => new Promise((resolve, reject) => (pending = { resolve, reject }));
+  const ready = await next();
+  if (ready?.type !== 'ready') throw new Error(`${label} did not start`);
+  return {
+    run: (warmupMs, seconds) => {
+      const result = next();
+      child.send({ type: 'run', warmupMs, seconds });
+      return result;
+    },
+    close: () => new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.send({ type: 'close' });
+    }),
+  };
+}
+
+/** A single-shot client process (the memory probe): runs, reports, exits. */
 function runClient(config, { execArgv = [], extraEnv = {} } = {}) {
   return new Promise((resolve, reject) => {
     const child = fork(join(here, 'client.mjs'), [JSON.stringify(config)], { cwd: work, env: cleanEnv(extraEnv), execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -126,33 +157,47 @@ async function signedFloorRequest(baseUrl) {
 
 /**
  * The clients of one round and mode: the floor and ours back to back (alternating which goes first), so
- * that the ratio the targets judge compares two runs seconds apart; then the others, rotated. On a shared
- * machine whose speed drifts within a run, pairs measured further apart disagree far more.
+ * that the ratio the targets judge compares two slices a second apart; then the others, rotated. On a
+ * shared machine whose speed drifts within a run, pairs measured further apart disagree far more.
  */
 function runOrder(n) {
   const pair = (n % 2 === 0 ? ['floor', 'ours'] : ['ours', 'floor']).filter((c) => CLIENTS.includes(c));
   return [...pair, ...rotate(CLIENTS.filter((c) => !pair.includes(c)), n)];
 }
 
+/**
+ * Per mode, every client starts in a process of its own and warms up once (JIT, connections); then the
+ * rounds take a short measured slice of each in turn, one client running at a time. Slices of the
+ * floor and ours taken back to back make the pairs the ratios are computed from.
+ */
 async function throughput(server, floorRequest) {
   const runs = []; // { client, concurrency, round, ...result }
   const total = ROUNDS * MODES.length * CLIENTS.length;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const concurrency of MODES) {
-      for (const client of runOrder(round + MODES.indexOf(concurrency))) {
-        const config = { client, concurrency, seconds: SECONDS, warmupMs: WARMUP_MS, baseUrl: server.baseUrl, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, request: floorRequest };
+  for (const concurrency of MODES) {
+    const processes = {};
+    try {
+      for (const client of CLIENTS) {
+        const config = { client, concurrency, baseUrl: server.baseUrl, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, request: floorRequest };
         const extraEnv = client === 'official' ? { QIANFAN_ACCESS_KEY: ACCESS_KEY, QIANFAN_SECRET_KEY: SECRET_KEY, QIANFAN_CONSOLE_API_BASE_URL: server.baseUrl } : {};
-        const before = await server.count();
-        const result = await runClient(config, { extraEnv });
-        const seen = (await server.count()) - before;
-        const sent = result.calls + result.warmupCalls;
-        if (seen !== sent) log(`  ! ${client} ${MODE_LABEL(concurrency)}: reported ${sent} calls, the server saw ${seen}`);
-        runs.push({ client, concurrency, round, ...result, serverSaw: seen });
-        log(
-          `  [${runs.length}/${total}] round ${round + 1} ${MODE_LABEL(concurrency).padEnd(15)} ${CLIENT_LABEL[client].padEnd(19)} ` +
-            `${fmt(result.callsPerSecond, 0).padStart(7)} calls/s  p50 ${fmt(result.p50Ms, 2)} ms  p99 ${fmt(result.p99Ms, 2)} ms`,
-        );
+        processes[client] = await startClientProcess(config, extraEnv);
+        await processes[client].run(FIRST_WARMUP_MS, 0);
       }
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const client of runOrder(round + MODES.indexOf(concurrency))) {
+          const before = await server.count();
+          const result = await processes[client].run(WARMUP_MS, SECONDS);
+          const seen = (await server.count()) - before;
+          const sent = result.calls + result.warmupCalls;
+          if (seen !== sent) log(`  ! ${client} ${MODE_LABEL(concurrency)}: reported ${sent} calls, the server saw ${seen}`);
+          runs.push({ client, concurrency, round, ...result, serverSaw: seen });
+          log(
+            `  [${runs.length}/${total}] round ${round + 1} ${MODE_LABEL(concurrency).padEnd(15)} ${CLIENT_LABEL[client].padEnd(19)} ` +
+              `${fmt(result.callsPerSecond, 0).padStart(7)} calls/s  p50 ${fmt(result.p50Ms, 2)} ms  p99 ${fmt(result.p99Ms, 2)} ms`,
+          );
+        }
+      }
+    } finally {
+      await Promise.all(Object.values(processes).map((p) => p.close()));
     }
   }
   const summary = [];
@@ -248,7 +293,7 @@ async function checkExtraDescriptors(dir, areas) {
   await client.close();
 }
 
-async function startup(server) {
+async function startup(server, floorRequest) {
   const extraDir = join(work, 'extra-actions');
   const areas = writeExtraDescriptors(extraDir);
   await checkExtraDescriptors(extraDir, areas);
@@ -259,6 +304,7 @@ async function startup(server) {
     import: () => timeProcess([join(here, 'start-import.mjs')]),
     firstCall: () => timeProcess([join(here, 'start-first-call.mjs')], callEnv),
     firstCallExtra: () => timeProcess([join(here, 'start-first-call.mjs')], { ...callEnv, QIANFAN_ACTIONS_PATH: extraDir }),
+    floorCall: () => timeProcess([join(here, 'start-floor-call.mjs')], { BENCH_FLOOR_REQUEST: JSON.stringify(floorRequest) }),
   };
   const names = Object.keys(probes);
   const samples = Object.fromEntries(names.map((n) => [n, []]));
@@ -285,6 +331,9 @@ async function startup(server) {
     firstCallExtraOverBareMs: overBare('firstCallExtra'),
     firstCallExtraToResultOverBareMs: toResultOverBare('firstCallExtra'),
     firstCallExtraSplit: split('firstCallExtra'),
+    floorCallOverBareMs: overBare('floorCall'),
+    floorCallToResultOverBareMs: toResultOverBare('floorCall'),
+    floorCallSplit: split('floorCall'),
   };
   out.extraChange = median(samples.firstCallExtra.map((s, i) => (toResult(s) - samples.bare[i].wallMs) / (toResult(samples.firstCall[i]) - samples.bare[i].wallMs) - 1));
   return out;
@@ -424,6 +473,7 @@ function startupLines(st) {
     `bare \`node -e 0\`: ${fmt(st.bareMs)} ms (an ESM entry alone adds ${fmt(st.esmEntryOverBareMs)} ms)`,
     `import the package: ${fmt(st.importOverBareMs)} ms over bare node (in-process import ${fmt(st.importInProcessMs)} ms)`,
     `first call from a fresh process: ${fmt(st.firstCallToResultOverBareMs)} ms over bare node to its result, ${fmt(st.firstCallOverBareMs)} ms to the process's exit (in-process: node start ${fmt(st.firstCallSplit.bootMs)} ms, import ${fmt(st.firstCallSplit.importMs)} ms, first call ${fmt(st.firstCallSplit.firstCallMs)} ms, close ${fmt(st.firstCallSplit.closeMs)} ms, then ${fmt(st.firstCallSplit.exitWaitMs)} ms before the process may exit)`,
+    `  the floor's first call (raw undici, imported as \`undici\`, the request signed beforehand), for reference: ${fmt(st.floorCallToResultOverBareMs)} ms over bare node to its result, ${fmt(st.floorCallOverBareMs)} ms to the process's exit (in-process: import ${fmt(st.floorCallSplit.importMs)} ms, call ${fmt(st.floorCallSplit.firstCallMs)} ms, then ${fmt(st.floorCallSplit.exitWaitMs)} ms before the process may exit)`,
     `  with ${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors on QIANFAN_ACTIONS_PATH: ${fmt(st.firstCallExtraToResultOverBareMs)} ms over bare node to its result (${st.extraChange >= 0 ? '+' : ''}${fmt(st.extraChange * 100)} %; in-process first call ${fmt(st.firstCallExtraSplit.firstCallMs)} ms)`,
   ];
 }
@@ -452,9 +502,10 @@ function writeResults(m, tp, st, mem, list) {
     '<!-- Generated by `npm run bench` (bench/run.mjs); everything between these markers is replaced on each run. -->',
     '',
     `Run ${m.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node} (${m.platform}); load average at the start ${m.loadAtStart}, at the end ${m.load}. Code: ${m.revision}.`,
-    `${ROUNDS} rounds, each client in its own process, the floor and ours back to back (alternating which first), the others rotated; ${SECONDS} s measured after ${WARMUP_MS} ms of warm-up per run; medians over rounds (ratios paired by round).`,
+    `Each client in its own long-lived process per mode, warmed up ${FIRST_WARMUP_MS} ms once; then ${ROUNDS} rounds of one ${SECONDS} s slice per client (after ${WARMUP_MS} ms of warm-up), one client at a time, the floor and ours back to back (alternating which first), the others rotated; medians over rounds (ratios paired by round).`,
     'A benchmark on a shared machine: compare figures from the same run; the per-round columns show the spread.',
     'Server: node:http on loopback in its own process, keep-alive, a fixed `{"requestId":…,"result":true}`. Call: `/v2/finetuning` `DescribeFineTuningTask` `{taskId}`.',
+    'The floor sends a request signed once through undici\'s `request()` and reads the JSON answer with `body.text()`; "raw undici dispatch" sends the same request through undici\'s lower-level `dispatch()` with a handler that collects the body, as our transport does, and shows what our pipeline costs over the leanest sender undici allows.',
     '',
     '### Targets (issue 7)',
     '',
@@ -506,7 +557,7 @@ async function main() {
     }
     if (PARTS.includes('startup')) {
       log('\nstart-up');
-      st = await startup(server);
+      st = await startup(server, floorRequest);
     }
     if (PARTS.includes('memory')) {
       log('\nmemory');

@@ -4,7 +4,10 @@
 // whole process against a bare `node -e 0`; the in-process split is printed for reference, including
 // how long the process lingers after its work is done (exitWaitMs: e.g. V8 finishing background
 // compilation of undici's llhttp WebAssembly before it lets the process go).
-import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// node:fs through require: an ES import of it would load Node's streams, a cost of the probe, not of the call.
+const { writeSync } = createRequire(import.meta.url)('node:fs');
 
 const t0 = performance.now(); // time since the process started: node's own bootstrap and the ESM loader
 const { callAction, resetDefaultClient } = await import('qianfan-console');
