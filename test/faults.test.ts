@@ -213,6 +213,26 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
     }
   });
 
+  it('a call still waiting for a connection is aborted at once, and never sent', async () => {
+    server.handler = (req) => (req.body.includes('first') ? { hang: true } : ok(req));
+    const qf = client({ maxSockets: 1, maxAttempts: 1 });
+    const first = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'first' }, { timeoutMs: 1_500 }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    const controller = new AbortController();
+    const second = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'second' }, { signal: controller.signal }).catch((e: unknown) => e);
+    const settled: string[] = [];
+    void first.then(() => settled.push('first'));
+    void second.then(() => settled.push('second'));
+    controller.abort();
+    expect(await second).toBeInstanceOf(AbortError);
+    expect(await first).toBeInstanceOf(TimeoutError);
+    // Refused while the connection it waited for was still busy, not when it came free.
+    expect(settled).toEqual(['second', 'first']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.requests.map((r) => JSON.parse(r.body).taskId)).toEqual(['first']);
+    await qf.close();
+  });
+
   it('an already aborted signal sends nothing', async () => {
     const qf = client();
     await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);

@@ -77,7 +77,13 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
     this.#options = options;
     const { signal } = options;
     if (signal) {
-      this.#onAbort = () => this.#controller?.abort(abortErrorFrom(signal));
+      // A request still queued for a connection has no controller yet: the call is refused at once, and
+      // onRequestStart stops the request before it is written.
+      this.#onAbort = () => {
+        const error = abortErrorFrom(signal);
+        if (this.#controller) this.#controller.abort(error);
+        else this.#reject(error);
+      };
       signal.addEventListener('abort', this.#onAbort, { once: true });
     }
   }
