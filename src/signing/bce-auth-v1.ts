@@ -96,24 +96,18 @@ export function hmacHex(key: string, message: string): string {
   return createHmac('sha256', key).update(message).digest('hex');
 }
 
-/**
- * The derived key depends only on (secret, access key, timestamp, expiration); calls made within the same
- * second share it, so the last one is remembered per secret key.
- */
-const lastSigningKey = new Map<string, { prefix: string; key: string }>();
-
-export function signingKeyFor(secretKey: string, prefix: string): string {
-  const last = lastSigningKey.get(secretKey);
-  if (last && last.prefix === prefix) return last.key;
-  const key = hmacHex(secretKey, prefix);
-  if (lastSigningKey.size > 64) lastSigningKey.clear();
-  lastSigningKey.set(secretKey, { prefix, key });
-  return key;
+/** The key a signature is made with: it depends only on the secret key and the auth string prefix. */
+export function deriveSigningKey(secretKey: string, prefix: string): string {
+  return hmacHex(secretKey, prefix);
 }
 
-export function sign(credentials: Credentials, input: SigningInput): Signature {
+/**
+ * Signs a request. A caller signing many requests within one second may pass the signing key it derived
+ * for that second (deriveSigningKey with the same prefix); the result is the same.
+ */
+export function sign(credentials: Credentials, input: SigningInput, signingKey?: string): Signature {
   const prefix = authStringPrefix(credentials.accessKey, input.timestamp, input.expirationSeconds);
-  const signingKey = signingKeyFor(credentials.secretKey, prefix);
+  signingKey ??= deriveSigningKey(credentials.secretKey, prefix);
   const { canonical, signedHeaders } = canonicalHeaders(input.headers, input.headersToSign, input.exactHeaders);
   const canonicalRequest = [
     input.method.toUpperCase(),

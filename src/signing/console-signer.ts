@@ -3,10 +3,10 @@
  * content-type, host and x-bce-date (and an STS token) — never the body — so within one second every
  * call of an action carries the same headers. The signer keeps the last set per action and calls
  * `sign()` again only when the second (or the action) changes: the Authorization stays byte-identical
- * to a fresh signature, at the cost of one HMAC per action per second instead of two per call, and
- * a call allocates no headers of its own.
+ * to a fresh signature, at the cost of one HMAC per action per second (and one per second for the
+ * signing key) instead of two per call, and a call allocates no headers of its own.
  */
-import { formatTimestamp, sign, type Credentials } from './bce-auth-v1.js';
+import { authStringPrefix, deriveSigningKey, formatTimestamp, sign, type Credentials } from './bce-auth-v1.js';
 
 /** Headers a console request signs besides every x-bce-* header. */
 const CONSOLE_SIGNED_HEADERS: readonly string[] = ['content-type', 'host', 'x-bce-date'];
@@ -33,6 +33,8 @@ export class ConsoleSigner {
   readonly #last = new Map<string, SignedConsoleHeaders>();
   #second = NaN;
   #timestamp = '';
+  /** Derived for #timestamp; kept by this signer alone, so it goes when the client does. */
+  #signingKey = '';
 
   /** `unsignedHeaders` are sent with every request but not signed (a user-agent, say). */
   constructor(credentials: Credentials, host: string, expirationSeconds: number, unsignedHeaders: Readonly<Record<string, string>> = {}) {
@@ -51,6 +53,7 @@ export class ConsoleSigner {
     if (second !== this.#second) {
       this.#second = second;
       this.#timestamp = formatTimestamp(nowMs);
+      this.#signingKey = deriveSigningKey(this.#credentials.secretKey, authStringPrefix(this.#credentials.accessKey, this.#timestamp, this.#expirationSeconds));
     }
     const last = this.#last.get(key);
     if (last?.['x-bce-date'] === this.#timestamp) return last;
@@ -63,7 +66,7 @@ export class ConsoleSigner {
       timestamp: this.#timestamp,
       expirationSeconds: this.#expirationSeconds,
       headersToSign: CONSOLE_SIGNED_HEADERS,
-    });
+    }, this.#signingKey);
     const signed = Object.freeze({ ...headers, authorization, ...this.#unsignedHeaders }) as SignedConsoleHeaders;
     if (this.#last.size >= MAX_CACHED_ACTIONS) this.#last.clear();
     this.#last.set(key, signed);
