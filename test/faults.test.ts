@@ -293,10 +293,18 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
     await qf.close();
   });
 
-  it('a response larger than maxResponseBytes is refused', async () => {
-    script({ status: 200, body: { requestId: 'r', result: 'x'.repeat(10_000) } });
+  it('a response larger than maxResponseBytes is refused, streamed (chunked) or of declared length', async () => {
+    const big = JSON.stringify({ requestId: 'r', result: 'x'.repeat(10_000) });
+    script({ status: 200, raw: big }, { status: 200, raw: big, headers: { 'content-length': String(Buffer.byteLength(big)) } });
     const qf = client({ maxResponseBytes: 1_000, maxAttempts: 1 });
-    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toMatchObject({ name: 'ResponseError', code: 'ResponseTooLarge' });
+    for (let i = 0; i < 2; i++) {
+      await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toMatchObject({ name: 'ResponseError', code: 'ResponseTooLarge' });
+    }
+    // Both limits hold exactly: an answer of the limit's size is read.
+    const fits = JSON.stringify({ requestId: 'r', result: 'x'.repeat(1_000 - 29) });
+    expect(Buffer.byteLength(fits)).toBe(1_000);
+    script({ status: 200, raw: fits }, { status: 200, raw: fits, headers: { 'content-length': '1000' } });
+    for (let i = 0; i < 2; i++) expect((await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).result).toHaveLength(1_000 - 29);
     await qf.close();
   });
 });
