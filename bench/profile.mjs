@@ -103,7 +103,7 @@ async function main() {
       console.log(await run([...prof, join(here, 'start-first-call.mjs')], { QIANFAN_ACCESS_KEY: ACCESS_KEY, QIANFAN_SECRET_KEY: SECRET_KEY, QIANFAN_CONSOLE_API_BASE_URL: server.baseUrl }));
     } else {
       let request;
-      if (what === 'floor') {
+      if (what === 'floor' || what === 'dispatch') {
         const { createClient } = await import('qianfan-console');
         const client = createClient({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, baseUrl: server.baseUrl });
         const r = client.signRequest(client.prepare('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-0tgmn4a7h4i6' }));
