@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { callAction, ConfigError, createClient, metadataOf, resetDefaultClient, ResponseError, ServiceError, ValidationError } from 'qianfan-console';
@@ -39,8 +40,8 @@ describe('callAction over undici against a verifying loopback server', () => {
     expect(request?.headers['user-agent']).toBe(`qianfan-console/${version} node/${process.versions.node}`);
   });
 
-  it('accepts the route as "finetuning" and the Go SDK base URL variable', async () => {
-    const qf = createClient({ env: { QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_CONSOLE_BASE_URL: server.url } });
+  it('accepts the route as "finetuning" and the Go SDK base URL variable (an empty variable counts as unset)', async () => {
+    const qf = createClient({ env: { QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_CONSOLE_API_BASE_URL: '', QIANFAN_CONSOLE_BASE_URL: server.url } });
     const res = await qf.callAction('finetuning', 'StopFineTuningTask', { taskId: 'task-1' });
     expect(res.result).toBe(true);
     expect(server.requests[0]?.path).toBe('/v2/finetuning');
@@ -182,6 +183,17 @@ describe('results and errors', () => {
     const signature = String(server.requests[0]!.headers['authorization']).slice(-64);
     const shown = [error.message, error.stack ?? '', JSON.stringify(error), JSON.stringify(metadataOf(error))].join('\n');
     for (const secret of [SK, signature, 'sts-token-secret-value']) expect(shown).not.toContain(secret);
+    await qf.close();
+  });
+
+  it('a printed or serialised client shows neither the secret key nor the STS token, and still signs with them', async () => {
+    const qf = client({ sessionToken: 'sts-token-secret-value' });
+    await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    expect(server.requests[0]?.authProblem).toBeNull();
+    expect(server.requests[0]?.headers['x-bce-security-token']).toBe('sts-token-secret-value');
+    const shown = [inspect(qf, { depth: Infinity }), inspect(qf.config), JSON.stringify(qf), JSON.stringify(qf.config), String(Object.values(qf.config))].join('\n');
+    expect(shown).toContain(AK);
+    for (const secret of [SK, 'sts-token-secret-value']) expect(shown).not.toContain(secret);
     await qf.close();
   });
 });

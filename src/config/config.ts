@@ -15,8 +15,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ResolvedConfig {
   accessKey: string | undefined;
-  secretKey: string | undefined;
-  sessionToken: string | undefined;
+  /** Not enumerable, like sessionToken: a printed or serialised configuration (or client) leaves it out. */
+  readonly secretKey: string | undefined;
+  readonly sessionToken: string | undefined;
   baseUrl: URL;
   expirationSeconds: number;
   actionsPathEnv: string | undefined;
@@ -35,8 +36,10 @@ export interface ConfigOptions {
 }
 
 export function resolveConfig(options: ConfigOptions, env: Env = process.env): ResolvedConfig {
-  const baseUrlText = options.baseUrl ?? env['QIANFAN_CONSOLE_API_BASE_URL'] ?? env['QIANFAN_CONSOLE_BASE_URL'] ?? DEFAULT_BASE_URL;
-  const baseUrlSource = options.baseUrl !== undefined ? 'option baseUrl' : env['QIANFAN_CONSOLE_API_BASE_URL'] !== undefined ? 'QIANFAN_CONSOLE_API_BASE_URL' : 'QIANFAN_CONSOLE_BASE_URL';
+  // An empty variable counts as unset, as for the credentials: .env templates often carry empty values.
+  const apiBaseUrl = nonEmpty(env['QIANFAN_CONSOLE_API_BASE_URL']);
+  const baseUrlText = options.baseUrl ?? apiBaseUrl ?? nonEmpty(env['QIANFAN_CONSOLE_BASE_URL']) ?? DEFAULT_BASE_URL;
+  const baseUrlSource = options.baseUrl !== undefined ? 'option baseUrl' : apiBaseUrl !== undefined ? 'QIANFAN_CONSOLE_API_BASE_URL' : 'QIANFAN_CONSOLE_BASE_URL';
   let baseUrl: URL;
   try {
     baseUrl = new URL(baseUrlText);
@@ -49,16 +52,18 @@ export function resolveConfig(options: ConfigOptions, env: Env = process.env): R
   if (baseUrl.search || baseUrl.hash || baseUrl.username || baseUrl.password) {
     throw new ConfigError(`${baseUrlSource} must be a plain origin such as https://qianfan.baidubce.com (no credentials, query or fragment)`, { code: 'InvalidConfig' });
   }
-  return {
+  const config = {
     accessKey: nonEmpty(options.accessKey ?? env['QIANFAN_ACCESS_KEY']),
-    secretKey: nonEmpty(options.secretKey ?? env['QIANFAN_SECRET_KEY']),
-    sessionToken: nonEmpty(options.sessionToken ?? env['QIANFAN_SESSION_TOKEN']),
     baseUrl,
     expirationSeconds: positiveInteger(options.expirationSeconds ?? env['QIANFAN_IAM_SIGN_EXPIRATION_SEC'], 'expirationSeconds / QIANFAN_IAM_SIGN_EXPIRATION_SEC') ?? DEFAULT_EXPIRATION_SECONDS,
     actionsPathEnv: env['QIANFAN_ACTIONS_PATH'],
     qps: positiveNumber(options.qps ?? env['QIANFAN_QPS_LIMIT'], 'qps / QIANFAN_QPS_LIMIT'),
     debug: isTruthy(env['QIANFAN_DEBUG']),
   };
+  return Object.defineProperties(config, {
+    secretKey: { value: nonEmpty(options.secretKey ?? env['QIANFAN_SECRET_KEY']), enumerable: false },
+    sessionToken: { value: nonEmpty(options.sessionToken ?? env['QIANFAN_SESSION_TOKEN']), enumerable: false },
+  }) as ResolvedConfig;
 }
 
 /** The credentials, or an error that says exactly what to set. Checked at the first call, not at creation. */
