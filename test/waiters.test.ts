@@ -65,10 +65,45 @@ describe('waitFor', () => {
     await qf.close();
   });
 
-  it('lets a service error through, and refuses an unknown waiter naming the known ones', async () => {
+  it('polls past a passing failure (503, 429, a dropped connection) while it has time, and reports it', async () => {
+    const ok = sequence({ runStatus: 'Running' }, { runStatus: 'Done' });
+    let poll = 0;
+    server.handler = (req) => {
+      poll++;
+      if (poll === 2) return { status: 503, body: { requestId: 'r-503', code: 'ServiceUnavailable', message: 'try later' } };
+      if (poll === 3) return { status: 429, body: { requestId: 'r-429', code: 'RequestLimitExceeded', message: 'slow down' } };
+      if (poll === 4) return { reset: true };
+      return ok(req);
+    };
+    const qf = client();
+    const progress: WaitProgress[] = [];
+    const response = await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { intervalMs: 1, onProgress: (p) => progress.push(p) });
+    expect(response.result).toEqual({ runStatus: 'Done' });
+    expect(progress.map((p) => [p.attempt, p.status, p.error?.code])).toEqual([
+      [1, 'Running', undefined],
+      [2, undefined, 'ServiceUnavailable'],
+      [3, undefined, 'RequestLimitExceeded'],
+      [4, undefined, expect.stringMatching(/^(ECONNRESET|UND_ERR_SOCKET|EPIPE)$/)],
+      [5, 'Done', undefined],
+    ]);
+    await qf.close();
+  });
+
+  it('ends with the last passing failure when the time runs out during an outage', async () => {
+    server.handler = () => ({ status: 503, body: { requestId: 'r-503', code: 'ServiceUnavailable', message: 'try later' } });
+    const qf = client();
+    const error = await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { intervalMs: 5, timeoutMs: 30 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as ServiceError).code).toBe('ServiceUnavailable');
+    expect(server.requests.length).toBeGreaterThan(1);
+    await qf.close();
+  });
+
+  it('lets a final service error through at once, and refuses an unknown waiter naming the known ones', async () => {
     const qf = client();
     server.handler = () => ({ status: 404, body: { requestId: 'r-404', code: 'TaskNotExist', message: 'no such task' } });
     await expect(waitFor(qf, 'FineTuningTaskDone', { taskId: 't' })).rejects.toBeInstanceOf(ServiceError);
+    expect(server.requests).toHaveLength(1);
     const unknown = (await waitFor(qf, 'FineTuningTaskFinished', { taskId: 't' }).catch((e: unknown) => e)) as ValidationError;
     expect(unknown).toBeInstanceOf(ValidationError);
     expect(unknown.problems[0]!.message).toContain('FineTuningTaskDone (/v2/finetuning)');

@@ -21,7 +21,7 @@ export function waitReporter(stream: OutputStream, waiterName: string, successSt
     update(progress) {
       const done = progress.status !== undefined && successStatuses.includes(progress.status);
       const percent = done ? 100 : percentOf(progress.progress);
-      const status = progress.status ?? '(no status)';
+      const status = progress.error ? `poll failed (${progress.error.code}), polling on` : (progress.status ?? '(no status)');
       const when = `poll ${progress.attempt}, ${formatElapsed(progress.elapsedMs)}`;
       if (!stream.isTTY) {
         stream.write(`${waiterName}: ${status}${progress.progress === undefined ? '' : ` ${progress.progress}`} (${when})\n`);

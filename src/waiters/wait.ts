@@ -12,6 +12,7 @@ import { sleep } from '../limits/sleep.js';
 import { readDottedPath } from '../paginate/dotted-path.js';
 import { withClient } from '../paginate/paginate.js';
 import type { ActionResponse } from '../response/parse.js';
+import { classify, type FailureClass } from '../retry/classify.js';
 
 export interface WaitProgress {
   /** The status field of the last answer, as text; undefined when the answer had none. */
@@ -21,6 +22,12 @@ export interface WaitProgress {
   /** Polls so far, the first included. */
   attempt: number;
   elapsedMs: number;
+  /**
+   * Why this poll failed, when it failed in a way worth polling past (throttled, a transient service
+   * error, a network failure or timeout, after the call's own retries): the waiter keeps polling while it
+   * has time. Any other failure ends the wait with that error.
+   */
+  error?: QianfanError;
 }
 
 export interface WaitOptions {
@@ -59,6 +66,9 @@ export class WaiterError extends QianfanError {
 
 type Body = Record<string, unknown>;
 
+/** Failures a waiter polls past (the retry policy's classes); 'final' and 'clockSkew' (handled by the call) are not. */
+const PASSING: ReadonlySet<FailureClass> = new Set(['throttle', 'transient', 'notSent', 'ambiguous']);
+
 /** Polls the waiter's action until its status is a success value (resolves with that answer) or a failure value (rejects with WaiterError). */
 export function waitFor(client: QianfanClient, waiterName: string, body: Body, options?: WaitOptions): Promise<ActionResponse>;
 /** The same with the default client (configured from QIANFAN_* environment variables). */
@@ -71,7 +81,19 @@ export async function waitFor(...args: unknown[]): Promise<ActionResponse> {
   const timeoutMs = options.timeoutMs ?? waiter.timeoutMs;
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
-    const response = await client.callAction(route, action, body, options.signal ? { signal: options.signal } : {});
+    let response: ActionResponse;
+    try {
+      response = await client.callAction(route, action, body, options.signal ? { signal: options.signal } : {});
+    } catch (error) {
+      // A long wait outlives a short outage: a poll that failed for a passing reason is just a poll lost.
+      if (!(error instanceof QianfanError) || !PASSING.has(classify(error, client.retryPolicy))) throw error;
+      const elapsedMs = Math.round(performance.now() - started);
+      options.onProgress?.({ status: undefined, progress: undefined, attempt, elapsedMs, error });
+      const remainingMs = timeoutMs - elapsedMs;
+      if (remainingMs <= 0) throw error;
+      await sleep(Math.min(intervalMs, remainingMs), options.signal);
+      continue;
+    }
     const status = asText(readDottedPath(response.result, waiter.status));
     const progress = waiter.progress === undefined ? undefined : asText(readDottedPath(response.result, waiter.progress));
     const elapsedMs = Math.round(performance.now() - started);
