@@ -310,6 +310,28 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
 });
 
 describe('client-side limits', () => {
+  it('timeoutMs bounds the wait for a free connection: refused in time, and never sent', async () => {
+    server.handler = (req) => (req.body.includes('first') ? { hang: true } : ok(req));
+    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxSockets: 1, maxAttempts: 1 });
+    const first = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'first' }, { timeoutMs: 1_500 }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    const second = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'second' }, { timeoutMs: 100 }).catch((e: unknown) => e);
+    const settled: string[] = [];
+    void first.then(() => settled.push('first'));
+    void second.then(() => settled.push('second'));
+    expect(await second).toMatchObject({ name: 'TimeoutError', code: 'ConnectionWaitTimeout' });
+    expect(await first).toMatchObject({ name: 'TimeoutError', code: 'RequestTimeout' });
+    expect(settled).toEqual(['second', 'first']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.requests.map((r) => JSON.parse(r.body).taskId)).toEqual(['first']);
+    // A wait that ends in time costs nothing: a queued call goes out once the connection is free.
+    server.handler = consoleLike(() => true);
+    const results = await Promise.all([1, 2, 3].map((n) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: `t${n}` }, { timeoutMs: 5_000 })));
+    expect(results.map((r) => r.result)).toEqual([true, true, true]);
+    await qf.close();
+  });
+
+
   it('maxConcurrency bounds the calls in flight across the client', async () => {
     let inFlight = 0;
     let peak = 0;

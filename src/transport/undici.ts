@@ -7,7 +7,7 @@
  * what undici's `request()` builds for callers that want to stream.
  */
 import type { Dispatcher, Pool } from 'undici';
-import { ResponseError } from '../errors.js';
+import { ResponseError, TimeoutError } from '../errors.js';
 import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport, TransportOptions } from './types.js';
 import { packageRequire } from '../runtime/require.js';
@@ -34,7 +34,8 @@ export class UndiciTransport implements Transport {
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
     const pool = this.#pool(request.origin);
     return new Promise((resolve, reject) => {
-      pool.dispatch(
+      const handler = new CollectingHandler(resolve, reject, options);
+      const poolHasRoom = pool.dispatch(
         {
           path: request.path,
           method: request.method,
@@ -43,8 +44,11 @@ export class UndiciTransport implements Transport {
           headersTimeout: options.timeoutMs,
           bodyTimeout: options.timeoutMs,
         },
-        new CollectingHandler(resolve, reject, options),
+        handler,
       );
+      // Every connection busy: this request may wait for one, and undici's own timers start only when
+      // it is written. Only then is a timer worth its cost.
+      if (!poolHasRoom) handler.boundConnectionWait();
     });
   }
 
@@ -65,6 +69,9 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   readonly #reject: (error: Error) => void;
   readonly #options: SendOptions;
   #controller: Dispatcher.DispatchController | undefined;
+  /** Why the call was given up before its request started (aborted, or no connection came free in time). */
+  #refusal: Error | undefined;
+  #connectionWait: NodeJS.Timeout | undefined;
   #onAbort: (() => void) | undefined;
   #status = 0;
   #headers: Record<string, string> | undefined;
@@ -77,25 +84,45 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
     this.#options = options;
     const { signal } = options;
     if (signal) {
-      // A request still queued for a connection has no controller yet: the call is refused at once, and
-      // onRequestStart stops the request before it is written.
-      this.#onAbort = () => {
-        const error = abortErrorFrom(signal);
-        if (this.#controller) this.#controller.abort(error);
-        else this.#reject(error);
-      };
+      this.#onAbort = () => this.#giveUp(abortErrorFrom(signal));
       signal.addEventListener('abort', this.#onAbort, { once: true });
     }
   }
 
+  /** The request waits in the pool for a free connection: that wait, too, ends after timeoutMs. */
+  boundConnectionWait(): void {
+    if (this.#controller || this.#refusal) return;
+    const { timeoutMs } = this.#options;
+    this.#connectionWait = setTimeout(() => {
+      this.#giveUp(new TimeoutError(`no connection to the console came free within ${timeoutMs} ms (every one of maxSockets busy)`, { code: 'ConnectionWaitTimeout' }));
+    }, timeoutMs);
+  }
+
+  /**
+   * Ends the call with `error`. A request already started is aborted through its controller; one still
+   * queued for a connection is refused at once and stopped in onRequestStart before it is written.
+   */
+  #giveUp(error: Error): void {
+    if (this.#controller) {
+      this.#controller.abort(error);
+      return;
+    }
+    this.#refusal = error;
+    this.#settled();
+    this.#reject(error);
+  }
+
   /** Called again if undici retries the request on a fresh connection: start over. */
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.#refusal) {
+      controller.abort(this.#refusal);
+      return;
+    }
+    clearTimeout(this.#connectionWait);
     this.#controller = controller;
     this.#headers = undefined;
     this.#chunks = [];
     this.#size = 0;
-    const { signal } = this.#options;
-    if (signal?.aborted) controller.abort(abortErrorFrom(signal));
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
@@ -127,6 +154,7 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   }
 
   #settled(): void {
+    clearTimeout(this.#connectionWait);
     if (this.#onAbort) this.#options.signal!.removeEventListener('abort', this.#onAbort);
   }
 }
