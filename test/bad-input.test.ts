@@ -51,6 +51,18 @@ describe('broken descriptors', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('a body schema that meets the format but that ajv refuses (an unknown keyword): DescriptorError naming the file, nothing sent', async () => {
+    // The README's first example had this mistake: an unquoted comma in a flow mapping makes "task-…" a keyword.
+    const text = valid('DescribeWidget').replace('properties: {id: {type: string}}', 'properties: {id: {type: string, description: The widget, widget-…}}');
+    const dir = actionDir({ widgets: { 'DescribeWidget.yaml': text } });
+    const error = (await refusal(client([dir]).callAction('/v2/widgets', 'DescribeWidget', { id: 'w' }))) as DescriptorError;
+    expect(error).toBeInstanceOf(DescriptorError);
+    expect(error.file).toBe(join(dir, 'widgets', 'DescribeWidget.yaml'));
+    expect(error.message).toContain('the body schema does not compile: unknown keyword: "widget-…"');
+    expect(error.message).toContain(`qianfan-console lint ${dir}`);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('a file claiming another action, or another route, is refused', async () => {
     const dir = actionDir({ widgets: { 'DescribeWidget.yaml': valid('DescribeGadget'), 'DescribeGadget.yaml': valid('DescribeGadget', '/v2/gadgets') } });
     const qf = client([dir]);

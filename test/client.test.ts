@@ -167,6 +167,29 @@ describe('results and errors', () => {
     await qf.close();
   });
 
+  it('refuses malformed numeric and transport options with a ConfigError naming the option, on the client or per call, sending nothing', async () => {
+    const bad: Array<[Parameters<typeof createClient>[0], string]> = [
+      [{ maxAttempts: 0 }, 'maxAttempts must be a whole number of at least 1, got 0'],
+      [{ maxAttempts: -1 }, 'maxAttempts'],
+      [{ maxAttempts: 'x' as unknown as number }, 'maxAttempts must be a whole number of at least 1, got "x"'],
+      [{ timeoutMs: -1 }, 'timeoutMs'],
+      [{ deadlineMs: 1.5 }, 'deadlineMs'],
+      [{ maxSockets: 0 }, 'maxSockets'],
+      [{ maxConcurrency: Number.NaN }, 'maxConcurrency'],
+      [{ transport: 'bogus' as 'fetch' }, `transport must be 'undici', 'fetch' or an object with send() and close(), got "bogus"`],
+    ];
+    for (const [options, message] of bad) {
+      expect(() => client(options)).toThrow(ConfigError);
+      expect(() => client(options)).toThrow(message);
+    }
+    const qf = client();
+    for (const options of [{ maxAttempts: 0 }, { timeoutMs: 0 }, { deadlineMs: -5 }]) {
+      await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, options)).rejects.toMatchObject({ name: 'ConfigError', code: 'InvalidConfig' });
+    }
+    expect(server.requests).toHaveLength(0);
+    await qf.close();
+  });
+
   it('says which variables to set when credentials are missing, before sending anything', async () => {
     const qf = createClient({ baseUrl: server.url, env: {} });
     const error = (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as ConfigError;

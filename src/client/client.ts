@@ -122,6 +122,8 @@ export class QianfanClient {
     this.#basePath = this.config.baseUrl.pathname.replace(/\/$/, '');
     this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
     this.#validation = checkMode(options.validation ?? 'strict');
+    for (const name of CLIENT_COUNTS) checkCount(options[name], name);
+    checkCallOptions(options);
     this.#signal = options.signal && followSignal(options.signal);
     const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS };
     this.#transport =
@@ -129,7 +131,7 @@ export class QianfanClient {
         ? new UndiciTransport(transportOptions)
         : options.transport === 'fetch'
           ? new FetchTransport()
-          : options.transport;
+          : checkTransport(options.transport);
     this.#limiter = new CallLimiter({ qps: this.config.qps, maxConcurrency: options.maxConcurrency });
     this.#debug = options.logger !== undefined || this.config.debug;
     this.#logger = options.logger ?? (this.config.debug ? stderrLogger : quietLogger);
@@ -157,6 +159,7 @@ export class QianfanClient {
     // Not async: one promise layer less per call; a refusal before sending still arrives as a rejection.
     let prepared: PreparedCall;
     try {
+      checkCallOptions(options);
       prepared = this.prepare(route, action, body, options.validation);
     } catch (error) {
       return Promise.reject(error);
@@ -365,6 +368,28 @@ function userAgent(): string {
 
 function elapsed(since: number): number {
   return Math.round(performance.now() - since);
+}
+
+/** Options that count something (attempts, milliseconds, bytes, connections): whole numbers of at least 1. */
+const CLIENT_COUNTS = ['connectTimeoutMs', 'maxSockets', 'maxResponseBytes', 'maxConcurrency'] as const;
+const CALL_COUNTS = ['maxAttempts', 'timeoutMs', 'deadlineMs'] as const;
+
+function checkCallOptions(options: CallOptions): void {
+  for (const name of CALL_COUNTS) if (options[name] !== undefined) checkCount(options[name], name);
+}
+
+function checkCount(value: unknown, name: string): void {
+  if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
+    throw new ConfigError(`${name} must be a whole number of at least 1, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`, { code: 'InvalidConfig' });
+  }
+}
+
+function checkTransport(transport: unknown): Transport {
+  const given = transport as Partial<Transport> | null;
+  if (given === null || typeof given !== 'object' || typeof given.send !== 'function' || typeof given.close !== 'function') {
+    throw new ConfigError(`transport must be 'undici', 'fetch' or an object with send() and close(), got ${typeof transport === 'string' ? JSON.stringify(transport) : typeof transport}`, { code: 'InvalidConfig' });
+  }
+  return given as Transport;
 }
 
 function checkMode(mode: ValidationMode): ValidationMode {

@@ -4,7 +4,8 @@
  * grow with the number of descriptors. What is found is parsed once per process and its validator
  * compiled once, on first use.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { DescriptorError } from '../errors.js';
 import { compileSchema, type SchemaCheck } from '../validation/schema.js';
 import { readDescriptorFile } from './parse.js';
 import { precompiledDescriptor } from './precompiled.js';
@@ -27,7 +28,16 @@ class CachedAction implements LoadedAction {
     this.#check = precompiledCheck;
   }
   get checkBody(): SchemaCheck {
-    this.#check ??= compileSchema(this.descriptor.body);
+    if (!this.#check) {
+      try {
+        this.#check = compileSchema(this.descriptor.body);
+      } catch (error) {
+        // Met the descriptor format, yet ajv's strict mode refuses the schema (an unknown keyword, say).
+        const { file } = this.source;
+        const reason = (error as Error).message.replace(/^strict mode: /, '');
+        throw new DescriptorError(`${file}: the body schema does not compile: ${reason} (qianfan-console lint ${dirname(dirname(file))} gives the line)`, { file, code: 'InvalidDescriptor' });
+      }
+    }
     return this.#check;
   }
 }
