@@ -185,6 +185,11 @@ export class QianfanClient {
           },
         ], where);
       }
+      if (descriptor?.descriptor.contentType === 'multipart/form-data') {
+        throw new ValidationError(`${name.action} (${name.route}) is an upload the client does not send yet; nothing was sent`, [
+          { path: '$', keyword: 'contentType', message: 'the console takes this body as multipart/form-data (a file), and qianfan-console sends JSON only' },
+        ], where);
+      }
       const path = this.#basePath + name.route;
       resolved = {
         name,

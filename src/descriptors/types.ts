@@ -33,6 +33,8 @@ export interface ActionDescriptor {
   description?: string;
   docs: string;
   idempotent: boolean;
+  /** Absent means application/json; multipart/form-data marks an upload the client refuses to send as JSON. */
+  contentType?: 'application/json' | 'multipart/form-data';
   notes?: string | string[];
   body: JsonSchema;
   result: JsonSchema;

@@ -40,6 +40,9 @@ function actionSection(d: ActionDescriptor): string {
     `\`POST ${d.route}?Action=${d.action}\` · [Baidu documentation](${d.docs}) · ` +
       (d.idempotent ? 'idempotent: retried after any transient failure' : 'not idempotent: retried only when the failure proves the request was not processed'),
   );
+  if (d.contentType === 'multipart/form-data') {
+    parts.push('**An upload** (multipart/form-data): the client refuses to send it as JSON, before anything is sent.');
+  }
   parts.push('**Parameters**', parametersOf(d.body));
   const rules = ruleLines(d.body, '');
   if (rules.length) parts.push(rules.map((r) => `- ${capitalise(r)}`).join('\n'));
