@@ -383,15 +383,37 @@ endpoint = http://placeholder.invalid
     expect(staging.code).toBe(0);
     expect(server.requests[1]!.headers['authorization']).toContain(`/${STAGING_AK}/`);
 
-    // The environment's keys beat the profile's; flags beat both.
+    // The environment's keys beat the profile of QIANFAN_PROFILE; a profile named by --profile beats the
+    // environment's keys; flags beat everything.
     await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], { env: { ...base, QIANFAN_PROFILE: 'staging', QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK } });
     expect(server.requests[2]!.headers['authorization']).toContain(`/${AK}/`);
     await call(['--access-key', STAGING_AK, '--secret-key', STAGING_SK, 'finetuning', 'DeleteFineTuningTask', '--taskId', 't'], { env: { ...base, QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK } });
     expect(server.requests[3]!.headers['authorization']).toContain(`/${STAGING_AK}/`);
+    await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--profile', 'staging'], { env: { ...base, QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK } });
+    expect(server.requests[4]!.headers['authorization']).toContain(`/${STAGING_AK}/`);
     expect(server.requests.every((r) => r.authProblem === null)).toBe(true);
 
     const endpointFromProfile = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--profile', 'staging', '--dry-run'], { env: { QIANFAN_CONFIG_FILE: file } });
     expect(JSON.parse(endpointFromProfile.stdout).url).toBe('http://placeholder.invalid/v2/finetuning?Action=DeleteFineTuningTask');
+  });
+
+  it('takes the credentials as one set: a key from one place never pairs with a token or secret from another', async () => {
+    const withToken = join(work, 'config-with-token');
+    writeFileSync(withToken, `[default]\naccess_key = ${STAGING_AK}\nsecret_key = ${STAGING_SK}\nsession_token = profile-sts-token\n`, { mode: 0o600 });
+    chmodSync(withToken, 0o600);
+    const env = { QIANFAN_CONFIG_FILE: withToken, QIANFAN_CONSOLE_API_BASE_URL: server.url, QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK };
+    const shown = JSON.parse((await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--dry-run'], { env })).stdout) as { headers: Record<string, string> };
+    expect(shown.headers['authorization']).toContain(`/${AK}/`);
+    expect(shown.headers['x-bce-security-token']).toBeUndefined();
+    // The environment holds only the access key: the set is the environment's, and incomplete.
+    const half = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], { env: { QIANFAN_CONFIG_FILE: withToken, QIANFAN_CONSOLE_API_BASE_URL: server.url, QIANFAN_ACCESS_KEY: AK } });
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain('QIANFAN_SECRET_KEY');
+    // Without keys in the environment, the profile's whole set is used, its token included.
+    const fromProfile = JSON.parse((await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--dry-run'], { env: { QIANFAN_CONFIG_FILE: withToken, QIANFAN_CONSOLE_API_BASE_URL: server.url } })).stdout) as { headers: Record<string, string> };
+    expect(fromProfile.headers['authorization']).toContain(`/${STAGING_AK}/`);
+    expect(fromProfile.headers['x-bce-security-token']).toBe('***');
+    expect(server.requests).toHaveLength(0);
   });
 
   it('refuses a profile that is not there, warns when others may read the file, and never prints a secret', async () => {

@@ -76,9 +76,9 @@ export async function storeFor(ctx: CommandContext): Promise<DescriptorStore> {
   return new DescriptorStore(actionSearchPath(ctx.env['QIANFAN_ACTIONS_PATH'], ctx.globals.actionPaths));
 }
 
-/** A client configured by flags, then the environment, then the profile file. */
+/** A client configured by flags, then the environment, then the profile file (credentials: see chooseCredentials). */
 export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
-  const [{ createClient }, { readProfile, environmentWithProfile }, { stderrLogger }] = await Promise.all([
+  const [{ createClient }, { readProfile, chooseCredentials, environmentWithProfileEndpoint }, { stderrLogger }] = await Promise.all([
     import('../client/client.js'),
     import('./profile.js'),
     import('../logging/logger.js'),
@@ -86,12 +86,15 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
   const warn = (line: string): void => void ctx.io.stderr.write(`qianfan-console: warning: ${line}\n`);
   const profile = readProfile(ctx.globals.profile, ctx.env, warn);
   const { globals } = ctx;
+  const credentials = chooseCredentials({ accessKey: globals.accessKey, secretKey: globals.secretKey }, ctx.env, profile, globals.profile !== undefined);
   const client = createClient({
-    accessKey: globals.accessKey,
-    secretKey: globals.secretKey,
+    // Empty rather than undefined: the library must not complete the set from the environment.
+    accessKey: credentials.accessKey ?? '',
+    secretKey: credentials.secretKey ?? '',
+    sessionToken: credentials.sessionToken ?? '',
     baseUrl: globals.endpoint,
     actionPaths: globals.actionPaths,
-    env: environmentWithProfile(ctx.env, profile),
+    env: environmentWithProfileEndpoint(ctx.env, profile),
     ...(globals.debug ? { logger: stderrLogger } : {}),
   });
   for (const secret of [client.config.secretKey, client.config.sessionToken]) if (secret) ctx.secrets.push(secret);

@@ -18,15 +18,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 
-/** Profile keys and the environment variables they stand in for. */
-const KEY_TO_ENV = {
-  access_key: 'QIANFAN_ACCESS_KEY',
-  secret_key: 'QIANFAN_SECRET_KEY',
-  session_token: 'QIANFAN_SESSION_TOKEN',
-  endpoint: 'QIANFAN_CONSOLE_API_BASE_URL',
-} as const;
+const PROFILE_KEYS = ['access_key', 'secret_key', 'session_token', 'endpoint'] as const;
 
-type ProfileKey = keyof typeof KEY_TO_ENV;
+type ProfileKey = (typeof PROFILE_KEYS)[number];
 export type Profile = Partial<Record<ProfileKey, string>>;
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -77,8 +71,8 @@ function parseProfiles(text: string, file: string, warn: (line: string) => void)
     if (equals === -1) throw new ConfigError(`${where}: expected "[profile]" or "key = value"`, { code: 'InvalidProfile' });
     if (!current) throw new ConfigError(`${where}: a setting before any [profile] header`, { code: 'InvalidProfile' });
     const key = line.slice(0, equals).trim().toLowerCase();
-    if (!Object.hasOwn(KEY_TO_ENV, key)) {
-      warn(`${where}: unknown key ${JSON.stringify(key)} ignored; known keys: ${Object.keys(KEY_TO_ENV).join(', ')}`);
+    if (!(PROFILE_KEYS as readonly string[]).includes(key)) {
+      warn(`${where}: unknown key ${JSON.stringify(key)} ignored; known keys: ${PROFILE_KEYS.join(', ')}`);
       return;
     }
     current[key as ProfileKey] = line.slice(equals + 1).trim();
@@ -86,20 +80,29 @@ function parseProfiles(text: string, file: string, warn: (line: string) => void)
   return sections;
 }
 
+export interface CredentialSet {
+  accessKey?: string | undefined;
+  secretKey?: string | undefined;
+  sessionToken?: string | undefined;
+}
+
 /**
- * The environment the client should read: the real one, with the profile's values filling in what
- * it lacks. Options given as flags win over both, so the precedence is flags > environment > profile.
+ * The credentials, as one set from the first source that holds a key: the flags, a profile named by
+ * --profile, the environment, then the profile of QIANFAN_PROFILE or [default]. A key and a token are
+ * never taken from different places: a long-term key paired with another source's STS token signs
+ * nothing valid, and the console's refusal would not say why.
  */
-export function environmentWithProfile(env: Env, profile: Profile): Record<string, string | undefined> {
-  const merged: Record<string, string | undefined> = { ...env };
-  for (const [key, variable] of Object.entries(KEY_TO_ENV) as [ProfileKey, string][]) {
-    const value = profile[key];
-    if (value === undefined || value === '') continue;
-    // The Go SDK's variable names the endpoint too; either one set in the environment beats the profile.
-    const alreadySet = key === 'endpoint' ? Boolean(env['QIANFAN_CONSOLE_API_BASE_URL'] || env['QIANFAN_CONSOLE_BASE_URL']) : Boolean(env[variable]);
-    if (!alreadySet) merged[variable] = value;
-  }
-  return merged;
+export function chooseCredentials(flags: CredentialSet, env: Env, profile: Profile, profileNamedByFlag: boolean): CredentialSet {
+  const fromEnv = { accessKey: env['QIANFAN_ACCESS_KEY'], secretKey: env['QIANFAN_SECRET_KEY'], sessionToken: env['QIANFAN_SESSION_TOKEN'] };
+  const fromProfile = { accessKey: profile.access_key, secretKey: profile.secret_key, sessionToken: profile.session_token };
+  const sources = profileNamedByFlag ? [flags, fromProfile, fromEnv] : [flags, fromEnv, fromProfile];
+  return sources.find((set) => Boolean(set.accessKey || set.secretKey)) ?? {};
+}
+
+/** The environment the client should read for the endpoint: the profile's fills in when neither variable is set. */
+export function environmentWithProfileEndpoint(env: Env, profile: Profile): Record<string, string | undefined> {
+  if (!profile.endpoint || env['QIANFAN_CONSOLE_API_BASE_URL'] || env['QIANFAN_CONSOLE_BASE_URL']) return { ...env };
+  return { ...env, QIANFAN_CONSOLE_API_BASE_URL: profile.endpoint };
 }
 
 function warnIfReadableByOthers(file: string, warn: (line: string) => void): void {
