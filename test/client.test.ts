@@ -79,10 +79,18 @@ describe('callAction over undici against a verifying loopback server', () => {
     await qf.close();
   });
 
-  it('sends an action without a descriptor unvalidated, and refuses it under strict: true listing known actions', async () => {
-    const qf = client();
+  it('sends an action without a descriptor unvalidated (warning when it looks like a misspelt known one), and refuses it under strict: true listing known actions', async () => {
+    const warnings: string[] = [];
+    const qf = client({ logger: { debug: () => undefined, warn: (line) => warnings.push(line) } });
     await qf.callAction('/v2/finetuning', 'DescribeSomethingNew', { anything: 1 });
     expect(server.requests[0]?.query.get('Action')).toBe('DescribeSomethingNew');
+    expect(warnings).toEqual([]);
+    await qf.callAction('/v2/finetuning', 'DescribeFineTuningJob', {});
+    await qf.callAction('/v2/finetuning', 'DescribeFineTuningJob', {});
+    expect(server.requests[1]?.query.get('Action')).toBe('DescribeFineTuningJob');
+    // Once per client, not per call.
+    expect(warnings).toEqual(['DescribeFineTuningJob (/v2/finetuning) has no descriptor, so it is sent unchecked; did you mean DescribeFineTuningJobs?']);
+    server.requests.length = 1;
     const strict = client({ strict: true });
     const error = await strict.callAction('/v2/finetuning', 'DescribeSomethingNew', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);

@@ -21,6 +21,7 @@ import { FetchTransport } from '../transport/fetch.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
 import { UndiciTransport } from '../transport/undici.js';
 import { checkBody, serialiseBody, VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
+import { nearest } from '../validation/report.js';
 import type { ActionArguments, ActionResult } from './action-types.js';
 import { attachMetadata, type CallMetadata } from './metadata.js';
 import { followSignal, linkSignals } from './signals.js';
@@ -32,7 +33,7 @@ export interface ClientOptions extends ConfigOptions {
   strict?: boolean;
   /** strict (default): refuse every schema violation; compatible: only warn on enum/range/length/pattern; off. */
   validation?: ValidationMode;
-  /** Attempts per call, the first included (default from the retry policy: 3). 1 disables retries. */
+  /** Attempts per call, the first included (default from the retry policy: 3). 1 disables retries; a RequestExpired refusal is still re-signed once with the server's clock. */
   maxAttempts?: number;
   /** Bounds each attempt (default 60 000 ms). */
   timeoutMs?: number;
@@ -175,8 +176,9 @@ export class QianfanClient {
       const name = parseActionName(route, action);
       const where = { route: name.route, action: name.action };
       const descriptor = this.store.find(name);
+      // Listing the area costs a directory read, once per client and only for an action without a descriptor.
+      const known = descriptor ? [] : this.store.list(name.area).map((a) => a.action);
       if (!descriptor && this.#options.strict) {
-        const known = this.store.list(name.area).map((a) => a.action);
         throw new ValidationError(`${name.action} (${name.route}) is not a known action`, [
           {
             path: 'action',
@@ -185,6 +187,8 @@ export class QianfanClient {
           },
         ], where);
       }
+      const guess = descriptor ? undefined : nearest(name.action, known);
+      if (guess) this.#logger.warn(`${name.action} (${name.route}) has no descriptor, so it is sent unchecked; did you mean ${guess}?`);
       if (descriptor?.descriptor.contentType === 'multipart/form-data') {
         throw new ValidationError(`${name.action} (${name.route}) is an upload the client does not send yet; nothing was sent`, [
           { path: '$', keyword: 'contentType', message: 'the console takes this body as multipart/form-data (a file), and qianfan-console sends JSON only' },
