@@ -253,6 +253,46 @@ describe('call: results, service errors and network errors', () => {
   });
 });
 
+describe('call: attempts, attempt timeout and validation from flags or the environment', () => {
+  const unavailable = () => ({ status: 503, body: { requestId: 'r503', code: 'ServiceUnavailable', message: 'try later' } });
+
+  it('--max-attempts and QIANFAN_CONSOLE_API_RETRY_COUNT set the attempts; the flag wins', async () => {
+    server.handler = unavailable;
+    expect((await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--max-attempts', '1'])).code).toBe(1);
+    expect(server.requests).toHaveLength(1);
+    await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't'], { env: env({ QIANFAN_CONSOLE_API_RETRY_COUNT: '2' }) });
+    expect(server.requests).toHaveLength(3);
+    await call(['--max-attempts', '1', 'finetuning', 'DescribeFineTuningTask', '--taskId', 't'], { env: env({ QIANFAN_CONSOLE_API_RETRY_COUNT: '2' }) });
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('--attempt-timeout-ms bounds each attempt (exit 3); --validation off sends what strict refuses', async () => {
+    server.handler = () => ({ hang: true });
+    const slow = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--attempt-timeout-ms', '300', '--max-attempts', '1']);
+    expect(slow.code).toBe(3);
+    expect(slow.stderr).toContain('TimeoutError RequestTimeout');
+    server.handler = consoleLike(() => true);
+    const strict = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--newField', 'x']);
+    expect(strict.code).toBe(2);
+    const off = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--newField', 'x', '--validation', 'off']);
+    expect(off.code).toBe(0);
+    expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([{ taskId: 't' }, { taskId: 't', newField: 'x' }]);
+  });
+
+  it('refuses malformed values naming the flag, sending nothing', async () => {
+    for (const [flag, value, message] of [
+      ['--max-attempts', '0', '--max-attempts takes a positive whole number of attempts, got "0"'],
+      ['--attempt-timeout-ms', 'soon', '--attempt-timeout-ms takes a positive whole number of milliseconds, got "soon"'],
+      ['--validation', 'loose', '--validation takes strict, compatible, off, got "loose"'],
+    ] as const) {
+      const result = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', flag, value]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
 describe('call --dry-run', () => {
   it('prints the exact signed request with the signature and sensitive fields masked, and sends nothing', async () => {
     const result = await call([

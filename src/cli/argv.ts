@@ -111,6 +111,14 @@ export function booleanOption(parsed: ParsedArgs, name: string): boolean {
   return parsed.options[name] === true;
 }
 
+/** A flag taking a whole number of at least 1 (`unit` names what it counts, for the message). */
+export function wholeNumberOption(parsed: ParsedArgs, name: string, unit: string): number | undefined {
+  const text = stringOption(parsed, name);
+  if (text === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} takes a positive whole number of ${unit}, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
 export function listOption(parsed: ParsedArgs, name: string): string[] {
   const value = parsed.options[name];
   return Array.isArray(value) ? value : [];

@@ -4,10 +4,11 @@
  * imported only by the commands that talk to the console.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError, booleanOption, listOption, parseArgv, stringOption, type OptionSpecs, type ParsedArgs } from './argv.js';
+import { UsageError, booleanOption, listOption, parseArgv, stringOption, wholeNumberOption, type OptionSpecs, type ParsedArgs } from './argv.js';
 import { checkOutputFormat, type OutputFormat, type OutputStream } from './output.js';
 import type { QianfanClient } from '../client/client.js';
 import type { DescriptorStore } from '../descriptors/store.js';
+import type { ValidationMode } from '../validation/body.js';
 
 export const GLOBAL_OPTIONS: OptionSpecs = {
   endpoint: { type: 'string' },
@@ -15,6 +16,9 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   'secret-key': { type: 'string' },
   profile: { type: 'string' },
   'actions-path': { type: 'string', multiple: true },
+  'max-attempts': { type: 'string' },
+  'attempt-timeout-ms': { type: 'string' },
+  validation: { type: 'string' },
   output: { type: 'string', short: 'o' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -26,6 +30,9 @@ export interface GlobalOptions {
   secretKey?: string | undefined;
   profile?: string | undefined;
   actionPaths: string[];
+  maxAttempts?: number | undefined;
+  attemptTimeoutMs?: number | undefined;
+  validation?: ValidationMode | undefined;
   output?: OutputFormat | undefined;
   debug: boolean;
   help: boolean;
@@ -55,6 +62,9 @@ export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalO
     secretKey: stringOption(parsed, 'secret-key') ?? globals.secretKey,
     profile: stringOption(parsed, 'profile') ?? globals.profile,
     actionPaths: [...globals.actionPaths, ...listOption(parsed, 'actions-path')],
+    maxAttempts: wholeNumberOption(parsed, 'max-attempts', 'attempts') ?? globals.maxAttempts,
+    attemptTimeoutMs: wholeNumberOption(parsed, 'attempt-timeout-ms', 'milliseconds') ?? globals.attemptTimeoutMs,
+    validation: validationOption(parsed) ?? globals.validation,
     output: checkOutputFormat(stringOption(parsed, 'output')) ?? globals.output,
     debug: booleanOption(parsed, 'debug') || globals.debug,
     help: booleanOption(parsed, 'help') || globals.help,
@@ -94,6 +104,9 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
     sessionToken: credentials.sessionToken ?? '',
     baseUrl: globals.endpoint,
     actionPaths: globals.actionPaths,
+    maxAttempts: globals.maxAttempts,
+    timeoutMs: globals.attemptTimeoutMs,
+    validation: globals.validation,
     env: environmentWithProfileEndpoint(ctx.env, profile),
     ...(globals.debug ? { logger: stderrLogger } : {}),
   });
@@ -113,4 +126,13 @@ export async function readSource(ctx: CommandContext, source: string): Promise<s
   const chunks: Buffer[] = [];
   for await (const chunk of ctx.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const VALIDATION_FLAG_VALUES: readonly ValidationMode[] = ['strict', 'compatible', 'off'];
+
+function validationOption(parsed: ParsedArgs): ValidationMode | undefined {
+  const text = stringOption(parsed, 'validation');
+  if (text === undefined) return undefined;
+  if (!(VALIDATION_FLAG_VALUES as readonly string[]).includes(text)) throw new UsageError(`--validation takes ${VALIDATION_FLAG_VALUES.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as ValidationMode;
 }

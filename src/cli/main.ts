@@ -51,6 +51,9 @@ Global options:
                         profile, since other users can see command lines
   --profile NAME        section of the profile file (env QIANFAN_PROFILE; default [default])
   --actions-path DIR    extra descriptor directory, repeatable (env QIANFAN_ACTIONS_PATH)
+  --max-attempts N      attempts per call, the first included (env QIANFAN_CONSOLE_API_RETRY_COUNT; default 3)
+  --attempt-timeout-ms N  bound on each attempt's waits (default 60000)
+  --validation MODE     strict (default), compatible (enum/range/length only warn) or off
   -o, --output FORMAT   json, yaml or table (default: json on a pipe, table or yaml on a terminal)
   --debug               log every HTTP attempt to stderr, signature masked
   -h, --help            this help, or a command's

@@ -249,7 +249,7 @@ export class QianfanClient {
     const started = performance.now();
     const { where } = prepared.action;
     const policy = this.retryPolicy;
-    const maxAttempts = options.maxAttempts ?? this.#options.maxAttempts ?? policy.maxAttempts;
+    const maxAttempts = options.maxAttempts ?? this.#options.maxAttempts ?? this.config.maxAttempts ?? policy.maxAttempts;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
     const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;

@@ -22,6 +22,8 @@ export interface ResolvedConfig {
   expirationSeconds: number;
   actionsPathEnv: string | undefined;
   qps: number | undefined;
+  /** From QIANFAN_CONSOLE_API_RETRY_COUNT, the Python SDK's name for attempts per console call. */
+  maxAttempts: number | undefined;
   debug: boolean;
 }
 
@@ -55,9 +57,10 @@ export function resolveConfig(options: ConfigOptions, env: Env = process.env): R
   const config = {
     accessKey: nonEmpty(options.accessKey ?? env['QIANFAN_ACCESS_KEY']),
     baseUrl,
-    expirationSeconds: positiveInteger(options.expirationSeconds ?? env['QIANFAN_IAM_SIGN_EXPIRATION_SEC'], 'expirationSeconds / QIANFAN_IAM_SIGN_EXPIRATION_SEC') ?? DEFAULT_EXPIRATION_SECONDS,
+    expirationSeconds: positiveInteger(options.expirationSeconds ?? env['QIANFAN_IAM_SIGN_EXPIRATION_SEC'], 'expirationSeconds / QIANFAN_IAM_SIGN_EXPIRATION_SEC', 'seconds') ?? DEFAULT_EXPIRATION_SECONDS,
     actionsPathEnv: env['QIANFAN_ACTIONS_PATH'],
     qps: positiveNumber(options.qps ?? env['QIANFAN_QPS_LIMIT'], 'qps / QIANFAN_QPS_LIMIT'),
+    maxAttempts: positiveInteger(env['QIANFAN_CONSOLE_API_RETRY_COUNT'], 'QIANFAN_CONSOLE_API_RETRY_COUNT', 'attempts'),
     debug: isTruthy(env['QIANFAN_DEBUG']),
   };
   return Object.defineProperties(config, {
@@ -92,9 +95,9 @@ function positiveNumber(value: number | string | undefined, name: string): numbe
   return n;
 }
 
-function positiveInteger(value: number | string | undefined, name: string): number | undefined {
+function positiveInteger(value: number | string | undefined, name: string, unit: string): number | undefined {
   const n = positiveNumber(value, name);
-  if (n !== undefined && !Number.isInteger(n)) throw new ConfigError(`${name} must be a whole number of seconds, got ${JSON.stringify(value)}`, { code: 'InvalidConfig' });
+  if (n !== undefined && !Number.isInteger(n)) throw new ConfigError(`${name} must be a whole number of ${unit}, got ${JSON.stringify(value)}`, { code: 'InvalidConfig' });
   return n;
 }
 

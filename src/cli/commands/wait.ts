@@ -1,5 +1,5 @@
 /** `wait ROUTE WAITER [--FIELD VALUE…]`: poll an action until its waiter's status is final. */
-import { UsageError, stringOption, type ParsedArgs } from '../argv.js';
+import { UsageError, stringOption, wholeNumberOption } from '../argv.js';
 import { renderCallHelp } from '../action-help.js';
 import { buildBody } from '../body-flags.js';
 import { GLOBAL_OPTIONS, clientFor, readSource, parseCommand, storeFor, type CommandContext } from '../context.js';
@@ -39,8 +39,8 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   }
   if (route === undefined || waiterName === undefined) throw new UsageError('wait needs ROUTE and WAITER', 'qianfan-console wait --help');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: field values are given as --FIELD VALUE`, `qianfan-console wait ${route} ${waiterName} --help`);
-  const intervalMs = millisecondsOption(parsed, 'interval-ms');
-  const timeoutMs = millisecondsOption(parsed, 'timeout-ms');
+  const intervalMs = wholeNumberOption(parsed, 'interval-ms', 'milliseconds');
+  const timeoutMs = wholeNumberOption(parsed, 'timeout-ms', 'milliseconds');
   const client = await clientFor(ctx);
   try {
     const { waiter, action } = findWaiter(client.store, waiterName, route);
@@ -68,9 +68,3 @@ function renderWaiters(store: DescriptorStore): string {
   return `Waiters:\n${renderTable(['ROUTE', 'WAITER', 'POLLS', 'SUMMARY'], rows)}`;
 }
 
-function millisecondsOption(parsed: ParsedArgs, name: string): number | undefined {
-  const text = stringOption(parsed, name);
-  if (text === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} takes a positive whole number of milliseconds, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
