@@ -15,6 +15,7 @@ import { packageRequire } from '../runtime/require.js';
 export class UndiciTransport implements Transport {
   /** One pool per origin, made on the first send to it. */
   #pools = new Map<string, Pool>();
+  #connectionWaits = new ConnectionWaits();
   #closed = false;
 
   constructor(private readonly options: TransportOptions) {}
@@ -47,8 +48,8 @@ export class UndiciTransport implements Transport {
         handler,
       );
       // Every connection busy: this request may wait for one, and undici's own timers start only when
-      // it is written. Only then is a timer worth its cost.
-      if (!poolHasRoom) handler.boundConnectionWait();
+      // it is written. Only then is the wait watched.
+      if (!poolHasRoom) handler.watchConnectionWait(this.#connectionWaits);
     });
   }
 
@@ -71,7 +72,10 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | undefined;
   /** Why the call was given up before its request started (aborted, or no connection came free in time). */
   #refusal: Error | undefined;
-  #connectionWait: NodeJS.Timeout | undefined;
+  #connectionWaits: ConnectionWaits | undefined;
+  /** When the wait for a free connection ends (performance.now() clock), and its place among the watched. */
+  connectionWaitEndsAt = 0;
+  connectionWaitIndex = -1;
   #onAbort: (() => void) | undefined;
   #status = 0;
   #headers: Record<string, string> | undefined;
@@ -90,12 +94,16 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   }
 
   /** The request waits in the pool for a free connection: that wait, too, ends after timeoutMs. */
-  boundConnectionWait(): void {
+  watchConnectionWait(waits: ConnectionWaits): void {
     if (this.#controller || this.#refusal) return;
+    this.connectionWaitEndsAt = performance.now() + this.#options.timeoutMs;
+    this.#connectionWaits = waits;
+    waits.add(this);
+  }
+
+  connectionWaitTimedOut(): void {
     const { timeoutMs } = this.#options;
-    this.#connectionWait = setTimeout(() => {
-      this.#giveUp(new TimeoutError(`no connection to the console came free within ${timeoutMs} ms (every one of maxSockets busy)`, { code: 'ConnectionWaitTimeout' }));
-    }, timeoutMs);
+    this.#giveUp(new TimeoutError(`no connection to the console came free within ${timeoutMs} ms (every one of maxSockets busy)`, { code: 'ConnectionWaitTimeout' }));
   }
 
   /**
@@ -118,7 +126,7 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
       controller.abort(this.#refusal);
       return;
     }
-    clearTimeout(this.#connectionWait);
+    this.#connectionWaits?.delete(this);
     this.#controller = controller;
     this.#headers = undefined;
     this.#chunks = [];
@@ -154,8 +162,49 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   }
 
   #settled(): void {
-    clearTimeout(this.#connectionWait);
+    this.#connectionWaits?.delete(this);
     if (this.#onAbort) this.#options.signal!.removeEventListener('abort', this.#onAbort);
+  }
+}
+
+/**
+ * The calls of a transport waiting for a free connection, watched by one timer for all of them rather
+ * than one each (at high concurrency every request may wait). A wait ends within SWEEP_MS after its
+ * timeoutMs; the timer runs only while some call waits.
+ */
+class ConnectionWaits {
+  static readonly SWEEP_MS = 100;
+  /** Unordered; a handler knows its index, so it leaves in constant time (the last one takes its place). */
+  readonly #waiting: CollectingHandler[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  add(handler: CollectingHandler): void {
+    handler.connectionWaitIndex = this.#waiting.push(handler) - 1;
+    this.#timer ??= setInterval(() => this.#sweep(), ConnectionWaits.SWEEP_MS).unref();
+  }
+
+  delete(handler: CollectingHandler): void {
+    const index = handler.connectionWaitIndex;
+    if (index < 0) return;
+    handler.connectionWaitIndex = -1;
+    const last = this.#waiting.pop()!;
+    if (last !== handler) {
+      this.#waiting[index] = last;
+      last.connectionWaitIndex = index;
+    }
+    if (this.#waiting.length === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #sweep(): void {
+    const now = performance.now();
+    // Backwards: a timed-out handler leaves, and the one moved into its place has been looked at.
+    for (let i = this.#waiting.length - 1; i >= 0; i--) {
+      const handler = this.#waiting[i];
+      if (handler && handler.connectionWaitEndsAt <= now) handler.connectionWaitTimedOut();
+    }
   }
 }
 
