@@ -309,6 +309,41 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
   });
 });
 
+describe('the retry budget', () => {
+  const budgeted = (quota: RetryPolicy['quota']) => createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, retryPolicy: { ...FAST, maxAttempts: 5, quota } });
+
+  it('an outage spends it: retries stop when it cannot pay, and successes earn it back', async () => {
+    server.handler = () => unavailable;
+    const qf = budgeted({ capacity: 10, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 });
+    const first = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e);
+    // 10 tokens pay two retries of 5: three attempts, though maxAttempts is 5.
+    expect(metadataOf(first)?.attempts).toBe(3);
+    const second = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e);
+    expect(second).toMatchObject({ name: 'ServiceError', code: 'ServiceUnavailable' });
+    expect(metadataOf(second)?.attempts).toBe(1);
+    expect(server.requests).toHaveLength(4);
+    // Five successes without retries earn 5 tokens: one retry again.
+    server.handler = ok;
+    for (let i = 0; i < 5; i++) await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    script(unavailable);
+    const healed = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+    expect(metadataOf(healed)?.attempts).toBe(2);
+    await qf.close();
+  });
+
+  it('the shipped policy budgets 500 tokens: 5 a retry, 10 after a timeout, 1 back per plain success', () => {
+    expect(createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url }).retryPolicy.quota).toEqual({ capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 });
+  });
+
+  it('a policy without a quota sets no limit; a malformed quota is refused', async () => {
+    server.handler = () => unavailable;
+    const qf = budgeted(undefined);
+    for (let i = 0; i < 3; i++) expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e))?.attempts).toBe(5);
+    await qf.close();
+    expect(() => budgeted({ capacity: -1, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 }).retryPolicy).toThrow('quota.capacity must be a whole number of tokens');
+  });
+});
+
 describe('client-side limits', () => {
   it('timeoutMs bounds the wait for a free connection: refused in time, and never sent', async () => {
     server.handler = (req) => (req.body.includes('first') ? { hang: true } : ok(req));

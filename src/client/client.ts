@@ -14,7 +14,8 @@ import { redactBody, redactHeaders, scrub } from '../logging/redact.js';
 import { parseResponse, type ActionResponse } from '../response/parse.js';
 import { classify } from '../retry/classify.js';
 import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
-import { decideRetry } from '../retry/strategy.js';
+import { RetryBudget } from '../retry/budget.js';
+import { decideRetry, type RetryDecision } from '../retry/strategy.js';
 import { packageRequire } from '../runtime/require.js';
 import { ConsoleSigner } from '../signing/console-signer.js';
 import { FetchTransport } from '../transport/fetch.js';
@@ -114,6 +115,7 @@ export class QianfanClient {
   readonly #basePath: string;
   #signer: ConsoleSigner | undefined;
   #retryPolicy: RetryPolicy | undefined;
+  #retryBudget: RetryBudget | undefined;
   #clockOffsetMs = 0;
 
   constructor(options: ClientOptions = {}) {
@@ -249,6 +251,9 @@ export class QianfanClient {
     const started = performance.now();
     const { where } = prepared.action;
     const policy = this.retryPolicy;
+    const budget = (this.#retryBudget ??= new RetryBudget(policy.quota));
+    // Tokens this call's retries took from the budget; given back if it succeeds.
+    let retryCost = 0;
     const maxAttempts = options.maxAttempts ?? this.#options.maxAttempts ?? this.config.maxAttempts ?? policy.maxAttempts;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
@@ -271,12 +276,13 @@ export class QianfanClient {
           metadata.durationMs = elapsed(started);
           metadata.clockOffsetMs = this.#clockOffsetMs;
           attachMetadata(parsed, metadata);
+          budget.recordSuccess(retryCost);
           return parsed;
         } catch (error) {
           if (signal?.aborted || error instanceof AbortError) throw error;
           if (error instanceof QianfanError) metadata.requestId = error.requestId ?? metadata.requestId;
           const failure = classify(error, policy);
-          const decision = decideRetry(failure, policy, {
+          let decision: RetryDecision = decideRetry(failure, policy, {
             attempt: metadata.attempts,
             maxAttempts,
             idempotent: prepared.action.idempotent,
@@ -284,6 +290,11 @@ export class QianfanClient {
             remainingMs: deadlineAt - Date.now(),
             headers: response?.headers,
           });
+          if (decision.retry) {
+            const cost = budget.charge(failure);
+            if (cost === undefined) decision = { retry: false, reason: "the client's retry budget is spent (many failures lately; see quota in the retry policy)" };
+            else retryCost += cost;
+          }
           if (this.#debug) {
             const code = error instanceof QianfanError ? error.code : 'Error';
             this.#log(`✗ ${response ? response.status : 'no response'} ${where.action} ${code} after ${elapsed(attemptStarted)} ms; ${decision.retry ? `retrying in ${decision.delayMs} ms (${decision.reason})` : `not retried: ${decision.reason}`}`);

@@ -13,8 +13,17 @@ export interface FailureClassRule {
   legacyCodes?: number[];
 }
 
+/** The retry budget of a client (see budget.ts); a policy without one sets no limit. */
+export interface RetryQuota {
+  capacity: number;
+  retryCost: number;
+  timeoutRetryCost: number;
+  successRefill: number;
+}
+
 export interface RetryPolicy {
   maxAttempts: number;
+  quota?: RetryQuota;
   backoff: { baseMs: number; throttleBaseMs: number; capMs: number };
   retryAfter: { maxMs: number };
   throttle: FailureClassRule;
@@ -67,6 +76,9 @@ export function checkRetryPolicy(value: unknown, source: string): RetryPolicy {
   if (!isCount(policy.maxAttempts) || policy.maxAttempts! < 1) problems.push('maxAttempts must be a whole number ≥ 1');
   for (const key of ['baseMs', 'throttleBaseMs', 'capMs'] as const) if (!isCount(policy.backoff?.[key])) problems.push(`backoff.${key} must be a whole number of milliseconds`);
   if (!isCount(policy.retryAfter?.maxMs)) problems.push('retryAfter.maxMs must be a whole number of milliseconds');
+  if (policy.quota !== undefined) {
+    for (const key of ['capacity', 'retryCost', 'timeoutRetryCost', 'successRefill'] as const) if (!isCount(policy.quota?.[key])) problems.push(`quota.${key} must be a whole number of tokens`);
+  }
   for (const cls of ['throttle', 'transient'] as const) {
     const rule = policy[cls];
     if (!rule || typeof rule !== 'object') problems.push(`${cls} must be a mapping`);
