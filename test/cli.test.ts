@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasScript, runCli, runCliInTerminal } from './support/cli-process.js';
+import { startConnectProxy } from './support/connect-proxy.js';
 import { consoleLike, useVerifyingServer, type Handler, type ReceivedRequest } from './support/verifying-server.js';
 
 const AK = 'ALTAKclitest0123456789';
@@ -290,6 +291,32 @@ describe('call: attempts, attempt timeout and validation from flags or the envir
       expect(result.stderr).toContain(message);
     }
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('call through a proxy', () => {
+  it('--proxy, or HTTP(S)_PROXY unless NO_PROXY names the host; never for a loopback endpoint', async () => {
+    const port = new URL(server.url).port;
+    // console.test resolves nowhere: the proxy sends its tunnels to the verifying server.
+    const proxy = await startConnectProxy(() => ({ host: '127.0.0.1', port: Number(port) }));
+    try {
+      const remote = `http://console.test:${port}`;
+      const viaEnv = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--endpoint', remote], { env: env({ HTTP_PROXY: proxy.url }) });
+      expect(viaEnv.code).toBe(0);
+      expect(proxy.tunnels).toEqual([`console.test:${port}`]);
+      expect(server.requests[0]?.authProblem).toBeNull();
+      const viaFlag = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--proxy', proxy.url]);
+      expect(viaFlag.code).toBe(0);
+      expect(proxy.tunnels).toEqual([`console.test:${port}`, `127.0.0.1:${port}`]);
+      // Loopback endpoints and NO_PROXY hosts go direct.
+      expect((await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], { env: env({ HTTP_PROXY: proxy.url }) })).code).toBe(0);
+      const bypassed = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--endpoint', remote, '--max-attempts', '1', '--attempt-timeout-ms', '3000'], { env: env({ http_proxy: proxy.url, NO_PROXY: 'example.com,.test' }) });
+      expect(bypassed.code).toBe(3);
+      expect(proxy.tunnels).toHaveLength(2);
+      expect(server.requests).toHaveLength(3);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

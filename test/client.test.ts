@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { callAction, ConfigError, createClient, metadataOf, resetDefaultClient, ResponseError, ServiceError, ValidationError } from 'qianfan-console';
 import { actionDir } from './support/action-dir.js';
+import { startConnectProxy } from './support/connect-proxy.js';
 import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
 
 const AK = 'ALTAKtest0123456789';
@@ -173,6 +174,22 @@ describe('results and errors', () => {
     server.handler = () => ({ status: 200, raw: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) });
     await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toBeInstanceOf(ResponseError);
     await qf.close();
+  });
+
+  it('reaches the console through an HTTP proxy (CONNECT tunnel), signature intact', async () => {
+    const proxy = await startConnectProxy();
+    const qf = client({ proxy: proxy.url });
+    try {
+      const res = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
+      expect(res.result).toBe(true);
+      expect(proxy.tunnels).toEqual([new URL(server.url).host]);
+      expect(server.requests[0]?.authProblem).toBeNull();
+    } finally {
+      await qf.close();
+      await proxy.close();
+    }
+    expect(() => client({ proxy: 'not a url' })).toThrow('proxy must be an http(s) URL');
+    expect(() => client({ proxy: 'http://user:pw@p:1', transport: 'fetch' })).toThrow('proxy works with the undici transport');
   });
 
   it('refuses malformed numeric and transport options with a ConfigError naming the option, on the client or per call, sending nothing', async () => {

@@ -12,6 +12,7 @@ import type { ValidationMode } from '../validation/body.js';
 
 export const GLOBAL_OPTIONS: OptionSpecs = {
   endpoint: { type: 'string' },
+  proxy: { type: 'string' },
   'access-key': { type: 'string' },
   'secret-key': { type: 'string' },
   profile: { type: 'string' },
@@ -26,6 +27,7 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
 
 export interface GlobalOptions {
   endpoint?: string | undefined;
+  proxy?: string | undefined;
   accessKey?: string | undefined;
   secretKey?: string | undefined;
   profile?: string | undefined;
@@ -58,6 +60,7 @@ export interface CommandContext {
 export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalOptions {
   return {
     endpoint: stringOption(parsed, 'endpoint') ?? globals.endpoint,
+    proxy: stringOption(parsed, 'proxy') ?? globals.proxy,
     accessKey: stringOption(parsed, 'access-key') ?? globals.accessKey,
     secretKey: stringOption(parsed, 'secret-key') ?? globals.secretKey,
     profile: stringOption(parsed, 'profile') ?? globals.profile,
@@ -88,14 +91,18 @@ export async function storeFor(ctx: CommandContext): Promise<DescriptorStore> {
 
 /** A client configured by flags, then the environment, then the profile file (credentials: see chooseCredentials). */
 export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
-  const [{ createClient }, { readProfile, chooseCredentials, environmentWithProfileEndpoint }, { stderrLogger }] = await Promise.all([
+  const [{ createClient }, { readProfile, chooseCredentials, environmentWithProfileEndpoint }, { stderrLogger }, { resolveConfig }, { proxyFor }] = await Promise.all([
     import('../client/client.js'),
     import('./profile.js'),
     import('../logging/logger.js'),
+    import('../config/config.js'),
+    import('./proxy.js'),
   ]);
   const warn = (line: string): void => void ctx.io.stderr.write(`qianfan-console: warning: ${line}\n`);
   const profile = readProfile(ctx.globals.profile, ctx.env, warn);
   const { globals } = ctx;
+  const env = environmentWithProfileEndpoint(ctx.env, profile);
+  const proxy = globals.proxy ?? proxyFor(resolveConfig({ baseUrl: globals.endpoint }, env).baseUrl, ctx.env);
   const credentials = chooseCredentials({ accessKey: globals.accessKey, secretKey: globals.secretKey }, ctx.env, profile, globals.profile !== undefined);
   const client = createClient({
     // Empty rather than undefined: the library must not complete the set from the environment.
@@ -107,7 +114,8 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
     maxAttempts: globals.maxAttempts,
     timeoutMs: globals.attemptTimeoutMs,
     validation: globals.validation,
-    env: environmentWithProfileEndpoint(ctx.env, profile),
+    env,
+    ...(proxy ? { proxy } : {}),
     ...(globals.debug ? { logger: stderrLogger } : {}),
   });
   for (const secret of [client.config.secretKey, client.config.sessionToken]) if (secret) ctx.secrets.push(secret);

@@ -46,6 +46,8 @@ export interface ClientOptions extends ConfigOptions {
   maxResponseBytes?: number;
   /** Calls in flight at once across the client (default: unlimited). */
   maxConcurrency?: number;
+  /** Reach the console through this HTTP(S) proxy (undici transport; https targets are tunnelled with CONNECT). */
+  proxy?: string;
   /** 'undici' (default), 'fetch' (the global fetch, e.g. under nock), or your own Transport. */
   transport?: 'undici' | 'fetch' | Transport;
   /** A retry policy object, or the path of a YAML file; default: retry-policy.yaml on the search path. */
@@ -128,7 +130,7 @@ export class QianfanClient {
     for (const name of CLIENT_COUNTS) checkCount(options[name], name);
     checkCallOptions(options);
     this.#signal = options.signal && followSignal(options.signal);
-    const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS };
+    const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, proxy: checkProxy(options.proxy, options.transport) };
     this.#transport =
       options.transport === undefined || options.transport === 'undici'
         ? new UndiciTransport(transportOptions)
@@ -402,6 +404,21 @@ function checkCount(value: unknown, name: string): void {
   if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
     throw new ConfigError(`${name} must be a whole number of at least 1, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`, { code: 'InvalidConfig' });
   }
+}
+
+function checkProxy(proxy: unknown, transport: ClientOptions['transport']): string | undefined {
+  if (proxy === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = typeof proxy === 'string' ? new URL(proxy) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError('proxy must be an http(s) URL such as http://proxy.example:3128', { code: 'InvalidConfig' });
+  }
+  if (transport !== undefined && transport !== 'undici') throw new ConfigError('proxy works with the undici transport; give your own Transport its proxy instead', { code: 'InvalidConfig' });
+  return url.href;
 }
 
 function checkTransport(transport: unknown): Transport {

@@ -38,4 +38,6 @@ export interface TransportOptions {
   /** Connections kept open to the console (one pool per client). */
   maxSockets: number;
   connectTimeoutMs: number;
+  /** An HTTP(S) proxy to reach the console through (CONNECT tunnel), if any. */
+  proxy?: string | undefined;
 }

@@ -6,24 +6,32 @@
  * with a handler that collects the body's chunks: no stream, no async resource per response, which is
  * what undici's `request()` builds for callers that want to stream.
  */
-import type { Dispatcher, Pool } from 'undici';
+import type { Dispatcher, Pool, ProxyAgent } from 'undici';
 import { ResponseError, TimeoutError } from '../errors.js';
 import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport, TransportOptions } from './types.js';
 import { packageRequire } from '../runtime/require.js';
 
 export class UndiciTransport implements Transport {
-  /** One pool per origin, made on the first send to it. */
-  #pools = new Map<string, Pool>();
+  /** One pool per origin, made on the first send to it; or, with a proxy, one agent for every origin. */
+  #pools = new Map<string, Dispatcher>();
+  #proxyAgent: Dispatcher | undefined;
   #connectionWaits = new ConnectionWaits();
   #closed = false;
 
   constructor(private readonly options: TransportOptions) {}
 
-  #pool(origin: string): Pool {
+  #dispatcher(origin: string): Dispatcher {
+    const { proxy, maxSockets, connectTimeoutMs } = this.options;
+    if (proxy) {
+      // The package index, not the module alone: the proxy agent opens its tunnels with the connect API
+      // that the index attaches to every dispatcher. Only a proxied client pays for loading it.
+      this.#proxyAgent ??= new (packageRequire('undici') as { ProxyAgent: typeof ProxyAgent }).ProxyAgent({ uri: proxy, connections: maxSockets, keepAliveTimeout: 4_000 });
+      return this.#proxyAgent;
+    }
     let pool = this.#pools.get(origin);
     if (!pool) {
-      pool = new (loadPool())(origin, { connections: this.options.maxSockets, connect: { timeout: this.options.connectTimeoutMs }, keepAliveTimeout: 4_000 });
+      pool = new (loadPool())(origin, { connections: maxSockets, connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 4_000 });
       this.#pools.set(origin, pool);
     }
     return pool;
@@ -33,11 +41,12 @@ export class UndiciTransport implements Transport {
     if (this.#closed) return Promise.reject(new ResponseError('the client was closed', { code: 'ClientClosed' }));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-    const pool = this.#pool(request.origin);
+    const dispatcher = this.#dispatcher(request.origin);
     return new Promise((resolve, reject) => {
       const handler = new CollectingHandler(resolve, reject, options);
-      const poolHasRoom = pool.dispatch(
+      const poolHasRoom = dispatcher.dispatch(
         {
+          origin: request.origin,
           path: request.path,
           method: request.method,
           headers: request.headers,
@@ -55,8 +64,9 @@ export class UndiciTransport implements Transport {
 
   async close(): Promise<void> {
     this.#closed = true;
-    const pools = [...this.#pools.values()];
+    const pools = [...this.#pools.values(), ...(this.#proxyAgent ? [this.#proxyAgent] : [])];
     this.#pools.clear();
+    this.#proxyAgent = undefined;
     await Promise.all(pools.map((p) => p.close()));
   }
 }
