@@ -53,6 +53,18 @@ describe('fault kinds', () => {
     expect(error).toMatchObject({ httpStatus: status, shape: 'v2' });
   });
 
+  it('any 4xx or 5xx with the error code a test needs, from code or from the command-line syntax', async () => {
+    emulator.faults.inject('DescribeFineTuningJobs:403/AccessDeniedx1');
+    expect(await outcome(listJobs())).toMatchObject({ name: 'ServiceError', httpStatus: 403, code: 'AccessDenied', shape: 'v2' });
+    emulator.faults.inject({ action: 'finetuning/*', fault: { type: 'status', status: 400, code: 'InvalidParam', message: 'param[taskId] invalid.' }, times: 1 });
+    expect(await outcome(listJobs())).toMatchObject({ httpStatus: 400, code: 'InvalidParam', message: 'InvalidParam: param[taskId] invalid.' });
+    emulator.faults.inject('DescribeFineTuningJobs:404x1');
+    expect(await outcome(listJobs())).toMatchObject({ httpStatus: 404, code: 'ResourceNotFound' });
+    expect((await listJobs()).result.jobList).toEqual([]);
+    expect(() => emulator.faults.inject({ fault: { type: 'status', status: 302 } })).toThrow('status 302 is not an HTTP error status (400…599)');
+    expect(() => emulator.faults.inject('DescribeFineTuningJobs:403/')).toThrow('not a fault spec');
+  });
+
   it('a delay holds the answer back, then answers as usual', async () => {
     emulator.faults.inject('*:delay-300x1');
     const started = performance.now();
@@ -107,7 +119,7 @@ describe('how many calls', () => {
   });
 
   it('refuses a spec it cannot read, quoting the syntax', () => {
-    for (const bad of ['DescribeFineTuningJobs', '*:404', '*:legacy-7', '*:429@1.5', '*:429x0', 'describe jobs:429']) {
+    for (const bad of ['DescribeFineTuningJobs', '*:302', '*:600', '*:legacy-7', '*:429@1.5', '*:429x0', 'describe jobs:429']) {
       expect(() => emulator.faults.inject(bad), bad).toThrow(/fault/);
     }
   });

@@ -19,8 +19,8 @@ export const LEGACY_CODES = {
 export type LegacyCode = keyof typeof LEGACY_CODES;
 
 export type Fault =
-  /** 429, or a 5xx. */
-  | { type: 'status'; status: number }
+  /** An HTTP 4xx or 5xx with a V2 error body; `code` defaults to the status's usual one (429 RequestLimitExceeded, 503 ServiceUnavailable…). */
+  | { type: 'status'; status: number; code?: string; message?: string }
   | { type: 'legacy'; code: LegacyCode }
   /** Wait, then answer as usual (a later fault may still apply). */
   | { type: 'delay'; ms: number }
@@ -40,9 +40,9 @@ export interface FaultSpec {
 }
 
 export const FAULT_SPEC_SYNTAX =
-  'TARGET:FAULT[xN][@FRACTION] — TARGET is Action, area/Action, area/* or *; FAULT is 429, 500…599, legacy-CODE (18, 336100, 336501, 336502, 500000), delay-MS, drop or malformed; xN: the next N calls; @0.25 or @25%: that share of calls. Examples: CreateFineTuningJob:429x2, *:503@0.5, finetuning/*:delay-800';
+  'TARGET:FAULT[xN][@FRACTION] — TARGET is Action, area/Action, area/* or *; FAULT is an HTTP status 400…599 with an optional error code (429, 503, 403/AccessDenied, 400/InvalidParameter), legacy-CODE (18, 336100, 336501, 336502, 500000), delay-MS, drop or malformed; xN: the next N calls; @0.25 or @25%: that share of calls. Examples: CreateFineTuningJob:429x2, *:503@0.5, finetuning/*:delay-800';
 
-const SPEC = /^(?<target>\*|[A-Za-z][A-Za-z0-9]*\/\*|(?:[A-Za-z][A-Za-z0-9]*\/)?[A-Z][A-Za-z0-9]*):(?<fault>429|5\d\d|legacy-\d+|delay-\d+|drop|malformed)(?:x(?<times>\d+))?(?:@(?<fraction>\d+(?:\.\d+)?%?))?$/;
+const SPEC = /^(?<target>\*|[A-Za-z][A-Za-z0-9]*\/\*|(?:[A-Za-z][A-Za-z0-9]*\/)?[A-Z][A-Za-z0-9]*):(?<fault>[45]\d\d(?:\/[A-Za-z][A-Za-z0-9.]*?)?|legacy-\d+|delay-\d+|drop|malformed)(?:x(?<times>\d+))?(?:@(?<fraction>\d+(?:\.\d+)?%?))?$/;
 
 /** Reads the command-line form (FAULT_SPEC_SYNTAX). Throws an Error that quotes the syntax. */
 export function parseFaultSpec(text: string): FaultSpec {
@@ -60,15 +60,16 @@ function readFault(text: string): Fault {
   const [kind, value] = text.split('-');
   if (kind === 'legacy') return { type: 'legacy', code: Number(value) as LegacyCode };
   if (kind === 'delay') return { type: 'delay', ms: Number(value) };
-  return { type: 'status', status: Number(text) };
+  const [status, code] = text.split('/');
+  return code === undefined ? { type: 'status', status: Number(status) } : { type: 'status', status: Number(status), code };
 }
 
 /** Checks a spec given from code or parsed from text; returns it. */
 function checkFaultSpec(spec: FaultSpec): FaultSpec {
   const { fault, times, fraction } = spec;
   const problem =
-    fault.type === 'status' && fault.status !== 429 && !(fault.status >= 500 && fault.status <= 599)
-      ? `status ${fault.status} is neither 429 nor 5xx`
+    fault.type === 'status' && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)
+      ? `status ${fault.status} is not an HTTP error status (400…599)`
       : fault.type === 'legacy' && !(fault.code in LEGACY_CODES)
         ? `legacy code ${fault.code} is not one of ${Object.keys(LEGACY_CODES).join(', ')}`
         : fault.type === 'delay' && !(Number.isFinite(fault.ms) && fault.ms >= 0)

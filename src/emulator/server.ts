@@ -81,7 +81,16 @@ type Body = Record<string, unknown>;
 const ROUTE = /^\/v2\/([^/]+)$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The code of each injected HTTP status, as a gateway in front of the console would say it. */
-const STATUS_CODES: Record<number, string> = { 429: 'RequestLimitExceeded', 500: 'InternalError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
+const STATUS_CODES: Record<number, string> = {
+  400: 'InvalidRequest',
+  403: 'AccessDenied',
+  404: 'ResourceNotFound',
+  429: 'RequestLimitExceeded',
+  500: 'InternalError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const emulator = new RunningEmulator(options);
@@ -299,8 +308,8 @@ function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMess
       send(res, 200, { log_id: Date.now(), error_code: fault.code, error_msg: LEGACY_CODES[fault.code] });
       return `200 error_code ${fault.code} (injected)`;
     case 'status': {
-      const code = STATUS_CODES[fault.status] ?? 'InternalError';
-      send(res, fault.status, { requestId, code, message: `${code} (a fault injected into the emulator)` });
+      const code = fault.code ?? STATUS_CODES[fault.status] ?? (fault.status < 500 ? 'InvalidRequest' : 'InternalError');
+      send(res, fault.status, { requestId, code, message: fault.message ?? `${code} (a fault injected into the emulator)` });
       return `${fault.status} ${code} (injected)`;
     }
   }
