@@ -257,11 +257,14 @@ describe('call: results, service errors and network errors', () => {
 describe('call: attempts, attempt timeout and validation from flags or the environment', () => {
   const unavailable = () => ({ status: 503, body: { requestId: 'r503', code: 'ServiceUnavailable', message: 'try later' } });
 
-  it('--max-attempts and QIANFAN_CONSOLE_API_RETRY_COUNT set the attempts; the flag wins', async () => {
+  it('--max-attempts and QIANFAN_CONSOLE_API_RETRY_COUNT set the attempts; the flag wins; the message says how many were made', async () => {
     server.handler = unavailable;
-    expect((await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--max-attempts', '1'])).code).toBe(1);
+    const once = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--max-attempts', '1']);
+    expect(once.code).toBe(1);
+    expect(once.stderr).toContain('[HTTP 503, requestId r503]');
     expect(server.requests).toHaveLength(1);
-    await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't'], { env: env({ QIANFAN_CONSOLE_API_RETRY_COUNT: '2' }) });
+    const twice = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't'], { env: env({ QIANFAN_CONSOLE_API_RETRY_COUNT: '2' }) });
+    expect(twice.stderr).toContain('[HTTP 503, requestId r503, after 2 attempts]');
     expect(server.requests).toHaveLength(3);
     await call(['--max-attempts', '1', 'finetuning', 'DescribeFineTuningTask', '--taskId', 't'], { env: env({ QIANFAN_CONSOLE_API_RETRY_COUNT: '2' }) });
     expect(server.requests).toHaveLength(4);

@@ -45,7 +45,13 @@ function subject(error: QianfanError): string {
 }
 
 function details(error: QianfanError): string {
-  const parts = [error.httpStatus === undefined ? undefined : `HTTP ${error.httpStatus}`, error.requestId ? `requestId ${error.requestId}` : undefined].filter(Boolean);
+  const attempts = error.metadata?.attempts ?? 1;
+  const parts = [
+    error.httpStatus === undefined ? undefined : `HTTP ${error.httpStatus}`,
+    error.requestId ? `requestId ${error.requestId}` : undefined,
+    // Says that retrying was tried (--max-attempts or the retry policy sets how often).
+    attempts > 1 ? `after ${attempts} attempts` : undefined,
+  ].filter(Boolean);
   return parts.length ? ` [${parts.join(', ')}]` : '';
 }
 
