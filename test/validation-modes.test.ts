@@ -56,6 +56,18 @@ describe("validation: 'strict' (the default)", () => {
     await qf.close();
   });
 
+  it('names the alternatives of a oneOf, single fields or groups of them, and which were given', async () => {
+    const { qf } = client();
+    const batch: string = '/v2/batchinference';
+    const noSource = (await qf.callAction(batch, 'CreateBatchInferenceTask', { name: 'b1', modelId: 'amv-1' }).catch((e: unknown) => e)) as ValidationError;
+    expect(noSource).toBeInstanceOf(ValidationError);
+    expect(noSource.problems.map((p) => p.message)).toContain('needs exactly one of: inputBosUri with outputBosUri; or afsConfig; got none');
+    const both = (await qf.callAction(batch, 'CreateBatchInferenceTask', { name: 'b1', modelId: 'amv-1', endpoint: 'ep', inputBosUri: 'bos:/a', outputBosUri: 'bos:/b' }).catch((e: unknown) => e)) as ValidationError;
+    expect(both.problems.map((p) => p.message)).toContain('needs exactly one of modelId, endpoint; got modelId and endpoint');
+    expect(server.requests).toHaveLength(0);
+    await qf.close();
+  });
+
   it('sends a body that meets its schema', async () => {
     const { qf, warnings } = client({ validation: 'strict' });
     const res = await qf.callAction(finetuning, 'CreateFineTuningJob', job);

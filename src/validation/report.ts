@@ -65,11 +65,15 @@ function describe(failure: SchemaFailure, schema: JsonSchema, data: unknown): Pr
     case 'oneOf':
     case 'anyOf': {
       const branches = holder?.[keyword] as JsonSchema[] | undefined;
-      const names = requiredOnlyAlternatives(branches);
-      if (names) {
-        const present = names.filter((n) => value !== null && typeof value === 'object' && n in (value as object));
+      const groups = requiredOnlyAlternatives(branches);
+      if (groups) {
+        const fields = groups.flat();
+        const present = fields.filter((n) => value !== null && typeof value === 'object' && n in (value as object));
         const which = present.length ? `got ${present.join(' and ')}` : 'got none';
-        return { path, keyword, message: `needs ${keyword === 'oneOf' ? 'exactly' : 'at least'} one of ${names.join(', ')}; ${which}` };
+        const howMany = keyword === 'oneOf' ? 'exactly' : 'at least';
+        // One field per alternative reads as a list; groups of fields need telling apart.
+        const choices = groups.every((g) => g.length === 1) ? `one of ${fields.join(', ')}` : `one of: ${groups.map((g) => g.join(' with ')).join('; or ')}`;
+        return { path, keyword, message: `needs ${howMany} ${choices}; ${which}` };
       }
       return { path, keyword, message: `${failure.message ?? 'does not match the alternatives'}` };
     }
@@ -79,18 +83,19 @@ function describe(failure: SchemaFailure, schema: JsonSchema, data: unknown): Pr
 }
 
 /**
- * For alternatives that only say which one field must be present — `{required: [a]}`, or
- * `{properties: {a: true}, required: [a]}` as ajv's strict mode wants it — the field names.
+ * For alternatives that only say which fields must be present — `{required: [a, b]}`, or
+ * `{properties: {a: true, b: true}, required: [a, b]}` as ajv's strict mode wants it — the field names
+ * of each alternative.
  */
-function requiredOnlyAlternatives(branches: JsonSchema[] | undefined): string[] | undefined {
-  const names = branches?.map((branch) => {
+function requiredOnlyAlternatives(branches: JsonSchema[] | undefined): string[][] | undefined {
+  const groups = branches?.map((branch) => {
     const required = branch['required'];
     const properties = (branch['properties'] ?? {}) as Record<string, unknown>;
     const onlyRequired = Object.keys(branch).every((k) => k === 'required' || k === 'properties');
     const trivialProperties = Object.values(properties).every((p) => p === true);
-    return onlyRequired && trivialProperties && Array.isArray(required) && required.length === 1 ? String(required[0]) : undefined;
+    return onlyRequired && trivialProperties && Array.isArray(required) && required.length > 0 ? required.map(String) : undefined;
   });
-  return names?.every((n) => n !== undefined) ? (names as string[]) : undefined;
+  return groups?.every((g) => g !== undefined) ? (groups as string[][]) : undefined;
 }
 
 function schemaAt(schema: JsonSchema, segments: string[]): JsonSchema | undefined {
