@@ -27,6 +27,21 @@ afterAll(async () => {
 const listJobs = () => qf.callAction(ROUTE, 'DescribeFineTuningJobs', {});
 const outcome = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => 'ok', (e: unknown) => e);
 
+describe('what the emulator received', () => {
+  it('remembers each authenticated call, faulted ones included, until reset', async () => {
+    await qf.callAction(ROUTE, 'CreateFineTuningJob', { name: 'ab', model: 'm', trainMode: 'SFT' });
+    emulator.faults.inject('DescribeFineTuningJobs:503x1');
+    await outcome(listJobs());
+    expect(emulator.calls.map(({ route, action, body }) => ({ route, action, body }))).toEqual([
+      { route: ROUTE, action: 'CreateFineTuningJob', body: { name: 'ab', model: 'm', trainMode: 'SFT' } },
+      { route: ROUTE, action: 'DescribeFineTuningJobs', body: {} },
+    ]);
+    expect(emulator.calls.every((c) => typeof c.at === 'number')).toBe(true);
+    emulator.reset();
+    expect(emulator.calls).toEqual([]);
+  });
+});
+
 describe('fault kinds', () => {
   it('HTTP 429, in the console shape, and the call is not carried out', async () => {
     emulator.faults.inject({ action: 'CreateFineTuningJob', fault: { type: 'status', status: 429 }, times: 1 });

@@ -59,6 +59,19 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
 }
 
+/** An authenticated call as the emulator received it. */
+export interface ReceivedCall {
+  route: string;
+  action: string;
+  /** The body as parsed JSON, or undefined when it was not JSON. */
+  body: unknown;
+  /** When it arrived, by the emulator's clock (epoch milliseconds). */
+  at: number;
+}
+
+/** Calls remembered by `calls`; past it the oldest are forgotten, so a long-running emulator does not grow. */
+const MAX_REMEMBERED_CALLS = 1000;
+
 export interface Emulator {
   /** Base URL for clients, e.g. http://127.0.0.1:8417 — use it as QIANFAN_CONSOLE_API_BASE_URL. */
   readonly url: string;
@@ -70,7 +83,9 @@ export interface Emulator {
   /** Where the keys came from. */
   readonly keySource: 'options' | 'environment' | 'demo';
   readonly faults: { inject(spec: FaultSpec | string): void; clear(): void };
-  /** Forgets every record (and saves that, with a state file). */
+  /** The last 1,000 authenticated calls, oldest first, faulted ones included: what a test's code really sent. */
+  readonly calls: readonly ReceivedCall[];
+  /** Forgets every record (and saves that, with a state file) and the calls. */
   reset(): void;
   /** Stops listening and ends every connection; pending delayed answers are dropped. */
   close(): Promise<void>;
@@ -100,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 class RunningEmulator implements Emulator {
   readonly faults = new FaultInjector();
+  readonly calls: ReceivedCall[] = [];
   readonly keySource: Emulator['keySource'];
   readonly accessKey: string;
   readonly #secretKey: string;
@@ -162,6 +178,7 @@ class RunningEmulator implements Emulator {
 
   reset(): void {
     this.#state.reset();
+    this.calls.length = 0;
   }
 
   close(): Promise<void> {
@@ -195,6 +212,17 @@ class RunningEmulator implements Emulator {
     this.#log?.(`${outcome} ${what} ${Math.round(performance.now() - started)} ms`);
   }
 
+  #remember(name: ActionName, bytes: Buffer): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    if (this.calls.length >= MAX_REMEMBERED_CALLS) this.calls.shift();
+    this.calls.push({ route: name.route, action: name.action, body, at: this.#now() });
+  }
+
   /** The action a request is for, checked before anything is read. */
   #route(req: IncomingMessage): ActionName {
     if (req.method !== 'POST') throw new ConsoleError(405, 'MethodNotAllowed', `console actions are called with POST, not ${req.method}`);
@@ -217,6 +245,7 @@ class RunningEmulator implements Emulator {
     if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
     authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.#now());
     const bytes = await readBody(req, this.#maxBodyBytes);
+    this.#remember(name, bytes);
     for (const fault of this.faults.take(name.area, name.action)) {
       if (fault.type === 'delay') {
         await sleep(fault.ms, this.#closing.signal);
