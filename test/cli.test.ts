@@ -260,8 +260,9 @@ describe('call: attempts, attempt timeout and validation from flags or the envir
   it('--max-attempts and QIANFAN_CONSOLE_API_RETRY_COUNT set the attempts; the flag wins; the message says how many were made', async () => {
     server.handler = unavailable;
     const once = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--max-attempts', '1']);
-    expect(once.code).toBe(1);
-    expect(once.stderr).toContain('[HTTP 503, requestId r503]');
+    // Still failing after the retries: exit 4, try again later (a refusal such as a 404 stays exit 1).
+    expect(once.code).toBe(4);
+    expect(once.stderr).toBe('qianfan-console: the console is failing DescribeFineTuningTask (/v2/finetuning); try again later: ServiceUnavailable: try later [HTTP 503, requestId r503]\n');
     expect(server.requests).toHaveLength(1);
     const twice = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't'], { env: env({ QIANFAN_CONSOLE_API_RETRY_COUNT: '2' }) });
     expect(twice.stderr).toContain('[HTTP 503, requestId r503, after 2 attempts]');

@@ -68,6 +68,13 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
     expect(error.httpStatus).toBe(503);
     expect(server.requests).toHaveLength(3);
     expect(metadataOf(error)?.attempts).toBe(3);
+    expect(metadataOf(error)?.failure).toBe('transient');
+    // A throttle and a refusal are classed too; a result has no failure.
+    script(throttled);
+    expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { maxAttempts: 1 }).catch((e: unknown) => e))?.failure).toBe('throttle');
+    script({ status: 404, body: { requestId: 'r404', code: 'ResourceNotFound', message: 'no such task' } });
+    expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e))?.failure).toBe('final');
+    expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }))?.failure).toBeUndefined();
     await qf.close();
   });
 

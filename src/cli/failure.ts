@@ -11,6 +11,7 @@ import { WaiterError } from '../waiters/wait.js';
 const EXIT_REFUSED = 1;
 const EXIT_USAGE = 2;
 const EXIT_UNREACHABLE = 3;
+const EXIT_BUSY = 4;
 const EXIT_INTERNAL = 70;
 const EXIT_INTERRUPTED = 130;
 
@@ -29,7 +30,14 @@ function describe(error: unknown): Failure {
   if (error instanceof ValidationError) return { text: describeValidation(error), exitCode: EXIT_USAGE };
   if (error instanceof ConfigError || error instanceof DescriptorError) return { text: `${error.name}: ${error.message}`, exitCode: EXIT_USAGE };
   if (error instanceof AbortError) return { text: 'interrupted', exitCode: EXIT_INTERRUPTED };
-  if (error instanceof ServiceError) return { text: `the console refused ${subject(error)}: ${error.message}${details(error)}`, exitCode: EXIT_REFUSED };
+  if (error instanceof ServiceError) {
+    // Throttled or failing even after the retries: a script may back off and run again.
+    const failure = error.metadata?.failure;
+    if (failure === 'throttle' || failure === 'transient') {
+      return { text: `the console is ${failure === 'throttle' ? 'throttling' : 'failing'} ${subject(error)}; try again later: ${error.message}${details(error)}`, exitCode: EXIT_BUSY };
+    }
+    return { text: `the console refused ${subject(error)}: ${error.message}${details(error)}`, exitCode: EXIT_REFUSED };
+  }
   if (error instanceof WaiterError) {
     return { text: `${error.message}${details(error)}`, exitCode: error.reason === 'failure' ? EXIT_REFUSED : EXIT_UNREACHABLE };
   }

@@ -71,7 +71,8 @@ Credentials and endpoint come from the flags, then the environment, then the pro
 It holds secrets: chmod 600 ~/.qianfan/config. Secrets are never printed.
 
 Exit codes: 0 ok, 1 the service said no, 2 usage or validation error, 3 network error, timeout
-or unreadable answer, 130 interrupted.
+or unreadable answer, 4 the console was throttling or failing (after retries: try again later),
+130 interrupted.
 `;
 
 const TOP_OPTIONS: OptionSpecs = { ...GLOBAL_OPTIONS, version: { type: 'boolean', short: 'v' } };

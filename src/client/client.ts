@@ -262,7 +262,7 @@ export class QianfanClient {
     const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;
     const linked = linkSignals(options.signal, this.#signal, deadlineMs);
     const signal = linked.signal;
-    const metadata: CallMetadata = { attempts: 0, totalRetryDelayMs: 0, durationMs: 0, requestId: undefined, httpStatus: undefined, clockOffsetMs: this.#clockOffsetMs };
+    const metadata: CallMetadata = { attempts: 0, totalRetryDelayMs: 0, durationMs: 0, requestId: undefined, httpStatus: undefined, clockOffsetMs: this.#clockOffsetMs, failure: undefined };
     let skewCorrected = false;
     try {
       for (;;) {
@@ -301,7 +301,10 @@ export class QianfanClient {
             const code = error instanceof QianfanError ? error.code : 'Error';
             this.#log(`✗ ${response ? response.status : 'no response'} ${where.action} ${code} after ${elapsed(attemptStarted)} ms; ${decision.retry ? `retrying in ${decision.delayMs} ms (${decision.reason})` : `not retried: ${decision.reason}`}`);
           }
-          if (!decision.retry) throw error;
+          if (!decision.retry) {
+            metadata.failure = failure;
+            throw error;
+          }
           if (failure === 'clockSkew') {
             skewCorrected = true;
             this.#learnClockOffset(response?.headers['date']);

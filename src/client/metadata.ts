@@ -1,3 +1,5 @@
+import type { FailureClass } from '../retry/classify.js';
+
 /**
  * What happened during a call, beside its result: kept off the plain `{requestId, result}` object
  * so that results compare and serialise as the console sent them.
@@ -14,6 +16,12 @@ export interface CallMetadata {
   httpStatus: number | undefined;
   /** The client's estimate of server time minus local time, used when signing. */
   clockOffsetMs: number;
+  /**
+   * For a failed call, how the retry policy classed its last failure: 'throttle' or 'transient' mean the
+   * console was busy or failing (worth trying again later), 'notSent' or 'ambiguous' a network failure,
+   * 'final' a refusal that retrying will not change. Undefined for a result.
+   */
+  failure: FailureClass | undefined;
 }
 
 /**
