@@ -215,7 +215,7 @@ describe('call: usage and validation errors exit 2 naming the field, and send no
   it('missing credentials, and a bad --output', async () => {
     const noKeys = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't'], { env: { QIANFAN_CONSOLE_API_BASE_URL: server.url } });
     expect(noKeys.code).toBe(2);
-    expect(noKeys.stderr).toContain('QIANFAN_ACCESS_KEY');
+    expect(noKeys.stderr).toContain('give --access-key and --secret-key, set QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY, or put access_key and secret_key in a profile');
     const output = await runCli(['list', '--output', 'xml']);
     expect(output.code).toBe(2);
     expect(output.stderr).toContain('--output takes json, yaml, table');

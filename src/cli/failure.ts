@@ -28,6 +28,13 @@ export function describeFailure(error: unknown, secrets: readonly string[]): Fai
 function describe(error: unknown): Failure {
   if (error instanceof UsageError) return { text: error.message + (error.helpHint ? `\nSee: ${error.helpHint}` : ''), exitCode: EXIT_USAGE };
   if (error instanceof ValidationError) return { text: describeValidation(error), exitCode: EXIT_USAGE };
+  if (error instanceof ConfigError && error.code === 'MissingCredentials') {
+    // The library's message names its options; a command's user sets flags, variables or a profile.
+    return {
+      text: `missing IAM credentials (an access key and its secret key, taken together from one place): give --access-key and --secret-key, set QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY, or put access_key and secret_key in a profile of ~/.qianfan/config (see: qianfan-console --help). These are the Access Key ID and Secret Access Key of Baidu Cloud IAM, not an application API key.`,
+      exitCode: EXIT_USAGE,
+    };
+  }
   if (error instanceof ConfigError || error instanceof DescriptorError) return { text: `${error.name}: ${error.message}`, exitCode: EXIT_USAGE };
   if (error instanceof AbortError) return { text: 'interrupted', exitCode: EXIT_INTERRUPTED };
   if (error instanceof ServiceError) {
