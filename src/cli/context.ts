@@ -8,7 +8,7 @@ import { UsageError, booleanOption, listOption, parseArgv, stringOption, wholeNu
 import { checkOutputFormat, type OutputFormat, type OutputStream } from './output.js';
 import type { QianfanClient } from '../client/client.js';
 import type { DescriptorStore } from '../descriptors/store.js';
-import type { ValidationMode } from '../validation/body.js';
+import { VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
 
 export const GLOBAL_OPTIONS: OptionSpecs = {
   endpoint: { type: 'string' },
@@ -136,11 +136,9 @@ export async function readSource(ctx: CommandContext, source: string): Promise<s
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const VALIDATION_FLAG_VALUES: readonly ValidationMode[] = ['strict', 'compatible', 'off'];
-
 function validationOption(parsed: ParsedArgs): ValidationMode | undefined {
   const text = stringOption(parsed, 'validation');
   if (text === undefined) return undefined;
-  if (!(VALIDATION_FLAG_VALUES as readonly string[]).includes(text)) throw new UsageError(`--validation takes ${VALIDATION_FLAG_VALUES.join(', ')}, got ${JSON.stringify(text)}`);
+  if (!(VALIDATION_MODES as readonly string[]).includes(text)) throw new UsageError(`--validation takes ${VALIDATION_MODES.join(', ')}, got ${JSON.stringify(text)}`);
   return text as ValidationMode;
 }

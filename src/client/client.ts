@@ -128,7 +128,6 @@ export class QianfanClient {
     this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
     this.#validation = checkMode(options.validation ?? 'strict');
     for (const name of CLIENT_COUNTS) checkCount(options[name], name);
-    checkCallOptions(options);
     this.#signal = options.signal && followSignal(options.signal);
     const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, proxy: checkProxy(options.proxy, options.transport) };
     this.#transport =
@@ -396,11 +395,11 @@ function elapsed(since: number): number {
 }
 
 /** Options that count something (attempts, milliseconds, bytes, connections): whole numbers of at least 1. */
-const CLIENT_COUNTS = ['connectTimeoutMs', 'maxSockets', 'maxResponseBytes', 'maxConcurrency'] as const;
 const CALL_COUNTS = ['maxAttempts', 'timeoutMs', 'deadlineMs'] as const;
+const CLIENT_COUNTS = [...CALL_COUNTS, 'connectTimeoutMs', 'maxSockets', 'maxResponseBytes', 'maxConcurrency'] as const;
 
 function checkCallOptions(options: CallOptions): void {
-  for (const name of CALL_COUNTS) if (options[name] !== undefined) checkCount(options[name], name);
+  for (const name of CALL_COUNTS) checkCount(options[name], name);
 }
 
 function checkCount(value: unknown, name: string): void {

@@ -10,7 +10,6 @@ import { BUILTIN_ACTIONS_DIR } from './paths.js';
 import type { ActionDescriptor } from './types.js';
 import { fs, packageRequire } from '../runtime/require.js';
 
-
 /** Aliases expand; a small document with nested aliases can otherwise expand to gigabytes (a "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
 /** A descriptor is a page of YAML; anything far larger is a mistake or an attack. */

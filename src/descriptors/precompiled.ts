@@ -9,7 +9,6 @@ import { BUILTIN_ACTIONS_DIR } from './paths.js';
 import type { ActionDescriptor } from './types.js';
 import { packageRequire } from '../runtime/require.js';
 
-
 interface PrecompiledModule {
   descriptor: ActionDescriptor;
   validate: Parameters<typeof wrap>[0];

@@ -6,7 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { DescriptorError } from '../errors.js';
-import { compileSchema, type SchemaCheck } from '../validation/schema.js';
+import { compileFailureReason, compileSchema, type SchemaCheck } from '../validation/schema.js';
 import { readDescriptorFile } from './parse.js';
 import { precompiledDescriptor } from './precompiled.js';
 import type { ActionName } from './names.js';
@@ -34,8 +34,7 @@ class CachedAction implements LoadedAction {
       } catch (error) {
         // Met the descriptor format, yet ajv's strict mode refuses the schema (an unknown keyword, say).
         const { file } = this.source;
-        const reason = (error as Error).message.replace(/^strict mode: /, '');
-        throw new DescriptorError(`${file}: the body schema does not compile: ${reason} (qianfan-console lint ${dirname(dirname(file))} gives the line)`, { file, code: 'InvalidDescriptor' });
+        throw new DescriptorError(`${file}: the body schema does not compile: ${compileFailureReason(error)} (qianfan-console lint ${dirname(dirname(file))} gives the line)`, { file, code: 'InvalidDescriptor' });
       }
     }
     return this.#check;

@@ -63,7 +63,7 @@ export interface EmulatorOptions {
 export interface ReceivedCall {
   route: string;
   action: string;
-  /** The body as parsed JSON, or undefined when it was not JSON. */
+  /** The body as the emulator read it ({} when empty), or undefined when it was not a JSON object. */
   body: unknown;
   /** When it arrived, by the emulator's clock (epoch milliseconds). */
   at: number;
@@ -95,13 +95,11 @@ type Body = Record<string, unknown>;
 
 const ROUTE = /^\/v2\/([^/]+)$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** The code of each injected HTTP status, as a gateway in front of the console would say it. */
+/** The code of an injected HTTP status, as a gateway in front of the console would say it; other statuses answer InvalidRequest (4xx) or InternalError (5xx). */
 const STATUS_CODES: Record<number, string> = {
-  400: 'InvalidRequest',
   403: 'AccessDenied',
   404: 'ResourceNotFound',
   429: 'RequestLimitExceeded',
-  500: 'InternalError',
   502: 'BadGateway',
   503: 'ServiceUnavailable',
   504: 'GatewayTimeout',
@@ -212,13 +210,7 @@ class RunningEmulator implements Emulator {
     this.#log?.(`${outcome} ${what} ${Math.round(performance.now() - started)} ms`);
   }
 
-  #remember(name: ActionName, bytes: Buffer): void {
-    let body: unknown;
-    try {
-      body = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      body = undefined;
-    }
+  #remember(name: ActionName, body: Body | undefined): void {
     if (this.calls.length >= MAX_REMEMBERED_CALLS) this.calls.shift();
     this.calls.push({ route: name.route, action: name.action, body, at: this.#now() });
   }
@@ -245,7 +237,16 @@ class RunningEmulator implements Emulator {
     if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
     authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.#now());
     const bytes = await readBody(req, this.#maxBodyBytes);
-    this.#remember(name, bytes);
+    // Parsed once, for the record of calls and for the action; a malformed body is refused after the
+    // faults and the action lookup, as before.
+    let body: Body | ConsoleError;
+    try {
+      body = parseBody(bytes);
+    } catch (error) {
+      if (!(error instanceof ConsoleError)) throw error;
+      body = error;
+    }
+    this.#remember(name, body instanceof ConsoleError ? undefined : body);
     for (const fault of this.faults.take(name.area, name.action)) {
       if (fault.type === 'delay') {
         await sleep(fault.ms, this.#closing.signal);
@@ -255,7 +256,7 @@ class RunningEmulator implements Emulator {
     }
     const action = this.#store.find(name);
     if (!action) throw new ConsoleError(400, 'InvalidAction', `${name.action} is not an action of ${name.route}`);
-    const body = parseBody(bytes);
+    if (body instanceof ConsoleError) throw body;
     const failures = action.checkBody(body);
     if (failures !== true) {
       const problems = toProblems(failures, action.descriptor.body, body);

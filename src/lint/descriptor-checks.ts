@@ -6,7 +6,7 @@
 import type { ActionDescriptor } from '../descriptors/types.js';
 import type { Problem } from '../errors.js';
 import { toProblems } from '../validation/report.js';
-import { wrap, type JsonSchema, type SchemaCheck, type SchemaFailure, type strictAjv } from '../validation/schema.js';
+import { compileFailureReason, wrap, type JsonSchema, type SchemaCheck, type SchemaFailure, type strictAjv } from '../validation/schema.js';
 
 /** A problem at a line of the descriptor's file. */
 export interface LineProblem {
@@ -53,7 +53,7 @@ function compileForLint(ajv: Ajv, schema: JsonSchema, pointer: string, what: str
   try {
     return wrap(ajv.compile(schema));
   } catch (error) {
-    const message = (error as Error).message.replace(/^strict mode: /, '');
+    const message = compileFailureReason(error);
     problems.push({ line: lineOf(pointer + strictModeLocation(schema, message)), message: `${what} schema does not compile in ajv strict mode: ${message}` });
     return undefined;
   } finally {

@@ -40,6 +40,11 @@ export function compileSchema(schema: JsonSchema): SchemaCheck {
   return wrap(bodyAjv.compile(schema));
 }
 
+/** Why ajv refused to compile a schema, without the "strict mode: " prefix of its strict-mode refusals. */
+export function compileFailureReason(error: unknown): string {
+  return (error as Error).message.replace(/^strict mode: /, '');
+}
+
 export function wrap(validate: { (data: unknown): boolean; errors?: ErrorObject[] | null }): SchemaCheck {
   return (data) => (validate(data) ? true : ((validate.errors ?? []) as SchemaFailure[]));
 }
