@@ -21,7 +21,7 @@ interface Vector {
   authorization: string;
 }
 
-const file = JSON.parse(readFileSync(new URL('../../shared/vectors/bce-auth-v1.json', import.meta.url), 'utf8')) as {
+const file = JSON.parse(readFileSync(new URL('./fixtures/bce-auth-v1.json', import.meta.url), 'utf8')) as {
   vectors: Vector[];
   encoding: Array<{ in?: string; out?: string; query?: [string, string][]; canonicalQuery?: string; path?: string; canonicalUri?: string }>;
 };
