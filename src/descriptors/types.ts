@@ -32,6 +32,8 @@ export interface ActionDescriptor {
   summary: string;
   description?: string;
   docs: string;
+  /** Where the facts come from: doc URLs or SDK paths with what each confirms. */
+  sources?: string[];
   idempotent: boolean;
   /** Absent means application/json; multipart/form-data marks an upload the client refuses to send as JSON. */
   contentType?: 'application/json' | 'multipart/form-data';
