@@ -27,7 +27,8 @@ export interface StoredRecord {
 const STATE_FORMAT = 'qianfan-console-emulator-state';
 const STATE_VERSION = 1;
 
-interface StateDocument {
+/** The whole state as JSON: the state file's content, and what the control plane's /_emulator/api/state reads and loads. */
+export interface StateDocument {
   format: typeof STATE_FORMAT;
   version: typeof STATE_VERSION;
   nextSeq: number;
@@ -91,6 +92,24 @@ export class EmulatorState {
     this.#save();
   }
 
+  /** Every record by resource, as the state file holds them. */
+  snapshot(): StateDocument {
+    return {
+      format: STATE_FORMAT,
+      version: STATE_VERSION,
+      nextSeq: this.#nextSeq,
+      resources: Object.fromEntries([...this.#resources].map(([name, records]) => [name, [...records.values()]])),
+    };
+  }
+
+  /** Replaces every record with a document's (a seed, or an earlier snapshot). A document that is not one leaves the state as it was: Error says why. */
+  load(document: unknown): void {
+    const problem = documentProblem(document);
+    if (problem) throw new Error(problem);
+    this.#adopt(structuredClone(document as StateDocument));
+    this.#save();
+  }
+
   #removeTree(resource: string, id: string): void {
     this.#resources.get(resource)?.delete(id);
     for (const [childResource, records] of this.#resources) {
@@ -129,31 +148,31 @@ export class EmulatorState {
     } catch (error) {
       throw refuse(`it is not JSON (${(error as Error).message})`);
     }
-    if (!isObject(document) || document['format'] !== STATE_FORMAT) {
-      throw refuse(`it is not a state file of this emulator (it has no "format": "${STATE_FORMAT}" marker)`);
-    }
-    if (document['version'] !== STATE_VERSION) {
-      throw refuse(`it has state version ${JSON.stringify(document['version'])}, and this emulator reads version ${STATE_VERSION}`);
-    }
-    const damage = damageOf(document);
-    if (damage) throw refuse(`it is damaged: ${damage}`);
-    const state = document as unknown as StateDocument;
-    for (const [resource, records] of Object.entries(state.resources)) {
+    const problem = documentProblem(document);
+    if (problem) throw refuse(problem);
+    this.#adopt(document as StateDocument);
+  }
+
+  #adopt(document: StateDocument): void {
+    this.#resources.clear();
+    for (const [resource, records] of Object.entries(document.resources)) {
       this.#resources.set(resource, new Map(records.sort((a, b) => a.seq - b.seq).map((r) => [r.id, r])));
     }
-    this.#nextSeq = state.nextSeq;
+    this.#nextSeq = document.nextSeq;
   }
 
   #save(): void {
     if (this.path === undefined) return;
-    const document: StateDocument = {
-      format: STATE_FORMAT,
-      version: STATE_VERSION,
-      nextSeq: this.#nextSeq,
-      resources: Object.fromEntries([...this.#resources].map(([name, records]) => [name, [...records.values()]])),
-    };
-    writeAtomically(this.path, JSON.stringify(document, null, 1) + '\n');
+    writeAtomically(this.path, JSON.stringify(this.snapshot(), null, 1) + '\n');
   }
+}
+
+/** Why a value is not a state document of this emulator, or undefined. */
+function documentProblem(document: unknown): string | undefined {
+  if (!isObject(document) || document['format'] !== STATE_FORMAT) return `it is not a state file of this emulator (it has no "format": "${STATE_FORMAT}" marker)`;
+  if (document['version'] !== STATE_VERSION) return `it has state version ${JSON.stringify(document['version'])}, and this emulator reads version ${STATE_VERSION}`;
+  const damage = damageOf(document);
+  return damage ? `it is damaged: ${damage}` : undefined;
 }
 
 /** Temporary file beside the target, flushed to disk, then renamed over it. */
