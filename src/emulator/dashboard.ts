@@ -19,7 +19,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   header .meta { color: var(--muted); }
   #live.off { color: var(--bad); }
   main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; padding: 16px 20px; }
-  section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; margin-bottom: 16px; }
+  section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; margin-bottom: 16px; overflow-x: auto; }
   h2 { font-size: 15px; margin: 0 0 8px; }
   h3 { font-size: 13px; margin: 14px 0 4px; color: var(--muted); font-family: ui-monospace, monospace; }
   table { width: 100%; border-collapse: collapse; }
@@ -28,7 +28,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   td.mono, .mono { font-family: ui-monospace, monospace; font-size: 12.5px; }
   tr.child td:first-child { padding-left: 22px; }
   .kind { color: var(--muted); font-size: 12px; }
-  .badge { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 12px; background: #eceff3; }
+  .badge { display: inline-block; white-space: nowrap; padding: 0 7px; border-radius: 9px; font-size: 12px; background: #eceff3; }
   .badge.ok { background: #dcf3e3; color: var(--ok); } .badge.run { background: #dfe9fb; color: var(--run); } .badge.bad { background: #fbe1df; color: var(--bad); }
   .bar { width: 90px; height: 8px; background: #eceff3; border-radius: 4px; display: inline-block; vertical-align: middle; margin-right: 6px; }
   .bar span { display: block; height: 100%; background: var(--run); border-radius: 4px; }
@@ -107,11 +107,12 @@ function renderResources(view) {
 
 function renderCalls(calls) {
   const rows = calls.slice().reverse().map((call) => el('tr', { 'data-request-id': call.requestId },
-    el('td', { class: 'mono' }, text(call.at).slice(11, 19)), el('td', { class: 'mono' }, call.route.replace('/v2/', '') + '/' + call.action),
-    el('td', {}, badge(call.status == null ? 'dropped' : call.status < 400 ? call.status + ' ok' : call.status + ' error')),
-    el('td', {}, call.signature === 'valid' ? 'signed' : el('span', { class: 'badge bad' }, text(call.signature))),
-    el('td', {}, text(call.fault)), el('td', {}, call.body === undefined ? '' : details('body', call.body))));
-  document.getElementById('calls').replaceChildren(rows.length ? table(['time', 'action', 'status', 'signature', 'fault', ''], rows) : el('p', { class: 'empty' }, 'No calls yet.'));
+    el('td', { class: 'mono' }, text(call.at).slice(11, 19)),
+    el('td', {}, el('div', { class: 'kind' }, call.route), el('span', { class: 'mono' }, call.action), call.body === undefined ? '' : details('body', call.body)),
+    el('td', {}, el('span', { class: call.status == null ? 'badge bad' : call.status < 400 ? 'badge ok' : 'badge bad' }, call.status == null ? 'dropped' : text(call.status))),
+    el('td', {}, call.signature === 'valid' ? 'valid' : el('span', { class: 'badge bad' }, text(call.signature))),
+    el('td', { class: 'mono' }, text(call.fault))));
+  document.getElementById('calls').replaceChildren(rows.length ? table(['time', 'action', 'status', 'signature', 'fault'], rows) : el('p', { class: 'empty' }, 'No calls yet.'));
 }
 
 function renderFaults(faults) {
