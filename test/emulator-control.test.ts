@@ -6,6 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, createClient, ServiceError, startEmulator, type Emulator, type EmulatorOptions, type QianfanClient } from 'qianfan-console';
+import { serveEmulator } from './support/cli-emulator.js';
 import { send } from './support/emulator-wire.js';
 
 const FINETUNING = '/v2/finetuning';
@@ -213,6 +214,20 @@ describe('who may use it', () => {
     expect((await control(emulator, 'GET', '/api/clock', undefined, { cookie })).status).toBe(200);
     expect((await control(emulator, 'GET', '/?token=wrong-token-1234')).status).toBe(401);
     await expect(startEmulator({ env: {}, controlToken: 'short' })).rejects.toThrow(ConfigError);
+  });
+
+  it('qianfan-console serve --speed 0 --control-token: a stopped clock and a guarded control plane, the token never printed', async () => {
+    const served = await serveEmulator(['--speed', '0', '--control-token', TOKEN], { accessKey: 'ALTAKcontrol', secretKey: 'control-test-secret-key' });
+    try {
+      const clock = `${served.url}/_emulator/api/clock`;
+      expect((await fetch(clock)).status).toBe(401);
+      const answer = await fetch(clock, { headers: { 'x-emulator-control-token': TOKEN } });
+      expect(await answer.json()).toMatchObject({ speed: 0 });
+      expect(served.output()).toContain(`dashboard: ${served.url}/_emulator/`);
+      expect(served.output()).not.toContain(TOKEN);
+    } finally {
+      await served.stop();
+    }
   });
 
   it('bound to a non-loopback address, it is shut without a token and open with one', async () => {
