@@ -2,6 +2,8 @@
  * What the emulator received: one entry per request to a console route, signed or not, faulted or not,
  * kept in arrival order and bounded so that a long-running emulator does not grow.
  */
+import { redactBody } from '../logging/redact.js';
+import type { JsonSchema } from '../validation/schema.js';
 
 /** A call as the emulator received and answered it. */
 export interface ReceivedCall {
@@ -45,4 +47,10 @@ export class CallLog {
 export function selectCalls(calls: readonly ReceivedCall[], action: string | undefined, limit: number): ReceivedCall[] {
   const matching = action ? calls.filter((c) => c.action === action || `${c.route.slice('/v2/'.length)}/${c.action}` === action) : calls;
   return matching.slice(Math.max(0, matching.length - limit));
+}
+
+/** A call as it may be shown: its time also as ISO text, and its body with the schema's x-sensitive fields masked — left out without a schema, since nothing says what in it is secret. */
+export function showCall(call: ReceivedCall, bodySchema: JsonSchema | undefined): Record<string, unknown> {
+  const { body, at, ...rest } = call;
+  return { at: new Date(at).toISOString(), atMs: at, ...rest, ...(bodySchema && body !== undefined ? { body: redactBody(body, bodySchema) } : {}) };
 }

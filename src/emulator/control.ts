@@ -78,7 +78,9 @@ export class ControlPlane {
     res.setHeader('cache-control', 'no-store');
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
-      if (url.pathname === CONTROL_PREFIX + '/' && req.method === 'GET' && url.searchParams.has('token')) return this.#enterWithToken(req, res, url.searchParams.get('token')!);
+      if (this.#tokenDigest && url.pathname === CONTROL_PREFIX + '/' && req.method === 'GET' && url.searchParams.has('token')) {
+        return this.#enterWithToken(res, this.#tokenDigest, url.searchParams.get('token')!);
+      }
       this.#admit(req);
       await this.#route(req, res, url);
     } catch (error) {
@@ -206,12 +208,9 @@ export class ControlPlane {
   }
 
   /** A browser opening the dashboard with ?token=: keep the token in a cookie, and take it out of the address bar. */
-  #enterWithToken(req: IncomingMessage, res: ServerResponse, token: string): void {
-    if (!this.#tokenDigest || !timingSafeEqual(digest(token), this.#tokenDigest)) {
-      throw new ControlRefusal(401, 'ControlTokenRequired', 'that is not the control token given at start');
-    }
+  #enterWithToken(res: ServerResponse, expected: Buffer, token: string): void {
+    if (!timingSafeEqual(digest(token), expected)) throw new ControlRefusal(401, 'ControlTokenRequired', 'that is not the control token given at start');
     res.writeHead(303, { location: CONTROL_PREFIX + '/', 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=${CONTROL_PREFIX}; HttpOnly; SameSite=Strict` }).end();
-    req.resume();
   }
 }
 

@@ -17,10 +17,9 @@ import { actionSearchPath } from '../descriptors/paths.js';
 import { DescriptorStore } from '../descriptors/store.js';
 import { ConfigError, DescriptorError, ValidationError } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
-import { redactBody } from '../logging/redact.js';
 import { toProblems } from '../validation/report.js';
 import { authenticate, splitTarget } from './auth.js';
-import { CallLog, type ReceivedCall } from './call-log.js';
+import { CallLog, showCall, type ReceivedCall } from './call-log.js';
 import { EmulatorClock } from './clock.js';
 import { ConsoleError } from './console-error.js';
 import { CONTROL_PREFIX, ControlPlane } from './control.js';
@@ -182,16 +181,15 @@ class RunningEmulator implements Emulator {
     return this.#viewer.view(this.clock.now());
   }
 
-  /** A call as the control plane shows it: the body with the action's x-sensitive fields masked, or left out when the action has no descriptor. */
+  /** A call as the control plane shows it: the action's x-sensitive body fields masked. */
   shownCall(call: ReceivedCall): Record<string, unknown> {
-    const { body, at, ...rest } = call;
     let schema;
     try {
       schema = this.#store.find(parseActionName(call.route, call.action))?.descriptor.body;
     } catch {
-      schema = undefined;
+      schema = undefined; // a broken descriptor is reported to the call itself; here the body is left out
     }
-    return { at: new Date(at).toISOString(), atMs: at, ...rest, ...(schema && body !== undefined ? { body: redactBody(body, schema) } : {}) };
+    return showCall(call, schema);
   }
 
   get secretKey(): string {
