@@ -10,13 +10,14 @@ import { AbortError, ConfigError, QianfanError, ValidationError } from '../error
 import { CallLimiter, NO_SLOT, type Release } from '../limits/limiter.js';
 import { sleep } from '../limits/sleep.js';
 import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
-import { redactBody, redactHeaders, scrub } from '../logging/redact.js';
+import { holdSecrets, redactBody, redactHeaders, scrub } from '../logging/redact.js';
 import { parseResponse, type ActionResponse } from '../response/parse.js';
 import { classify } from '../retry/classify.js';
 import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
 import { RetryBudget } from '../retry/budget.js';
 import { decideRetry, type RetryDecision } from '../retry/strategy.js';
 import { packageRequire } from '../runtime/require.js';
+import { clockOffsetFrom } from '../signing/clock.js';
 import { ConsoleSigner } from '../signing/console-signer.js';
 import { FetchTransport } from '../transport/fetch.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
@@ -124,6 +125,8 @@ export class QianfanClient {
     this.#options = options;
     const env = options.env ?? process.env;
     this.config = resolveConfig(options, env);
+    // Every error and log line is scrubbed of these while the client lives, whatever path made it.
+    holdSecrets(this, [this.config.secretKey, this.config.sessionToken]);
     this.#basePath = this.config.baseUrl.pathname.replace(/\/$/, '');
     this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
     this.#validation = checkMode(options.validation ?? 'strict');
@@ -291,6 +294,12 @@ export class QianfanClient {
             remainingMs: deadlineAt - Date.now(),
             headers: response?.headers,
           });
+          if (decision.retry && failure === 'clockSkew') {
+            skewCorrected = true;
+            const offset = clockOffsetFrom(response?.headers['date'], Date.now());
+            if (typeof offset === 'number') this.#clockOffsetMs = offset;
+            else if (offset) this.#logger.warn(`${where.action} was refused as expired, but ${offset}`);
+          }
           if (decision.retry) {
             const cost = budget.charge(failure);
             if (cost === undefined) decision = { retry: false, reason: "the client's retry budget is spent (many failures lately; see quota in the retry policy)" };
@@ -303,10 +312,6 @@ export class QianfanClient {
           if (!decision.retry) {
             metadata.failure = failure;
             throw error;
-          }
-          if (failure === 'clockSkew') {
-            skewCorrected = true;
-            this.#learnClockOffset(response?.headers['date']);
           }
           if (failure === 'throttle') this.#limiter.pause(decision.delayMs);
           metadata.totalRetryDelayMs += decision.delayMs;
@@ -353,11 +358,6 @@ export class QianfanClient {
     await this.#transport.close();
   }
 
-  #learnClockOffset(date: string | undefined): void {
-    const server = date === undefined ? NaN : Date.parse(date);
-    if (!Number.isNaN(server)) this.#clockOffsetMs = server - Date.now();
-  }
-
   #finish(error: unknown, where: { route: string; action: string }, metadata: CallMetadata, started: number): unknown {
     if (!(error instanceof QianfanError)) return error;
     error.route ??= where.route;
@@ -374,7 +374,7 @@ export class QianfanClient {
   }
 
   #log(line: string): void {
-    this.#logger.debug(scrub(line, [this.config.secretKey, this.config.sessionToken]));
+    this.#logger.debug(scrub(line));
   }
 }
 
