@@ -294,12 +294,6 @@ export class QianfanClient {
             remainingMs: deadlineAt - Date.now(),
             headers: response?.headers,
           });
-          if (decision.retry && failure === 'clockSkew') {
-            skewCorrected = true;
-            const offset = clockOffsetFrom(response?.headers['date'], Date.now());
-            if (typeof offset === 'number') this.#clockOffsetMs = offset;
-            else if (offset) this.#logger.warn(`${where.action} was refused as expired, but ${offset}`);
-          }
           if (decision.retry) {
             const cost = budget.charge(failure);
             if (cost === undefined) decision = { retry: false, reason: "the client's retry budget is spent (many failures lately; see quota in the retry policy)" };
@@ -312,6 +306,10 @@ export class QianfanClient {
           if (!decision.retry) {
             metadata.failure = failure;
             throw error;
+          }
+          if (failure === 'clockSkew') {
+            skewCorrected = true;
+            this.#learnClockOffset(response?.headers['date'], where.action);
           }
           if (failure === 'throttle') this.#limiter.pause(decision.delayMs);
           metadata.totalRetryDelayMs += decision.delayMs;
@@ -356,6 +354,13 @@ export class QianfanClient {
   /** Closes the connection pool; calls after this fail. */
   async close(): Promise<void> {
     await this.#transport.close();
+  }
+
+  /** Believes the server's Date header within a day (see clockOffsetFrom); says why when it does not. */
+  #learnClockOffset(date: string | undefined, action: string): void {
+    const offset = clockOffsetFrom(date, Date.now());
+    if (typeof offset === 'number') this.#clockOffsetMs = offset;
+    else if (offset) this.#logger.warn(`${action} was refused as expired, but ${offset}`);
   }
 
   #finish(error: unknown, where: { route: string; action: string }, metadata: CallMetadata, started: number): unknown {
