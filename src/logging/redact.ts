@@ -44,8 +44,11 @@ export function redactBody(value: unknown, schema: JsonSchema | undefined): unkn
   return value;
 }
 
-/** Shorter values are not scrubbed by value: masking every "abc" in a text would hide more than a secret. */
-const MIN_SECRET_CHARS = 4;
+/**
+ * Shorter values are not scrubbed by value. A real secret key has 32 characters and a token more; a
+ * placeholder such as "secret" in a test setup would otherwise mask that word in every message.
+ */
+const MIN_SECRET_CHARS = 8;
 
 /**
  * A complete bce-auth-v1 Authorization value. Within its validity it authorises a replay of the request,
@@ -74,16 +77,22 @@ const releaseWhenCollected = new FinalizationRegistry<readonly string[]>((secret
  * `owner` lives; a client calls it once with its secret key and session token.
  */
 export function holdSecrets(owner: object, secrets: readonly (string | undefined)[]): void {
+  const forms = formsOf(secrets);
+  if (forms.size === 0) return;
+  for (const form of forms) heldSecrets.set(form, (heldSecrets.get(form) ?? 0) + 1);
+  heldPattern = undefined;
+  releaseWhenCollected.register(owner, [...forms]);
+}
+
+/** Each secret long enough to be one, as it is and URL-encoded (as a gateway may echo a header). */
+function formsOf(secrets: readonly (string | undefined)[]): Set<string> {
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (!secret || secret.length < MIN_SECRET_CHARS) continue;
     forms.add(secret);
     forms.add(encodeURIComponent(secret));
   }
-  if (forms.size === 0) return;
-  for (const form of forms) heldSecrets.set(form, (heldSecrets.get(form) ?? 0) + 1);
-  heldPattern = undefined;
-  releaseWhenCollected.register(owner, [...forms]);
+  return forms;
 }
 
 function heldSecretsPattern(): RegExp | null {
@@ -102,14 +111,14 @@ function heldSecretsPattern(): RegExp | null {
 export function scrub(text: string, secrets: readonly (string | undefined)[] = []): string {
   let out = text;
   // Secrets by value first: a token that happens to contain a hex run must go whole, not in part.
-  for (const secret of secrets) if (secret && secret.length >= MIN_SECRET_CHARS) out = out.split(secret).join(MASK);
+  if (secrets.length) for (const form of formsOf(secrets)) out = out.split(form).join(MASK);
   const held = heldSecretsPattern();
   if (held) out = out.replace(held, MASK);
   return out.replace(AUTHORIZATION_VALUE, `bce-auth-v1/${MASK}`).replace(HEX_RUN, MASK);
 }
 
 /** How much of a server's words or a caller's value an error quotes. */
-export const EXCERPT_CHARS = 300;
+const EXCERPT_CHARS = 300;
 
 /** Text from outside (a server's message, a caller's name) as an error shows it: scrubbed, then cut to `max` characters. */
 export function excerpt(text: string, max = EXCERPT_CHARS): string {
