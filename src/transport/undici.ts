@@ -4,7 +4,8 @@
  *
  * A console answer is a small JSON document read whole, so requests go through undici's dispatch API
  * with a handler that collects the body's chunks: no stream, no async resource per response, which is
- * what undici's `request()` builds for callers that want to stream.
+ * what undici's `request()` builds for callers that want to stream. Dispatch follows no redirect: a 3xx
+ * comes back as it is, and the response parser refuses it.
  */
 import type { Dispatcher, Pool, ProxyAgent } from 'undici';
 import { ResponseError, TimeoutError } from '../errors.js';
