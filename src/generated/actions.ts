@@ -4,6 +4,14 @@
 
 /** The body and the result of every action in the catalogue, by route and action: what callAction is typed with. */
 export interface ConsoleActions {
+  "/v2/application": {
+    /**
+     * List the user's applications (app identities used for inference), one page at a time.
+     *
+     * @see https://cloud.baidu.com/doc/qianfan/s/Imh4suxxe
+     */
+    DescribeApplications: { body: DescribeApplicationsBody; result: DescribeApplicationsResult };
+  };
   "/v2/batchinference": {
     /**
      * Run a model over a whole input file set offline and write the answers to BOS or AFS.
@@ -32,11 +40,11 @@ export interface ConsoleActions {
   };
   "/v2/charge": {
     /**
-     * Set the automatic renewal rule of a compute unit or TPM instance.
+     * Set the release time of a postpaid compute unit instance, or (as the Python SDK uses it) its automatic renewal rule.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/oly8ar9ai
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/8m33u852z
      */
-    AutoReleaseComputeUnit: { body: AutoReleaseComputeUnitBody; result: AutoReleaseComputeUnitResult };
+    AutoReleaseComputeUnit: { body: ChargeAutoReleaseComputeUnitBody; result: ChargeAutoReleaseComputeUnitResult };
     /**
      * Set or cancel the time at which a TPM/RPM instance is released automatically.
      *
@@ -44,17 +52,23 @@ export interface ConsoleActions {
      */
     AutoReleaseTPMResource: { body: AutoReleaseTPMResourceBody; result: AutoReleaseTPMResourceResult };
     /**
+     * Create the automatic renewal rule of a prepaid compute unit or TPM instance.
+     *
+     * @see https://cloud.baidu.com/doc/qianfan-api/s/5mo2cn1km
+     */
+    CreateAutoRenewRules: { body: CreateAutoRenewRulesBody; result: CreateAutoRenewRulesResult };
+    /**
      * Show one compute unit instance of a service.
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
      */
-    DescribeComputeUnit: { body: DescribeComputeUnitBody; result: DescribeComputeUnitResult };
+    DescribeComputeUnit: { body: ChargeDescribeComputeUnitBody; result: ChargeDescribeComputeUnitResult };
     /**
      * List the compute unit instances of a service.
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klvuk3qob
      */
-    DescribeComputeUnits: { body: DescribeComputeUnitsBody; result: DescribeComputeUnitsResult };
+    DescribeComputeUnits: { body: ChargeDescribeComputeUnitsBody; result: ChargeDescribeComputeUnitsResult };
     /**
      * Show one prepaid resource package and how much of it is used.
      *
@@ -90,7 +104,7 @@ export interface ConsoleActions {
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
      */
-    ReleaseComputeUnit: { body: ReleaseComputeUnitBody; result: ReleaseComputeUnitResult };
+    ReleaseComputeUnit: { body: ChargeReleaseComputeUnitBody; result: ChargeReleaseComputeUnitResult };
     /**
      * Release a TPM/RPM instance and stop its charges.
      *
@@ -102,13 +116,51 @@ export interface ConsoleActions {
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Tm2cxzmhi
      */
-    ResizeComputeUnit: { body: ResizeComputeUnitBody; result: ResizeComputeUnitResult };
+    ResizeComputeUnit: { body: ChargeResizeComputeUnitBody; result: ChargeResizeComputeUnitResult };
     /**
      * Change the amount of capacity in a TPM/RPM instance.
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
      */
     ResizeTPMResource: { body: ResizeTPMResourceBody; result: ResizeTPMResourceResult };
+  };
+  "/v2/computeunit": {
+    /**
+     * Set or remove the time at which a postpaid compute unit instance is released.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/hm4ta37m9
+     */
+    AutoReleaseComputeUnit: { body: ComputeunitAutoReleaseComputeUnitBody; result: ComputeunitAutoReleaseComputeUnitResult };
+    /**
+     * Show one compute unit instance and the services using it.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Gm4ta1xx9
+     */
+    DescribeComputeUnit: { body: ComputeunitDescribeComputeUnitBody; result: ComputeunitDescribeComputeUnitResult };
+    /**
+     * List the user's compute unit instances, optionally by payment, region and type.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/rm4ta1h8o
+     */
+    DescribeComputeUnits: { body: ComputeunitDescribeComputeUnitsBody; result: ComputeunitDescribeComputeUnitsResult };
+    /**
+     * Buy compute units (prepaid or postpaid) that services can later be deployed on.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/2m4ta0wdo
+     */
+    PurchaseComputeUnit: { body: PurchaseComputeUnitBody; result: PurchaseComputeUnitResult };
+    /**
+     * Release a postpaid compute unit instance.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/dm4ta2t6n
+     */
+    ReleaseComputeUnit: { body: ComputeunitReleaseComputeUnitBody; result: ComputeunitReleaseComputeUnitResult };
+    /**
+     * Change the number of compute units in an instance.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Fm4ta2eji
+     */
+    ResizeComputeUnit: { body: ComputeunitResizeComputeUnitBody; result: ComputeunitResizeComputeUnitResult };
   };
   "/v2/dataset": {
     /**
@@ -432,6 +484,12 @@ export interface ConsoleActions {
      */
     DescribeModelSystemAdvancedConf: { body: DescribeModelSystemAdvancedConfBody; result: DescribeModelSystemAdvancedConfResult };
     /**
+     * Show one preset (system) model version.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Sm3s3undj
+     */
+    DescribeSystemModel: { body: DescribeSystemModelBody; result: DescribeSystemModelResult };
+    /**
      * Show one preset (system) model set, found by name or by id.
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Lm3s3u253
@@ -552,6 +610,68 @@ export interface ConsoleActions {
      */
     ScaleService: { body: ScaleServiceBody; result: ScaleServiceResult };
   };
+  "/v2/serviceresources": {
+    /**
+     * Set or remove the time at which a postpaid compute unit instance of a service is released.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/8m33u852z
+     */
+    AutoReleaseComputeUnit: { body: ServiceresourcesAutoReleaseComputeUnitBody; result: ServiceresourcesAutoReleaseComputeUnitResult };
+    /**
+     * Release a postpaid compute unit instance bought for a service.
+     *
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Dlyqvo40k
+     */
+    ReleaseComputeUnit: { body: ServiceresourcesReleaseComputeUnitBody; result: ServiceresourcesReleaseComputeUnitResult };
+  };
+}
+
+/**
+ * Body of DescribeApplications (/v2/application): List the user's applications (app identities used for inference), one page at a time.
+ *
+ * @see https://cloud.baidu.com/doc/qianfan/s/Imh4suxxe
+ */
+export interface DescribeApplicationsBody {
+  /** Id to start the page at; omit or leave empty for the first page. */
+  marker?: string;
+  /**
+   * Page size.
+   *
+   * from 1 to 100; default 10
+   */
+  maxKeys?: number;
+  /**
+   * Return the list in reverse order.
+   *
+   * default false
+   */
+  pageReverse?: boolean;
+  /** Only applications created by these users. */
+  creator?: string[];
+  /**
+   * Inference protocol version of the applications listed.
+   *
+   * default 2
+   */
+  protocolVersion?: number;
+}
+
+/** Result of DescribeApplications (/v2/application). */
+export interface DescribeApplicationsResult {
+  appList?: {
+    appId?: string;
+    name?: string;
+    description?: string;
+    [key: string]: unknown;
+  }[];
+  pageInfo?: {
+    marker?: string;
+    maxKeys?: number;
+    isTruncated?: boolean;
+    nextMarker?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
 }
 
 /**
@@ -751,18 +871,24 @@ export interface StopBatchInferenceTaskBody {
 export type StopBatchInferenceTaskResult = boolean;
 
 /**
- * Body of AutoReleaseComputeUnit (/v2/charge): Set the automatic renewal rule of a compute unit or TPM instance.
+ * Body of AutoReleaseComputeUnit (/v2/charge): Set the release time of a postpaid compute unit instance, or (as the Python SDK uses it) its automatic renewal rule.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/oly8ar9ai
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/8m33u852z
  */
-export interface AutoReleaseComputeUnitBody {
-  /** Instance the rule applies to. */
+export interface ChargeAutoReleaseComputeUnitBody {
+  /** Instance the call applies to. */
   instanceId: string;
-  /** Kind of instance. */
-  instanceType: "ComputingUnit" | "TPM";
-  /** Unit of each renewal, e.g. Month. */
-  autoRenewTimeUnit?: string;
-  /** Length of each renewal. */
+  /** When to release a postpaid instance, RFC 3339 or "YYYY-MM-DD hh:mm:ss"; omit to remove the scheduled release. */
+  releaseTime?: string;
+  /** Kind of instance, for a renewal rule (the Python SDK's use). */
+  instanceType?: "ComputingUnit" | "TPM";
+  /** Unit of each renewal. */
+  autoRenewTimeUnit?: "Month";
+  /**
+   * Months per renewal.
+   *
+   * from 1 to 6
+   */
   autoRenewTime?: number;
 }
 
@@ -771,7 +897,7 @@ export interface AutoReleaseComputeUnitBody {
  *
  * Not captured.
  */
-export type AutoReleaseComputeUnitResult = unknown;
+export type ChargeAutoReleaseComputeUnitResult = unknown;
 
 /**
  * Body of AutoReleaseTPMResource (/v2/charge): Set or cancel the time at which a TPM/RPM instance is released automatically.
@@ -793,11 +919,42 @@ export interface AutoReleaseTPMResourceBody {
 export type AutoReleaseTPMResourceResult = unknown;
 
 /**
+ * Body of CreateAutoRenewRules (/v2/charge): Create the automatic renewal rule of a prepaid compute unit or TPM instance.
+ *
+ * @see https://cloud.baidu.com/doc/qianfan-api/s/5mo2cn1km
+ */
+export interface CreateAutoRenewRulesBody {
+  /** Instance the rule applies to, from PurchaseTPMResource or PurchaseServiceResource. */
+  instanceId: string;
+  /** Kind of instance. */
+  instanceType: "ComputingUnit" | "TPM";
+  /**
+   * Unit of each renewal.
+   *
+   * default "Month"
+   */
+  autoRenewTimeUnit?: "Month";
+  /**
+   * Months per renewal.
+   *
+   * from 1 to 6; default 1
+   */
+  autoRenewTime?: number;
+}
+
+/**
+ * Result of CreateAutoRenewRules (/v2/charge).
+ *
+ * true when the rule was created.
+ */
+export type CreateAutoRenewRulesResult = boolean;
+
+/**
  * Body of DescribeComputeUnit (/v2/charge): Show one compute unit instance of a service.
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
  */
-export interface DescribeComputeUnitBody {
+export interface ChargeDescribeComputeUnitBody {
   /** Service the instance belongs to (svco-…). */
   serviceId?: string;
   /** Compute unit instance. */
@@ -805,7 +962,7 @@ export interface DescribeComputeUnitBody {
 }
 
 /** Result of DescribeComputeUnit (/v2/charge). */
-export interface DescribeComputeUnitResult {
+export interface ChargeDescribeComputeUnitResult {
   [key: string]: unknown;
 }
 
@@ -814,7 +971,7 @@ export interface DescribeComputeUnitResult {
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klvuk3qob
  */
-export interface DescribeComputeUnitsBody {
+export interface ChargeDescribeComputeUnitsBody {
   /** Service whose compute units are listed (svco-…). */
   serviceId?: string;
   /** Only instances paid this way, e.g. Prepaid. */
@@ -822,7 +979,7 @@ export interface DescribeComputeUnitsBody {
 }
 
 /** Result of DescribeComputeUnits (/v2/charge). */
-export interface DescribeComputeUnitsResult {
+export interface ChargeDescribeComputeUnitsResult {
   [key: string]: unknown;
 }
 
@@ -953,7 +1110,7 @@ export interface PurchaseTPMResourceResult {
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
  */
-export interface ReleaseComputeUnitBody {
+export interface ChargeReleaseComputeUnitBody {
   /** Service the instance belongs to (svco-…). */
   serviceId?: string;
   /** Compute unit instance to release. */
@@ -965,7 +1122,7 @@ export interface ReleaseComputeUnitBody {
  *
  * Not captured.
  */
-export type ReleaseComputeUnitResult = unknown;
+export type ChargeReleaseComputeUnitResult = unknown;
 
 /**
  * Body of ReleaseTPMResource (/v2/charge): Release a TPM/RPM instance and stop its charges.
@@ -991,7 +1148,7 @@ export type ReleaseTPMResourceResult = boolean;
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Tm2cxzmhi
  */
-export interface ResizeComputeUnitBody {
+export interface ChargeResizeComputeUnitBody {
   /** Compute unit instance to resize. */
   instanceId: string;
   /** Number of units the instance should have afterwards. */
@@ -1003,7 +1160,7 @@ export interface ResizeComputeUnitBody {
  *
  * Not captured.
  */
-export type ResizeComputeUnitResult = unknown;
+export type ChargeResizeComputeUnitResult = unknown;
 
 /**
  * Body of ResizeTPMResource (/v2/charge): Change the amount of capacity in a TPM/RPM instance.
@@ -1023,6 +1180,175 @@ export interface ResizeTPMResourceBody {
  * Not captured.
  */
 export type ResizeTPMResourceResult = unknown;
+
+/**
+ * Body of AutoReleaseComputeUnit (/v2/computeunit): Set or remove the time at which a postpaid compute unit instance is released.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/hm4ta37m9
+ */
+export interface ComputeunitAutoReleaseComputeUnitBody {
+  /** Compute unit instance (unit-…). */
+  instanceId: string;
+  /** When to release it, RFC 3339 or "YYYY-MM-DD hh:mm:ss"; omit to remove the scheduled release. */
+  releaseTime?: string;
+}
+
+/**
+ * Result of AutoReleaseComputeUnit (/v2/computeunit).
+ *
+ * true when the time was set or removed.
+ */
+export type ComputeunitAutoReleaseComputeUnitResult = boolean;
+
+/**
+ * Body of DescribeComputeUnit (/v2/computeunit): Show one compute unit instance and the services using it.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Gm4ta1xx9
+ */
+export interface ComputeunitDescribeComputeUnitBody {
+  /** Compute unit instance (unit-…), from PurchaseComputeUnit. */
+  instanceId: string;
+}
+
+/** Result of DescribeComputeUnit (/v2/computeunit). */
+export interface ComputeunitDescribeComputeUnitResult {
+  computeUnitInstance?: {
+    instanceId?: string;
+    region?: string;
+    status?: string;
+    type?: string;
+    totalComputeUnits?: number;
+    usedComputeUnits?: number;
+    paymentTiming?: string;
+    [key: string]: unknown;
+  };
+  serviceUsageList?: {
+    [key: string]: unknown;
+  }[];
+  [key: string]: unknown;
+}
+
+/**
+ * Body of DescribeComputeUnits (/v2/computeunit): List the user's compute unit instances, optionally by payment, region and type.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/rm4ta1h8o
+ */
+export interface ComputeunitDescribeComputeUnitsBody {
+  /** Only instances paid this way. */
+  paymentTiming?: "Prepaid" | "Postpaid";
+  /** Only instances in this region, e.g. bj or bd. */
+  region?: string;
+  /** Only instances of this kind, CPU or gpu-1 … gpu-6. */
+  type?: string;
+}
+
+/** Result of DescribeComputeUnits (/v2/computeunit). */
+export interface ComputeunitDescribeComputeUnitsResult {
+  computeUnitInstanceList?: {
+    instanceId?: string;
+    /** bj, bd, sz, gz, yq or global. */
+    region?: string;
+    /** Creating, CreateFailed, Running, Releasing, Released, Reconfiguring, ReconfigureFailed or BillingChanging. */
+    status?: string;
+    type?: string;
+    [key: string]: unknown;
+  }[];
+  [key: string]: unknown;
+}
+
+/**
+ * Body of PurchaseComputeUnit (/v2/computeunit): Buy compute units (prepaid or postpaid) that services can later be deployed on.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/2m4ta0wdo
+ */
+export interface PurchaseComputeUnitBody {
+  /**
+   * Number of compute units to buy.
+   *
+   * at least 1
+   */
+  computeUnitCount: number;
+  /** Payment settings. */
+  billing: {
+    paymentTiming: "Prepaid" | "Postpaid";
+    /** Term of a prepaid purchase; required when paymentTiming is Prepaid. */
+    reservation?: {
+      reservationTimeUnit: "Month";
+      /** from 1 to 12 */
+      reservationLength: number;
+      [key: string]: unknown;
+    };
+    /**
+     * Renew a prepaid purchase automatically.
+     *
+     * default false
+     */
+    autoRenew?: boolean;
+    /** default "Month" */
+    autoRenewTimeUnit?: "Month";
+    /** from 1 to 6; default 1 */
+    autoRenewTime?: number;
+    /** When a postpaid purchase is released, RFC 3339 or "YYYY-MM-DD hh:mm:ss". */
+    releaseTime?: string;
+    [key: string]: unknown;
+  };
+  /** Where and what to buy. */
+  computeUnitConfig: {
+    /** Region, bj or bd. */
+    region?: string;
+    /** Kind of unit, CPU or gpu-1 … gpu-6. */
+    type: string;
+    [key: string]: unknown;
+  };
+}
+
+/** Result of PurchaseComputeUnit (/v2/computeunit). */
+export interface PurchaseComputeUnitResult {
+  /** Id of the purchased compute unit instance (unit-…). */
+  instanceId?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Body of ReleaseComputeUnit (/v2/computeunit): Release a postpaid compute unit instance.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/dm4ta2t6n
+ */
+export interface ComputeunitReleaseComputeUnitBody {
+  /** Compute unit instance to release (unit-…). */
+  instanceId: string;
+}
+
+/**
+ * Result of ReleaseComputeUnit (/v2/computeunit).
+ *
+ * true when the instance was released.
+ */
+export type ComputeunitReleaseComputeUnitResult = boolean;
+
+/**
+ * Body of ResizeComputeUnit (/v2/computeunit): Change the number of compute units in an instance.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Fm4ta2eji
+ */
+export interface ComputeunitResizeComputeUnitBody {
+  /** Compute unit instance (unit-…). */
+  instanceId: string;
+  /**
+   * Number of units the instance should have afterwards.
+   *
+   * at least 1
+   */
+  count?: number;
+}
+
+/** Result of ResizeComputeUnit (/v2/computeunit). */
+export interface ComputeunitResizeComputeUnitResult {
+  instanceId?: string;
+  /** Order placed for the change. */
+  orderId?: string;
+  [key: string]: unknown;
+}
 
 /**
  * Body of CreateDataset (/v2/dataset): Create an empty dataset with a data format and a storage location.
@@ -1373,9 +1699,9 @@ export interface CreateEvalTaskBody {
 /**
  * Result of CreateEvalTask (/v2/eval).
  *
- * Not captured in detail; the new task id (ame-…).
+ * Id of the new evaluation task (ame-…).
  */
-export type CreateEvalTaskResult = unknown;
+export type CreateEvalTaskResult = string;
 
 /**
  * Body of DeleteEvalTask (/v2/eval): Delete an evaluation task.
@@ -1492,6 +1818,8 @@ export interface ModifyEvalTaskBody {
   taskId: string;
   /** New description. */
   description?: string;
+  /** New description, spelt as in the doc's parameter table. */
+  describtion?: string;
 }
 
 /**
@@ -2452,6 +2780,44 @@ export interface DescribeModelSystemAdvancedConfBody {
 export type DescribeModelSystemAdvancedConfResult = unknown;
 
 /**
+ * Body of DescribeSystemModel (/v2/model): Show one preset (system) model version.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Sm3s3undj
+ */
+export interface DescribeSystemModelBody {
+  /** Preset model version (amv-…), from the modelIds of DescribeSystemModelSets. */
+  modelId: string;
+}
+
+/** Result of DescribeSystemModel (/v2/model). */
+export interface DescribeSystemModelResult {
+  /** Model set the version belongs to (am-…). */
+  modelSetId?: string;
+  /** Model version (amv-…). */
+  modelId?: string;
+  /** Name of the version. */
+  modelName?: string;
+  /** Ready, Creating or Fail. */
+  status?: string;
+  description?: string;
+  createTime?: string;
+  modifyTime?: string;
+  /** How the model is called, e.g. chat, completion, embedding, reranker, Text-to-Image, Image-to-Text, video, voice. */
+  modelApplicationType?: string;
+  /** Input and output length limits. */
+  tokenLimitations?: {
+    [key: string]: unknown;
+  };
+  isSupportDeploy?: boolean;
+  isSupportModelComp?: boolean;
+  isSupportEvaluation?: boolean;
+  /** e.g. reasoning, function_call, web_search. */
+  capabilities?: string[];
+  modelProviders?: string[];
+  [key: string]: unknown;
+}
+
+/**
  * Body of DescribeSystemModelSet (/v2/model): Show one preset (system) model set, found by name or by id.
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Lm3s3u253
@@ -2583,6 +2949,13 @@ export interface DescribePromptLabelsBody {
 /** Result of DescribePromptLabels (/v2/promptLabels). */
 export interface DescribePromptLabelsResult {
   items?: {
+    /** Label id (pl-…). */
+    labelId?: string;
+    labelName?: string;
+    /** System (preset) or Custom (user-made). */
+    type?: string;
+    createTime?: string;
+    updateTime?: string;
     [key: string]: unknown;
   }[];
   pageInfo?: {
@@ -2670,7 +3043,7 @@ export interface DescribePromptTemplateResult {
 export interface DescribePromptTemplatesBody {
   /** Only templates with this name. */
   name?: string;
-  /** Only templates of this type (user-made or preset). */
+  /** Only templates of this type, System (preset) or Custom (user-made). */
   type?: string;
   /** Only templates with these labels. */
   labelIds?: string[];
@@ -2693,6 +3066,12 @@ export interface DescribePromptTemplatesBody {
 /** Result of DescribePromptTemplates (/v2/promptTemplates). */
 export interface DescribePromptTemplatesResult {
   items?: {
+    /** Template id (pt-…). */
+    templateId?: string;
+    templateName?: string;
+    templateContent?: string;
+    /** Negative prompt, for TextToImage templates only. */
+    negativeTemplateContent?: string;
     [key: string]: unknown;
   }[];
   pageInfo?: {
@@ -3092,3 +3471,41 @@ export interface ScaleServiceBody {
  * true when the change was accepted.
  */
 export type ScaleServiceResult = boolean;
+
+/**
+ * Body of AutoReleaseComputeUnit (/v2/serviceresources): Set or remove the time at which a postpaid compute unit instance of a service is released.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/8m33u852z
+ */
+export interface ServiceresourcesAutoReleaseComputeUnitBody {
+  /** Compute unit instance (unit-…). */
+  instanceId: string;
+  /** When to release it, e.g. 2030-01-01T12:30:00+08:00; omit to remove the scheduled release. */
+  releaseTime?: string;
+}
+
+/**
+ * Result of AutoReleaseComputeUnit (/v2/serviceresources).
+ *
+ * Not captured for this route; the /v2/computeunit action of the same name returns a boolean.
+ */
+export type ServiceresourcesAutoReleaseComputeUnitResult = unknown;
+
+/**
+ * Body of ReleaseComputeUnit (/v2/serviceresources): Release a postpaid compute unit instance bought for a service.
+ *
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Dlyqvo40k
+ */
+export interface ServiceresourcesReleaseComputeUnitBody {
+  /** Service the instance belongs to (svco-…). */
+  serviceId?: string;
+  /** Compute unit instance to release, from PurchaseServiceResource. */
+  instanceId: string;
+}
+
+/**
+ * Result of ReleaseComputeUnit (/v2/serviceresources).
+ *
+ * true when the instance was released.
+ */
+export type ServiceresourcesReleaseComputeUnitResult = boolean;
