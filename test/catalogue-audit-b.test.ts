@@ -56,6 +56,17 @@ const documentedBodies: Array<[string, string, string, Body]> = [
   ['AutoReleaseComputeUnit on /v2/computeunit, standard time format (hm4ta37m9)', '/v2/computeunit', 'AutoReleaseComputeUnit', { instanceId: 'unit-xxx', releaseTime: '2030-01-15 09:30:00' }],
   ['ReleaseComputeUnit on /v2/serviceresources (Dlyqvo40k)', '/v2/serviceresources', 'ReleaseComputeUnit', { serviceId: 'svco-48esssdpa594', instanceId: 'a0085162f7e8aa49d19e58e' }],
   ['AutoReleaseComputeUnit on /v2/serviceresources (8m33u852z)', '/v2/serviceresources', 'AutoReleaseComputeUnit', { instanceId: 'unit-xxxxx', releaseTime: '2030-01-01T12:30:00+08:00' }],
+  [
+    'PurchaseComputeUnit on /v2/serviceresources (4lvuk0kxi)',
+    '/v2/serviceresources',
+    'PurchaseComputeUnit',
+    { serviceId: 'svco-48esssdpa594', billing: { paymentTiming: 'Prepaid', reservation: { reservationTimeUnit: 'Month', reservationLength: 5 } }, replicasCount: 5 },
+  ],
+  ['DescribeComputeUnit on /v2/serviceresources (glvuk4b7a)', '/v2/serviceresources', 'DescribeComputeUnit', { serviceId: 'svco-48esssdpa594', instanceId: 'a0085162f7e8aa49d19e58e' }],
+  ['DescribeComputeUnits on /v2/serviceresources (9mwbl2jxf)', '/v2/serviceresources', 'DescribeComputeUnits', { serviceId: 'svco-48exxxa594', paymentTiming: 'Prepaid' }],
+  ['the older /v2/charge DescribeServiceResource, still served (glvuk4b7a)', '/v2/charge', 'DescribeServiceResource', { serviceId: 'svco-48esssdpa594', instanceId: 'a0085162f7e8aa49d19e58e' }],
+  ['the older /v2/charge DescribeServiceResources, still served (9mwbl2jxf)', '/v2/charge', 'DescribeServiceResources', { serviceId: 'svco-48esssdpa594' }],
+  ['the older /v2/charge ReleaseServiceResource, still served (Dlyqvo40k)', '/v2/charge', 'ReleaseServiceResource', { serviceId: 'svco-48esssdpa594', instanceId: 'a0085162f7e8aa49d19e58e' }],
 ];
 
 describe('documented bodies reach the console as sent', () => {

@@ -48,7 +48,7 @@ export interface ConsoleActions {
     /**
      * Set or cancel the time at which a TPM/RPM instance is released automatically.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/jm32fl9mj
      */
     AutoReleaseTPMResource: { body: AutoReleaseTPMResourceBody; result: AutoReleaseTPMResourceResult };
     /**
@@ -82,9 +82,21 @@ export interface ConsoleActions {
      */
     DescribePackageResources: { body: DescribePackageResourcesBody; result: DescribePackageResourcesResult };
     /**
+     * Show one compute unit instance of a service (the older name of /v2/serviceresources DescribeComputeUnit).
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/glvuk4b7a
+     */
+    DescribeServiceResource: { body: DescribeServiceResourceBody; result: DescribeServiceResourceResult };
+    /**
+     * List the compute unit instances of a service (the older name of /v2/serviceresources DescribeComputeUnits).
+     *
+     * @see https://cloud.baidu.com/doc/qianfan-api/s/9mwbl2jxf
+     */
+    DescribeServiceResources: { body: DescribeServiceResourcesBody; result: DescribeServiceResourcesResult };
+    /**
      * Show the TPM/RPM instances bought for a model.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/ultmls9l9
      */
     DescribeTPMResource: { body: DescribeTPMResourceBody; result: DescribeTPMResourceResult };
     /**
@@ -96,7 +108,7 @@ export interface ConsoleActions {
     /**
      * Buy TPM/RPM capacity (tokens and requests per minute) for a model.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/pltmk8zoc
      */
     PurchaseTPMResource: { body: PurchaseTPMResourceBody; result: PurchaseTPMResourceResult };
     /**
@@ -105,6 +117,12 @@ export interface ConsoleActions {
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
      */
     ReleaseComputeUnit: { body: ChargeReleaseComputeUnitBody; result: ChargeReleaseComputeUnitResult };
+    /**
+     * Release a postpaid compute unit instance of a service (the older name of /v2/serviceresources ReleaseComputeUnit).
+     *
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Dlyqvo40k
+     */
+    ReleaseServiceResource: { body: ReleaseServiceResourceBody; result: ReleaseServiceResourceResult };
     /**
      * Release a TPM/RPM instance and stop its charges.
      *
@@ -120,7 +138,7 @@ export interface ConsoleActions {
     /**
      * Change the amount of capacity in a TPM/RPM instance.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+     * @see https://cloud.baidu.com/doc/qianfan-api/s/9mo1gaa01
      */
     ResizeTPMResource: { body: ResizeTPMResourceBody; result: ResizeTPMResourceResult };
   };
@@ -148,7 +166,7 @@ export interface ConsoleActions {
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/2m4ta0wdo
      */
-    PurchaseComputeUnit: { body: PurchaseComputeUnitBody; result: PurchaseComputeUnitResult };
+    PurchaseComputeUnit: { body: ComputeunitPurchaseComputeUnitBody; result: ComputeunitPurchaseComputeUnitResult };
     /**
      * Release a postpaid compute unit instance.
      *
@@ -618,6 +636,24 @@ export interface ConsoleActions {
      */
     AutoReleaseComputeUnit: { body: ServiceresourcesAutoReleaseComputeUnitBody; result: ServiceresourcesAutoReleaseComputeUnitResult };
     /**
+     * Show one compute unit instance of a service (configuration only).
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/glvuk4b7a
+     */
+    DescribeComputeUnit: { body: ServiceresourcesDescribeComputeUnitBody; result: ServiceresourcesDescribeComputeUnitResult };
+    /**
+     * List the compute unit instances a service uses, optionally by payment.
+     *
+     * @see https://cloud.baidu.com/doc/qianfan-api/s/9mwbl2jxf
+     */
+    DescribeComputeUnits: { body: ServiceresourcesDescribeComputeUnitsBody; result: ServiceresourcesDescribeComputeUnitsResult };
+    /**
+     * Buy compute unit replicas for a service (prepaid or postpaid).
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
+     */
+    PurchaseComputeUnit: { body: ServiceresourcesPurchaseComputeUnitBody; result: ServiceresourcesPurchaseComputeUnitResult };
+    /**
      * Release a postpaid compute unit instance bought for a service.
      *
      * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Dlyqvo40k
@@ -902,7 +938,7 @@ export type ChargeAutoReleaseComputeUnitResult = unknown;
 /**
  * Body of AutoReleaseTPMResource (/v2/charge): Set or cancel the time at which a TPM/RPM instance is released automatically.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/jm32fl9mj
  */
 export interface AutoReleaseTPMResourceBody {
   /** Instance to schedule. */
@@ -1029,18 +1065,61 @@ export interface DescribePackageResourcesResult {
 }
 
 /**
+ * Body of DescribeServiceResource (/v2/charge): Show one compute unit instance of a service (the older name of /v2/serviceresources DescribeComputeUnit).
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/glvuk4b7a
+ */
+export interface DescribeServiceResourceBody {
+  /** Service the instance belongs to (svco-…). */
+  serviceId: string;
+  /** Compute unit instance, from PurchaseComputeUnit (PurchaseServiceResource). */
+  instanceId: string;
+}
+
+/** Result of DescribeServiceResource (/v2/charge). */
+export interface DescribeServiceResourceResult {
+  instance?: {
+    instanceId?: string;
+    /** Prepaid or Postpaid. */
+    paymentTiming?: string;
+    /** Replicas in the instance. */
+    replicasCount?: number;
+    status?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * Body of DescribeServiceResources (/v2/charge): List the compute unit instances of a service (the older name of /v2/serviceresources DescribeComputeUnits).
+ *
+ * @see https://cloud.baidu.com/doc/qianfan-api/s/9mwbl2jxf
+ */
+export interface DescribeServiceResourcesBody {
+  /** Service whose compute unit instances are listed (svco-…). */
+  serviceId: string;
+  /** Only instances paid this way; leave out for all instances in use. */
+  paymentTiming?: "Prepaid" | "Postpaid";
+}
+
+/** Result of DescribeServiceResources (/v2/charge). */
+export interface DescribeServiceResourcesResult {
+  [key: string]: unknown;
+}
+
+/**
  * Body of DescribeTPMResource (/v2/charge): Show the TPM/RPM instances bought for a model.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/ultmls9l9
  */
 export interface DescribeTPMResourceBody {
   /** Model whose capacity is shown. */
   model: string;
-  /** Only instances paid this way, e.g. Postpaid. */
+  /** Postpaid for postpaid instances only; leave out for all. */
   paymentTiming?: string;
   /** Only this instance. */
   instanceId?: string;
-  /** Only instances in this state. */
+  /** Only instances in this state, Creating, Running or Stopped (expired). */
   status?: string;
 }
 
@@ -1069,23 +1148,43 @@ export interface PurchaseServiceResourceBody {
   serviceId: string;
   /** Payment settings. */
   billing: {
+    paymentTiming: "Prepaid" | "Postpaid";
+    /** Term of a prepaid purchase; required when paymentTiming is Prepaid. */
+    reservation?: {
+      reservationTimeUnit: "Month";
+      /** from 1 to 12 */
+      reservationLength: number;
+      [key: string]: unknown;
+    };
+    /**
+     * Renew a prepaid purchase automatically.
+     *
+     * default false
+     */
+    autoRenew?: boolean;
+    /** default "Month" */
+    autoRenewTimeUnit?: "Month";
+    /** from 1 to 6; default 1 */
+    autoRenewTime?: number;
+    /** When a postpaid purchase is released, RFC 3339 or "YYYY-MM-DD hh:mm:ss". */
+    releaseTime?: string;
     [key: string]: unknown;
   };
   /** Number of replicas to buy. */
   replicasCount: number;
 }
 
-/**
- * Result of PurchaseServiceResource (/v2/charge).
- *
- * Not captured.
- */
-export type PurchaseServiceResourceResult = unknown;
+/** Result of PurchaseServiceResource (/v2/charge). */
+export interface PurchaseServiceResourceResult {
+  /** Id of the purchased compute unit instance. */
+  instanceId?: string;
+  [key: string]: unknown;
+}
 
 /**
  * Body of PurchaseTPMResource (/v2/charge): Buy TPM/RPM capacity (tokens and requests per minute) for a model.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/pltmk8zoc
  */
 export interface PurchaseTPMResourceBody {
   /** Model the capacity is for. */
@@ -1094,6 +1193,10 @@ export interface PurchaseTPMResourceBody {
   purchaseCount: number;
   /** Payment settings. */
   billing: {
+    /** Postpaid. */
+    paymentTiming?: string;
+    /** When the postpaid instance is released, RFC 3339 or "YYYY-MM-DD hh:mm:ss". */
+    releaseTime?: string;
     [key: string]: unknown;
   };
 }
@@ -1123,6 +1226,21 @@ export interface ChargeReleaseComputeUnitBody {
  * Not captured.
  */
 export type ChargeReleaseComputeUnitResult = unknown;
+
+/**
+ * Body of ReleaseServiceResource (/v2/charge): Release a postpaid compute unit instance of a service (the older name of /v2/serviceresources ReleaseComputeUnit).
+ *
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Dlyqvo40k
+ */
+export interface ReleaseServiceResourceBody {
+  /** Service the instance belongs to (svco-…). */
+  serviceId?: string;
+  /** Compute unit instance to release. */
+  instanceId: string;
+}
+
+/** Result of ReleaseServiceResource (/v2/charge). */
+export type ReleaseServiceResourceResult = boolean;
 
 /**
  * Body of ReleaseTPMResource (/v2/charge): Release a TPM/RPM instance and stop its charges.
@@ -1165,7 +1283,7 @@ export type ChargeResizeComputeUnitResult = unknown;
 /**
  * Body of ResizeTPMResource (/v2/charge): Change the amount of capacity in a TPM/RPM instance.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+ * @see https://cloud.baidu.com/doc/qianfan-api/s/9mo1gaa01
  */
 export interface ResizeTPMResourceBody {
   /** Instance to resize. */
@@ -1177,9 +1295,9 @@ export interface ResizeTPMResourceBody {
 /**
  * Result of ResizeTPMResource (/v2/charge).
  *
- * Not captured.
+ * true when the change was ordered.
  */
-export type ResizeTPMResourceResult = unknown;
+export type ResizeTPMResourceResult = boolean;
 
 /**
  * Body of AutoReleaseComputeUnit (/v2/computeunit): Set or remove the time at which a postpaid compute unit instance is released.
@@ -1261,7 +1379,7 @@ export interface ComputeunitDescribeComputeUnitsResult {
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/2m4ta0wdo
  */
-export interface PurchaseComputeUnitBody {
+export interface ComputeunitPurchaseComputeUnitBody {
   /**
    * Number of compute units to buy.
    *
@@ -1303,7 +1421,7 @@ export interface PurchaseComputeUnitBody {
 }
 
 /** Result of PurchaseComputeUnit (/v2/computeunit). */
-export interface PurchaseComputeUnitResult {
+export interface ComputeunitPurchaseComputeUnitResult {
   /** Id of the purchased compute unit instance (unit-…). */
   instanceId?: string;
   [key: string]: unknown;
@@ -3490,6 +3608,96 @@ export interface ServiceresourcesAutoReleaseComputeUnitBody {
  * Not captured for this route; the /v2/computeunit action of the same name returns a boolean.
  */
 export type ServiceresourcesAutoReleaseComputeUnitResult = unknown;
+
+/**
+ * Body of DescribeComputeUnit (/v2/serviceresources): Show one compute unit instance of a service (configuration only).
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/glvuk4b7a
+ */
+export interface ServiceresourcesDescribeComputeUnitBody {
+  /** Service the instance belongs to (svco-…). */
+  serviceId: string;
+  /** Compute unit instance, from PurchaseComputeUnit (PurchaseServiceResource). */
+  instanceId: string;
+}
+
+/** Result of DescribeComputeUnit (/v2/serviceresources). */
+export interface ServiceresourcesDescribeComputeUnitResult {
+  instance?: {
+    instanceId?: string;
+    /** Prepaid or Postpaid. */
+    paymentTiming?: string;
+    /** Replicas in the instance. */
+    replicasCount?: number;
+    status?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * Body of DescribeComputeUnits (/v2/serviceresources): List the compute unit instances a service uses, optionally by payment.
+ *
+ * @see https://cloud.baidu.com/doc/qianfan-api/s/9mwbl2jxf
+ */
+export interface ServiceresourcesDescribeComputeUnitsBody {
+  /** Service whose compute unit instances are listed (svco-…). */
+  serviceId: string;
+  /** Only instances paid this way; leave out for all instances in use. */
+  paymentTiming?: "Prepaid" | "Postpaid";
+}
+
+/** Result of DescribeComputeUnits (/v2/serviceresources). */
+export interface ServiceresourcesDescribeComputeUnitsResult {
+  [key: string]: unknown;
+}
+
+/**
+ * Body of PurchaseComputeUnit (/v2/serviceresources): Buy compute unit replicas for a service (prepaid or postpaid).
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
+ */
+export interface ServiceresourcesPurchaseComputeUnitBody {
+  /** Service the compute is for (svco-…). */
+  serviceId: string;
+  /** Payment settings. */
+  billing: {
+    paymentTiming: "Prepaid" | "Postpaid";
+    /** Term of a prepaid purchase; required when paymentTiming is Prepaid. */
+    reservation?: {
+      reservationTimeUnit: "Month";
+      /** from 1 to 12 */
+      reservationLength: number;
+      [key: string]: unknown;
+    };
+    /**
+     * Renew a prepaid purchase automatically.
+     *
+     * default false
+     */
+    autoRenew?: boolean;
+    /** default "Month" */
+    autoRenewTimeUnit?: "Month";
+    /** from 1 to 6; default 1 */
+    autoRenewTime?: number;
+    /** When a postpaid purchase is released, RFC 3339 or "YYYY-MM-DD hh:mm:ss". */
+    releaseTime?: string;
+    [key: string]: unknown;
+  };
+  /**
+   * Number of replicas to buy.
+   *
+   * at least 1
+   */
+  replicasCount: number;
+}
+
+/** Result of PurchaseComputeUnit (/v2/serviceresources). */
+export interface ServiceresourcesPurchaseComputeUnitResult {
+  /** Id of the purchased compute unit instance. */
+  instanceId?: string;
+  [key: string]: unknown;
+}
 
 /**
  * Body of ReleaseComputeUnit (/v2/serviceresources): Release a postpaid compute unit instance bought for a service.
