@@ -3102,7 +3102,7 @@ export interface CreatePromptTemplateBody {
   sceneType?: "TextToText" | "TextToImage";
   /** Comma-separated variable names, e.g. "city,date". */
   templateVariables?: string;
-  /** Ids of labels to attach. */
+  /** Names of labels to attach (at most 3; unknown names are created). */
   labels?: string[];
   /** Negative prompt text (TextToImage only). */
   negativeTemplateContent?: string;
@@ -3110,16 +3110,29 @@ export interface CreatePromptTemplateBody {
   negativeTemplateVariables?: string;
   /** Default inference parameters stored with the template. */
   hyperParameters?: {
+    /** Model family, e.g. EB-Turbo, ERNIE-Bot or open-source. */
+    modelName?: string;
+    /** (0, 1.0], default 0.95. */
+    temperature?: number;
+    /** [0, 1.0], default 0.8. */
+    topP?: number;
+    /** [1.0, 2.0], default 1.0. */
+    penaltyScore?: number;
+    disableSearch?: boolean;
+    enableCitation?: boolean;
+    stop?: string[];
+    /** Persona, at most 1024 characters. */
+    system?: string;
     [key: string]: unknown;
   };
 }
 
-/**
- * Result of CreatePromptTemplate (/v2/promptTemplates).
- *
- * Not captured; the new template id.
- */
-export type CreatePromptTemplateResult = unknown;
+/** Result of CreatePromptTemplate (/v2/promptTemplates). */
+export interface CreatePromptTemplateResult {
+  /** Id of the new template (pt-…). */
+  templateId?: string;
+  [key: string]: unknown;
+}
 
 /**
  * Body of DeletePromptTemplate (/v2/promptTemplates): Delete a prompt template.
@@ -3212,7 +3225,7 @@ export interface ModifyPromptTemplateBody {
   templateId: string;
   /** New name. */
   templateName?: string;
-  /** New set of label ids. */
+  /** New set of label names (at most 3; unknown names are created). */
   labels?: string[];
   /** New variable brackets. */
   variableIdentifier?: "{}" | "{{}}" | "[]" | "[[]]" | "()" | "(())";
@@ -3222,6 +3235,19 @@ export interface ModifyPromptTemplateBody {
   negativeTemplateContent?: string;
   /** New default inference parameters. */
   hyperParameters?: {
+    /** Model family, e.g. EB-Turbo, ERNIE-Bot or open-source. */
+    modelName?: string;
+    /** (0, 1.0], default 0.95. */
+    temperature?: number;
+    /** [0, 1.0], default 0.8. */
+    topP?: number;
+    /** [1.0, 2.0], default 1.0. */
+    penaltyScore?: number;
+    disableSearch?: boolean;
+    enableCitation?: boolean;
+    stop?: string[];
+    /** Persona, at most 1024 characters. */
+    system?: string;
     [key: string]: unknown;
   };
 }
