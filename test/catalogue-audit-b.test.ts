@@ -36,6 +36,12 @@ const documentedBodies: Array<[string, string, string, Body]> = [
   ['release time on /v2/charge AutoReleaseComputeUnit (doc 8m33u852z)', '/v2/charge', 'AutoReleaseComputeUnit', { instanceId: 'unit-x8kq2m1z', releaseTime: '2030-01-01T12:30:00+08:00' }],
   ['renewal rule without instanceType on /v2/charge AutoReleaseComputeUnit', '/v2/charge', 'AutoReleaseComputeUnit', { instanceId: 'unit-x8kq2m1z' }],
   ['ModifyEvalTask with the doc table spelling describtion (Emm4n0w6l)', '/v2/eval', 'ModifyEvalTask', { taskId: 'ame-4kvn2m8w1q', describtion: 'judge ERNIE-4.0' }],
+  [
+    'CreateModelCompTask with weight spelt as in the doc example, int8-ptq (tlxcnb2ji)',
+    '/v2/model',
+    'CreateModelCompTask',
+    { name: 'demo', description: 'test', sourceModelId: 'amv-d1zx1iwdarfr', modelSetId: 'am-adbuasyfaf', config: { strategy: 'Quantization', weight: 'int8-ptq' } },
+  ],
   ['DescribeSystemModel (Sm3s3undj)', '/v2/model', 'DescribeSystemModel', { modelId: 'amv-jk8q2m75x5j1' }],
   ['CreateAutoRenewRules with only the time (5mo2cn1km)', '/v2/charge', 'CreateAutoRenewRules', { instanceId: 'unit-Re8k2x0Y', instanceType: 'TPM', autoRenewTime: 6 }],
   ['DescribeApplications with a creator filter (Imh4suxxe)', '/v2/application', 'DescribeApplications', { protocolVersion: 2, creator: ['alice'], maxKeys: 100 }],

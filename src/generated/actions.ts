@@ -420,7 +420,7 @@ export interface ConsoleActions {
     /**
      * Start compressing a model version (quantization or sparsity) into a new version.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Alw1rw6ji
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/tlxcnb2ji
      */
     CreateModelCompTask: { body: CreateModelCompTaskBody; result: CreateModelCompTaskResult };
     /**
@@ -468,7 +468,7 @@ export interface ConsoleActions {
     /**
      * Show one model compression task and its state.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Alw1rw6ji
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/xm347tc2r
      */
     DescribeModelCompTask: { body: DescribeModelCompTaskBody; result: DescribeModelCompTaskResult };
     /**
@@ -2567,7 +2567,7 @@ export type CreateCustomModelSetResult = string;
 /**
  * Body of CreateModelCompTask (/v2/model): Start compressing a model version (quantization or sparsity) into a new version.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Alw1rw6ji
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/tlxcnb2ji
  */
 export interface CreateModelCompTaskBody {
   /** Task name. */
@@ -2581,7 +2581,7 @@ export interface CreateModelCompTaskBody {
     /** Compression method. */
     strategy: "Quantization" | "Sparsity";
     /** Quantization scheme; for Quantization only. */
-    weight?: "INT8-PTQ" | "W8A16C16" | "W4A16C16";
+    weight?: "INT8-PTQ" | "int8-ptq" | "W8A16C16" | "W4A16C16";
     [key: string]: unknown;
   };
   /** Task description. */
@@ -2748,7 +2748,7 @@ export interface DescribeModelResult {
 /**
  * Body of DescribeModelCompTask (/v2/model): Show one model compression task and its state.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Alw1rw6ji
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/xm347tc2r
  */
 export interface DescribeModelCompTaskBody {
   /** Compression task to show. */
