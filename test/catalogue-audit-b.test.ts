@@ -5,7 +5,7 @@
  * Strict clients are used where an action is new, so a missing descriptor is a refusal, not a pass.
  */
 import { describe, expect, it } from 'vitest';
-import { createClient } from 'qianfan-console';
+import { createClient, waitFor } from 'qianfan-console';
 import { useEmulatorClient } from './support/emulator-client.js';
 import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
 
@@ -92,6 +92,19 @@ describe('documented results, from the emulator', () => {
     expect(taskId).toMatch(/^ame-[a-z0-9]{12}$/);
     const { result: exportTask } = await emulated.qf.callAction('/v2/eval', 'CreateEvalResultExportTask', { evalId: taskId, storageType: 'sysStorage', exportContent: ['prompt', 'system'] });
     expect(exportTask).toMatchObject({ taskId: expect.stringMatching(/^amemt-/) });
+  });
+
+  it('an evaluation task reports its documented state, which the EvalTaskDone waiter follows to Successed; StopEvalTask sets Stopped', async () => {
+    const body = { taskName: 'judge', evalObjectType: 'model', evalObjectConfig: {}, evalConfig: {} };
+    const taskId = (await emulated.qf.callAction('/v2/eval', 'CreateEvalTask', body)).result as string;
+    expect((await emulated.qf.callAction('/v2/eval', 'DescribeEvalTask', { taskId })).result).toMatchObject({ taskId, state: 'Queued' });
+    emulated.advance(40_000);
+    const done = await waitFor(emulated.qf, 'EvalTaskDone', { taskId }, { intervalMs: 1 });
+    expect(done.result).toMatchObject({ taskId, state: 'Successed' });
+
+    const other = (await emulated.qf.callAction('/v2/eval', 'CreateEvalTask', body)).result as string;
+    await emulated.qf.callAction('/v2/eval', 'StopEvalTask', { taskId: other });
+    expect((await emulated.qf.callAction('/v2/eval', 'DescribeEvalTask', { taskId: other })).result).toMatchObject({ state: 'Stopped' });
   });
 
   it('a compute unit is bought, listed by region and type, resized, scheduled for release and released', async () => {

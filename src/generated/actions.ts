@@ -1867,6 +1867,13 @@ export interface DescribeEvalTaskBody {
 
 /** Result of DescribeEvalTask (/v2/eval). */
 export interface DescribeEvalTaskResult {
+  taskId?: string;
+  taskName?: string;
+  description?: string;
+  /** manual or auto. */
+  evalType?: string;
+  /** State of the task. */
+  state?: "Queued" | "Running" | "RunningWithManualBegin" | "RunningWithMetricsCalculating" | "Successed" | "Stopping" | "Failed" | "Stopped";
   [key: string]: unknown;
 }
 
