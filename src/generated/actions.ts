@@ -2931,6 +2931,14 @@ export interface DescribeSystemModelResult {
   modelApplicationType?: string;
   /** Input and output length limits. */
   tokenLimitations?: {
+    /** Context limits of models that are not rerankers. */
+    trivial?: {
+      [key: string]: unknown;
+    };
+    /** Context limits of reranker models. */
+    reranker?: {
+      [key: string]: unknown;
+    };
     [key: string]: unknown;
   };
   isSupportDeploy?: boolean;
