@@ -146,7 +146,7 @@ describe('life cycles', () => {
 
   it('eval: modify, stop, export results, delete', async () => {
     const R = '/v2/eval';
-    const { taskId } = await call(R, 'CreateEvalTask', { taskName: 'faq-eval', evalObjectType: 'model', evalObjectConfig: {}, evalConfig: {} });
+    const taskId = await call(R, 'CreateEvalTask', { taskName: 'faq-eval', evalObjectType: 'model', evalObjectConfig: {}, evalConfig: {} });
     expect(taskId).toMatch(/^ame-/);
     expect(await call(R, 'ModifyEvalTask', { taskId, description: 'April' })).toEqual({});
     expect((await call(R, 'DescribeEvalTask', { taskId })).description).toBe('April');

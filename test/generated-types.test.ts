@@ -30,8 +30,10 @@ describe('typed callAction', () => {
       const checks = readCatalogue().flatMap((d) =>
         (d.examples ?? []).flatMap((example, i) => {
           const entry = `ConsoleActions[${JSON.stringify(d.route)}][${JSON.stringify(d.action)}]`;
-          const body = `export const ${d.action}Body${i}: ${entry}['body'] = ${JSON.stringify(example.body)};`;
-          return 'result' in example ? [body, `export const ${d.action}Result${i}: ${entry}['result'] = ${JSON.stringify(example.result)};`] : [body];
+          // One action name can live on several routes (ReleaseComputeUnit), so the route is part of the name.
+          const name = `${d.route.slice('/v2/'.length)}_${d.action}`;
+          const body = `export const ${name}Body${i}: ${entry}['body'] = ${JSON.stringify(example.body)};`;
+          return 'result' in example ? [body, `export const ${name}Result${i}: ${entry}['result'] = ${JSON.stringify(example.result)};`] : [body];
         }),
       );
       expect(checks.length).toBeGreaterThanOrEqual(80);
