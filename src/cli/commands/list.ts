@@ -1,7 +1,7 @@
 /** `list [ROUTE]`: the actions on the descriptor search path, with summaries, paging and waiters. */
 import { UsageError } from '../argv.js';
-import { parseCommand, storeFor, type CommandContext } from '../context.js';
-import { renderTable, resolveFormat, toJson, toYaml } from '../output.js';
+import { parseCommand, printResult, storeFor, type CommandContext } from '../context.js';
+import { renderTable } from '../output.js';
 import { parseRoute } from '../../descriptors/names.js';
 
 const HELP = `Usage: qianfan-console list [ROUTE]
@@ -29,12 +29,12 @@ export async function run(args: string[], context: CommandContext): Promise<numb
     const areas = [...new Set(store.list().map((entry) => entry.route))];
     throw new UsageError(`no actions are described for /v2/${area}; routes: ${areas.join(', ')}`);
   }
-  const format = resolveFormat(ctx.globals.output, ctx.io.stdout, 'table');
-  if (format === 'json') ctx.io.stdout.write(toJson(actions));
-  else if (format === 'yaml') ctx.io.stdout.write(toYaml(actions));
-  else {
-    const rows = actions.map((a) => [a.route, a.action, a.summary, [...(a.pages ? ['--all'] : []), ...a.waiters.map((w) => `wait ${w}`)].join(', ')]);
-    ctx.io.stdout.write(renderTable(['ROUTE', 'ACTION', 'SUMMARY', 'ALSO'], rows, ctx.io.stdout.columns));
-  }
+  const also = (a: (typeof actions)[number]): string => [...(a.pages ? ['--all'] : []), ...a.waiters.map((w) => `wait ${w}`)].join(', ');
+  // With one route asked for, a ROUTE column would repeat the command line on every row.
+  const table = (width: number | undefined): string =>
+    area === undefined
+      ? renderTable(['ROUTE', 'ACTION', 'SUMMARY', 'ALSO'], actions.map((a) => [a.route, a.action, a.summary, also(a)]), width)
+      : renderTable(['ACTION', 'SUMMARY', 'ALSO'], actions.map((a) => [a.action, a.summary, also(a)]), width);
+  printResult(ctx, { document: actions, table }, 'table');
   return 0;
 }
