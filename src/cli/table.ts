@@ -9,6 +9,8 @@ const GAP = 2;
 /** A free-text column is narrowed down to its longest word, but not past this (a long JSON cell is then cut inside). */
 const MIN_FREE_TEXT = 12;
 const MAX_UNBROKEN_WORD = 24;
+/** The narrowest a free-text column gets when even broken words must make room. */
+const MIN_BROKEN = 6;
 
 /** Headers of columns that identify a row: their cells are never narrowed. */
 const IDENTIFYING = /(ID|NAME|^ROUTE|^ACTION|^WAITER|^FIELD|^POLLS)$/i;
@@ -21,15 +23,19 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   if (width !== undefined && total(columns.map(natural)) > width) columns = columns.filter((column) => column.cells.some((cell) => cell !== ''));
   const widths = columns.map(natural);
   if (width !== undefined) {
-    // Identifying columns keep their width (floor = natural width); free text may go down to its longest word.
-    const floors = columns.map((column, i) => (IDENTIFYING.test(column.title) ? widths[i]! : Math.min(widths[i]!, Math.max(MIN_FREE_TEXT, Math.min(MAX_UNBROKEN_WORD, longestWord(column))))));
-    while (total(widths) > width) {
-      let widest = -1;
-      widths.forEach((w, i) => {
-        if (w > floors[i]! && (widest === -1 || w > widths[widest]!)) widest = i;
-      });
-      if (widest === -1) break; // what is left identifies rows: better a long line than a cut id
-      widths[widest]!--;
+    // Identifying columns keep their natural width. Free text goes down to its longest word first (capped,
+    // so that a long JSON cell does not hold the table wide), then, if that is not enough, to a bare minimum.
+    const free = columns.map((column) => !IDENTIFYING.test(column.title));
+    const byWords = columns.map((column, i) => Math.min(widths[i]!, Math.max(MIN_FREE_TEXT, Math.min(MAX_UNBROKEN_WORD, longestWord(column)))));
+    for (const floors of [byWords, widths.map((w) => Math.min(w, MIN_BROKEN))]) {
+      while (total(widths) > width) {
+        let widest = -1;
+        widths.forEach((w, i) => {
+          if (free[i] && w > floors[i]! && (widest === -1 || w > widths[widest]!)) widest = i;
+        });
+        if (widest === -1) break; // what is left identifies rows: better a long line than a cut id
+        widths[widest]!--;
+      }
     }
   }
   const lines: string[] = [];
