@@ -1,5 +1,5 @@
 /** `call ROUTE ACTION [--FIELD VALUE…]`: one action, or every page of it with --all, or the request alone with --dry-run. */
-import { UsageError, booleanOption, stringOption, wholeNumberOption, type ParsedArgs } from '../argv.js';
+import { UsageError, booleanOption, stringOption, wholeNumberOption, type OptionSpecs, type ParsedArgs } from '../argv.js';
 import { renderCallHelp } from '../action-help.js';
 import { buildBody, type Body } from '../body-flags.js';
 import { GLOBAL_OPTIONS, clientFor, printResult, readSource, parseCommand, storeFor, type CommandContext } from '../context.js';
@@ -33,7 +33,7 @@ Help on an action's flags: qianfan-console call ROUTE ACTION --help
 The actions there are: qianfan-console list [ROUTE]
 `;
 
-const CALL_OPTIONS = {
+export const OPTIONS: OptionSpecs = {
   ...GLOBAL_OPTIONS,
   body: { type: 'string' },
   'dry-run': { type: 'boolean' },
@@ -41,10 +41,10 @@ const CALL_OPTIONS = {
   'page-size': { type: 'string' },
   'max-items': { type: 'string' },
   force: { type: 'boolean' },
-} as const;
+};
 
 export async function run(args: string[], context: CommandContext): Promise<number> {
-  const { parsed, ctx } = parseCommand(args, context, CALL_OPTIONS, true);
+  const { parsed, ctx } = parseCommand(args, context, OPTIONS, true);
   const [route, action, ...extra] = parsed.positionals;
   if (ctx.globals.help) {
     ctx.io.stdout.write(route === undefined || action === undefined ? HELP : renderCallHelp(USAGE, findAction(await storeFor(ctx), route, action, 'call')));

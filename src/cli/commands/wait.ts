@@ -1,5 +1,5 @@
 /** `wait ROUTE WAITER [--FIELD VALUE…]`: poll an action until its waiter's status is final. */
-import { UsageError, stringOption, wholeNumberOption } from '../argv.js';
+import { UsageError, stringOption, wholeNumberOption, type OptionSpecs } from '../argv.js';
 import { renderCallHelp } from '../action-help.js';
 import { buildBody } from '../body-flags.js';
 import { GLOBAL_OPTIONS, clientFor, printResult, readSource, parseCommand, storeFor, type CommandContext } from '../context.js';
@@ -29,15 +29,15 @@ Progress goes to stderr: a live bar on a terminal, one line per poll otherwise.
 The flags of WAITER are those of the action it polls: qianfan-console wait ROUTE WAITER --help
 `;
 
-const WAIT_OPTIONS = {
+export const OPTIONS: OptionSpecs = {
   ...GLOBAL_OPTIONS,
   body: { type: 'string' },
   'interval-ms': { type: 'string' },
   'timeout-ms': { type: 'string' },
-} as const;
+};
 
 export async function run(args: string[], context: CommandContext): Promise<number> {
-  const { parsed, ctx } = parseCommand(args, context, WAIT_OPTIONS, true);
+  const { parsed, ctx } = parseCommand(args, context, OPTIONS, true);
   const [route, waiterName, ...extra] = parsed.positionals;
   if (ctx.globals.help) {
     const store = await storeFor(ctx);
