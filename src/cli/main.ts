@@ -57,7 +57,8 @@ Credentials and endpoint come from the flags, then the environment, then the pro
   secret_key = ...
   endpoint = https://qianfan.baidubce.com
 
-It holds secrets: configure writes it with mode 600. Secrets are never printed.
+It holds secrets: configure writes it with mode 600 (made by hand: chmod 600 ~/.qianfan/config).
+Secrets are never printed.
 
 Exit codes: 0 ok, 1 the service said no, 2 usage or validation error, 3 network error, timeout
 or unreadable answer, 4 the console was throttling or failing (after retries: try again later),

@@ -47,7 +47,7 @@ export function resolveFormat(chosen: OutputFormat | undefined, stream: OutputSt
 }
 
 /** Columns to fit a table to: the terminal's, else COLUMNS (e.g. `COLUMNS=80 … -o table | less`), else none. */
-export function terminalWidth(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): number | undefined {
+function terminalWidth(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): number | undefined {
   if (stream.isTTY && stream.columns) return stream.columns;
   const fromEnv = Number(env['COLUMNS']);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
@@ -105,7 +105,7 @@ function renderValue(value: unknown, width: number | undefined): string {
 }
 
 /** A list of objects as a table: one row per item, one column per field (in order of first appearance). */
-export function renderItems(items: readonly unknown[], width?: number): string {
+function renderItems(items: readonly unknown[], width?: number): string {
   if (items.length === 0) return '(no items)\n';
   if (!items.every(isRecord)) return renderTable(['VALUE'], items.map((v) => [cellText(v)]), width);
   const columns = columnsOf(items);
@@ -113,7 +113,7 @@ export function renderItems(items: readonly unknown[], width?: number): string {
 }
 
 /** Any value as a two-column table of dotted field paths and values. */
-export function renderFields(value: unknown, width?: number): string {
+function renderFields(value: unknown, width?: number): string {
   return renderTable(['FIELD', 'VALUE'], fieldRows(value), width);
 }
 
@@ -122,7 +122,7 @@ export function renderFields(value: unknown, width?: number): string {
  * the order of first appearance across the list, so that `cut -f2` is the same field on every line);
  * an object gives a `path<TAB>value` line per field.
  */
-export function renderText(value: unknown): string {
+function renderText(value: unknown): string {
   const clean = (cell: string): string => cell.replace(/[\t\r\n]+/g, ' ');
   let lines: string[];
   if (Array.isArray(value)) {
