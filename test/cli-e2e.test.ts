@@ -37,7 +37,7 @@ describe('qianfan-console against qianfan-console serve', () => {
   it('lists and describes', async () => {
     const list = await cli(['list', 'finetuning', '-o', 'table']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/\/v2\/finetuning\s+DescribeFineTuningJobs\s+List fine-tuning jobs, one page at a time\.\s+--all/);
+    expect(list.stdout).toMatch(/^DescribeFineTuningJobs\s+List fine-tuning jobs, one page at a time\.\s+--all$/m);
     const describe = await cli(['describe', 'finetuning', 'CreateFineTuningJob', '-o', 'table']);
     expect(describe.code).toBe(0);
     expect(describe.stdout).toContain('--name <string>   required');

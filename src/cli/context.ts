@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UsageError, booleanOption, listOption, parseArgv, stringOption, wholeNumberOption, type OptionSpecs, type ParsedArgs } from './argv.js';
-import { checkOutputFormat, type OutputFormat, type OutputStream } from './output.js';
+import { checkOutputFormat, checkQuery, print, type OutputFormat, type OutputStream, type Printed } from './output.js';
 import type { QianfanClient } from '../client/client.js';
 import type { DescriptorStore } from '../descriptors/store.js';
 import { VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
@@ -25,6 +25,7 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   'deadline-ms': { type: 'string' },
   validation: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  query: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -41,6 +42,8 @@ export interface GlobalOptions {
   deadlineMs?: number | undefined;
   validation?: ValidationMode | undefined;
   output?: OutputFormat | undefined;
+  /** JMESPath applied to the printed document. */
+  query?: string | undefined;
   debug: boolean;
   help: boolean;
 }
@@ -75,6 +78,7 @@ export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalO
     deadlineMs: wholeNumberOption(parsed, 'deadline-ms', 'milliseconds') ?? globals.deadlineMs,
     validation: validationOption(parsed) ?? globals.validation,
     output: checkOutputFormat(stringOption(parsed, 'output')) ?? globals.output,
+    query: checkQuery(stringOption(parsed, 'query')) ?? globals.query,
     debug: booleanOption(parsed, 'debug') || globals.debug,
     help: booleanOption(parsed, 'help') || globals.help,
   };
@@ -128,6 +132,11 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
   });
   for (const secret of [client.config.secretKey, client.config.sessionToken]) if (secret) ctx.secrets.push(secret);
   return client;
+}
+
+/** Prints a command's result in the format and with the --query the context asks for. */
+export function printResult(ctx: CommandContext, printed: Printed, forTerminal: OutputFormat): void {
+  print(ctx.io.stdout, ctx.env, ctx.globals, printed, forTerminal);
 }
 
 /** Reads `-` (stdin) or `@file` for --body. */
