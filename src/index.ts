@@ -12,6 +12,7 @@ export {
   NetworkError,
   TimeoutError,
   AbortError,
+  ClientClosedError,
   ConfigError,
   DescriptorError,
   ValidationError,

@@ -7,8 +7,8 @@
  * what undici's `request()` builds for callers that want to stream.
  */
 import type { Dispatcher, Pool, ProxyAgent } from 'undici';
-import { ResponseError, TimeoutError } from '../errors.js';
-import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
+import { abortErrorFrom, ResponseError, TimeoutError } from '../errors.js';
+import { tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport, TransportOptions } from './types.js';
 import { packageRequire } from '../runtime/require.js';
 

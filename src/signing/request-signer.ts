@@ -1,0 +1,53 @@
+/**
+ * Signing a prepared call into the HTTP request that leaves, at the client's clock: local time plus the
+ * offset learnt from a RequestExpired answer (clock skew). The ConsoleSigner is built at the first
+ * signature, so a client without credentials fails at its first call, not at creation.
+ */
+import type { HttpRequest } from '../transport/types.js';
+import type { PreparedCall } from '../validation/prepare.js';
+import type { Credentials } from './bce-auth-v1.js';
+import { ConsoleSigner } from './console-signer.js';
+
+export interface RequestSignerOptions {
+  origin: string;
+  host: string;
+  expirationSeconds: number;
+  /** Called once, at the first signature: throws when there are none. */
+  credentials: () => Credentials;
+  /** Sent with every request, unsigned. */
+  userAgent: () => string;
+}
+
+export class RequestSigner {
+  readonly #options: RequestSignerOptions;
+  #signer: ConsoleSigner | undefined;
+  #clockOffsetMs = 0;
+
+  constructor(options: RequestSignerOptions) {
+    this.#options = options;
+  }
+
+  /** Server time minus local time, as learnt from a RequestExpired answer; added to the clock when signing. */
+  get clockOffsetMs(): number {
+    return this.#clockOffsetMs;
+  }
+
+  /** Takes the server's clock from a response's Date header; a missing or unreadable date changes nothing. */
+  learnClockOffset(date: string | undefined): void {
+    const server = date === undefined ? NaN : Date.parse(date);
+    if (!Number.isNaN(server)) this.#clockOffsetMs = server - Date.now();
+  }
+
+  /** The signed HTTP request for a prepared call, at the client's clock. */
+  sign(prepared: PreparedCall, nowMs = Date.now() + this.#clockOffsetMs): HttpRequest {
+    this.#signer ??= this.#createSigner();
+    const { path, name, target } = prepared.action;
+    const headers = this.#signer.headersAt(path, name.action, nowMs, target);
+    return { origin: this.#options.origin, path: target, method: 'POST', headers, body: prepared.json };
+  }
+
+  #createSigner(): ConsoleSigner {
+    const { credentials, host, expirationSeconds, userAgent } = this.#options;
+    return new ConsoleSigner(credentials(), host, expirationSeconds, { 'user-agent': userAgent() });
+  }
+}
