@@ -1,6 +1,7 @@
 export { createClient, QianfanClient, type ClientOptions, type CallOptions, type PreparedCall } from './client/client.js';
 export { callAction, getDefaultClient, resetDefaultClient } from './client/default.js';
 export { metadataOf, type CallMetadata } from './client/metadata.js';
+export type { Middleware, RequestContext, ResponseContext, ErrorContext } from './middleware/types.js';
 export { paginate, paginatePages, type Page, type PaginateOptions } from './paginate/paginate.js';
 export { waitFor, WaiterError, type WaitOptions, type WaitProgress } from './waiters/wait.js';
 export type { ActionResponse } from './response/parse.js';

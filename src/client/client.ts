@@ -13,7 +13,7 @@ import { userAgent } from '../config/user-agent.js';
 import { actionSearchPath } from '../descriptors/paths.js';
 import { ActionResolver, type ResolvedAction } from '../descriptors/resolve.js';
 import { DescriptorStore } from '../descriptors/store.js';
-import { ClientClosedError } from '../errors.js';
+import { ClientClosedError, ConfigError } from '../errors.js';
 import { CallLimiter, NO_SLOT, type Release } from '../limits/limiter.js';
 import { requestLine, shownRequest, type ShownRequest } from '../logging/debug-lines.js';
 import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
@@ -27,6 +27,8 @@ import { chooseTransport } from '../transport/choose.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
 import type { ValidationMode } from '../validation/body.js';
 import { prepareCall, type PreparedCall } from '../validation/prepare.js';
+import type { Middleware } from '../middleware/types.js';
+import { callThrough, type MiddlewareCall } from '../middleware/run.js';
 import type { ActionArguments, ActionResult } from './action-types.js';
 import type { CallOptions, ClientOptions } from './options.js';
 import { followSignal, linkSignals } from './signals.js';
@@ -49,6 +51,9 @@ export class QianfanClient {
   /** Follows options.signal; see followSignal. */
   readonly #signal: AbortSignal | undefined;
   readonly #attempts: Attempts<PreparedCall, ActionResponse>;
+  /** The same for calls through middleware, which carry extra headers and keep the last response; made on first use(). */
+  #middlewareAttempts: Attempts<MiddlewareCall, ActionResponse> | undefined;
+  readonly #middleware: Middleware[] = [];
   #retryPolicy: RetryPolicy | undefined;
   #retryBudget: RetryBudget | undefined;
   #closed = false;
@@ -75,12 +80,37 @@ export class QianfanClient {
     });
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#attempts = {
-      send: (prepared, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(prepared, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes),
+      send: (prepared, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(prepared, undefined, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes),
       read: (prepared, response) => parseResponse(response, prepared.action.where),
       clockOffsetMs: () => this.#signer.clockOffsetMs,
       onClockSkew: (date) => this.#signer.learnClockOffset(date),
       onThrottle: (delayMs) => this.#limiter.pause(delayMs),
       debug: debug ? (line) => this.#log(line) : undefined,
+    };
+  }
+
+  /**
+   * Adds middleware: its hooks run around every later call, after those added before it (see Middleware).
+   * Returns a function that removes it again.
+   */
+  use(middleware: Middleware): () => void {
+    if (middleware === null || typeof middleware !== 'object') throw new ConfigError(`use() takes an object with onRequest, onResponse or onError hooks, got ${middleware === null ? 'null' : typeof middleware}`, { code: 'InvalidConfig' });
+    if (!this.#middlewareAttempts) {
+      const direct = this.#attempts;
+      const maxResponseBytes = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      this.#middlewareAttempts = {
+        ...direct,
+        send: (call, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(call.prepared, call.headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes),
+        read: (call, response) => {
+          call.response = response;
+          return direct.read(call.prepared, response);
+        },
+      };
+    }
+    this.#middleware.push(middleware);
+    return () => {
+      const at = this.#middleware.indexOf(middleware);
+      if (at >= 0) this.#middleware.splice(at, 1);
     };
   }
 
@@ -145,9 +175,14 @@ export class QianfanClient {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (this.#middleware.length > 0) return callThrough(this.#middleware.slice(), prepared, (call) => this.#run(this.#middlewareAttempts!, call, prepared, policy, options, started));
+    return this.#run(this.#attempts, prepared, prepared, policy, options, started);
+  }
+
+  #run<Call>(attempts: Attempts<Call, ActionResponse>, call: Call, prepared: PreparedCall, policy: RetryPolicy, options: CallOptions, started: number): Promise<ActionResponse> {
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
     const linked = linkSignals(options.signal, this.#signal, deadlineMs);
-    return runWithRetries(this.#attempts, prepared, {
+    return runWithRetries(attempts, call, {
       policy,
       budget: (this.#retryBudget ??= new RetryBudget(policy.quota)),
       maxAttempts: options.maxAttempts ?? this.#options.maxAttempts ?? this.config.maxAttempts ?? policy.maxAttempts,
@@ -166,16 +201,16 @@ export class QianfanClient {
    * retry waits. Plain promises rather than an async function: this runs once per attempt, and without
    * limits it adds no promise of its own to the transport's.
    */
-  #attempt(prepared: PreparedCall, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number, maxResponseBytes: number): Promise<HttpResponse> {
+  #attempt(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number, maxResponseBytes: number): Promise<HttpResponse> {
     const slot = this.#limiter.acquire(signal);
-    if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes));
-    return this.#sendHolding(slot, prepared, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes);
+    if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes));
+    return this.#sendHolding(slot, prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes);
   }
 
-  #sendHolding(release: Release, prepared: PreparedCall, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number, maxResponseBytes: number): Promise<HttpResponse> {
+  #sendHolding(release: Release, prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number, maxResponseBytes: number): Promise<HttpResponse> {
     let sent: Promise<HttpResponse>;
     try {
-      const request = this.signRequest(prepared);
+      const request = this.#signer.sign(prepared, undefined, headers);
       if (this.#attempts.debug) this.#log(requestLine(prepared, request, attempt, maxAttempts));
       sent = this.#transport.send(request, { signal, timeoutMs: Math.max(1, timeoutMs), maxResponseBytes });
     } catch (error) {

@@ -5,8 +5,8 @@
  */
 import type { HttpRequest } from '../transport/types.js';
 import type { PreparedCall } from '../validation/prepare.js';
-import type { Credentials } from './bce-auth-v1.js';
-import { ConsoleSigner } from './console-signer.js';
+import { formatTimestamp, sign, type Credentials } from './bce-auth-v1.js';
+import { CONSOLE_SIGNED_HEADERS, consoleHeaders, ConsoleSigner } from './console-signer.js';
 
 export interface RequestSignerOptions {
   origin: string;
@@ -20,6 +20,7 @@ export interface RequestSignerOptions {
 
 export class RequestSigner {
   readonly #options: RequestSignerOptions;
+  #credentials: Credentials | undefined;
   #signer: ConsoleSigner | undefined;
   #clockOffsetMs = 0;
 
@@ -38,16 +39,36 @@ export class RequestSigner {
     if (!Number.isNaN(server)) this.#clockOffsetMs = server - Date.now();
   }
 
-  /** The signed HTTP request for a prepared call, at the client's clock. */
-  sign(prepared: PreparedCall, nowMs = Date.now() + this.#clockOffsetMs): HttpRequest {
+  /**
+   * The signed HTTP request for a prepared call, at the client's clock. `extraHeaders` (from middleware)
+   * are sent too, the x-bce-* among them signed; such a request is signed afresh rather than from the cache.
+   */
+  sign(prepared: PreparedCall, nowMs = Date.now() + this.#clockOffsetMs, extraHeaders?: Readonly<Record<string, string>>): HttpRequest {
     this.#signer ??= this.#createSigner();
     const { path, name, target } = prepared.action;
-    const headers = this.#signer.headersAt(path, name.action, nowMs, target);
+    const headers = extraHeaders ? this.#signWith(extraHeaders, path, name.action, nowMs) : this.#signer.headersAt(path, name.action, nowMs, target);
     return { origin: this.#options.origin, path: target, method: 'POST', headers, body: prepared.json };
+  }
+
+  #signWith(extraHeaders: Readonly<Record<string, string>>, path: string, action: string, nowMs: number): Record<string, string> {
+    const credentials = this.#credentials!;
+    const timestamp = formatTimestamp(nowMs);
+    const headers = { ...extraHeaders, ...consoleHeaders(this.#options.host, timestamp, credentials.sessionToken) };
+    const { authorization } = sign(credentials, {
+      method: 'POST',
+      path,
+      query: [['Action', action]],
+      headers,
+      timestamp,
+      expirationSeconds: this.#options.expirationSeconds,
+      headersToSign: CONSOLE_SIGNED_HEADERS,
+    });
+    return { ...headers, authorization, 'user-agent': this.#options.userAgent() };
   }
 
   #createSigner(): ConsoleSigner {
     const { credentials, host, expirationSeconds, userAgent } = this.#options;
-    return new ConsoleSigner(credentials(), host, expirationSeconds, { 'user-agent': userAgent() });
+    this.#credentials = credentials();
+    return new ConsoleSigner(this.#credentials, host, expirationSeconds, { 'user-agent': userAgent() });
   }
 }
