@@ -1,6 +1,9 @@
 export { createClient, QianfanClient, type ClientOptions, type CallOptions, type PreparedCall } from './client/client.js';
 export { callAction, getDefaultClient, resetDefaultClient } from './client/default.js';
 export { metadataOf, type CallMetadata } from './client/metadata.js';
+export { fromEnv, fromProfile, fromProcess, chain, type ProfileProviderOptions, type ProcessProviderOptions } from './credentials/providers.js';
+export { fromStsAssumeRole, type StsOptions } from './credentials/sts.js';
+export type { CredentialProvider, ProvidedCredentials, CredentialsOption } from './credentials/types.js';
 export type { Middleware, RequestContext, ResponseContext, ErrorContext } from './middleware/types.js';
 export { paginate, paginatePages, type Page, type PaginateOptions } from './paginate/paginate.js';
 export { waitFor, WaiterError, type WaitOptions, type WaitProgress } from './waiters/wait.js';

@@ -13,6 +13,7 @@ import { userAgent } from '../config/user-agent.js';
 import { actionSearchPath } from '../descriptors/paths.js';
 import { ActionResolver, type ResolvedAction } from '../descriptors/resolve.js';
 import { DescriptorStore } from '../descriptors/store.js';
+import { CredentialCache } from '../credentials/cache.js';
 import { ClientClosedError, ConfigError } from '../errors.js';
 import { CallLimiter, NO_SLOT, type Release } from '../limits/limiter.js';
 import { requestLine, shownRequest, type ShownRequest } from '../logging/debug-lines.js';
@@ -54,6 +55,8 @@ export class QianfanClient {
   /** The same for calls through middleware, which carry extra headers and keep the last response; made on first use(). */
   #middlewareAttempts: Attempts<MiddlewareCall, ActionResponse> | undefined;
   readonly #middleware: Middleware[] = [];
+  /** Only with a credentials provider: asked before each attempt, answers at once while its keys are valid. */
+  readonly #credentials: CredentialCache | undefined;
   #retryPolicy: RetryPolicy | undefined;
   #retryBudget: RetryBudget | undefined;
   #closed = false;
@@ -78,6 +81,7 @@ export class QianfanClient {
       credentials: () => requireCredentials(this.config),
       userAgent,
     });
+    this.#credentials = typeof options.credentials === 'function' ? new CredentialCache(options.credentials) : undefined;
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#attempts = {
       send: (prepared, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(prepared, undefined, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes),
@@ -202,6 +206,21 @@ export class QianfanClient {
    * limits it adds no promise of its own to the transport's.
    */
   #attempt(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number, maxResponseBytes: number): Promise<HttpResponse> {
+    if (this.#credentials) {
+      // Before taking a slot: a refresh of the keys does not hold one.
+      const current = this.#credentials.get();
+      if (current instanceof Promise) {
+        return current.then((credentials) => {
+          this.#signer.useCredentials(credentials);
+          return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes);
+        });
+      }
+      this.#signer.useCredentials(current);
+    }
+    return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes);
+  }
+
+  #limited(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number, maxResponseBytes: number): Promise<HttpResponse> {
     const slot = this.#limiter.acquire(signal);
     if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes));
     return this.#sendHolding(slot, prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes);
@@ -227,7 +246,7 @@ export class QianfanClient {
   }
 
   #log(line: string): void {
-    this.#logger.debug(scrub(line, [this.config.secretKey, this.config.sessionToken]));
+    this.#logger.debug(scrub(line, [this.config.secretKey, this.config.sessionToken, ...this.#signer.secrets()]));
   }
 }
 

@@ -24,6 +24,7 @@ import { Engine } from './engine.js';
 import { fallbackResult } from './fallback.js';
 import { FaultInjector, LEGACY_CODES, type Fault, type FaultSpec } from './faults.js';
 import { EmulatorState } from './state.js';
+import { StsEmulator } from './sts.js';
 
 export type { Fault, FaultSpec } from './faults.js';
 
@@ -126,6 +127,7 @@ class RunningEmulator implements Emulator {
   readonly #server: Server;
   /** Fires on close, so that delayed answers stop waiting. */
   readonly #closing = new AbortController();
+  readonly #sts = new StsEmulator(() => this.#now());
   #address: AddressInfo | undefined;
 
   constructor(options: EmulatorOptions) {
@@ -188,6 +190,7 @@ class RunningEmulator implements Emulator {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.#sts.handles(req)) return this.#sts.answer(req, res, (ak) => (ak === this.accessKey ? this.#secretKey : undefined));
     const started = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-bce-request-id', requestId);
@@ -235,7 +238,7 @@ class RunningEmulator implements Emulator {
   async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, requestId: string): Promise<string> {
     const declared = Number(req.headers['content-length']);
     if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
-    authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.#now());
+    authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : this.#sts.secretKeyOf(ak)), this.#now());
     const bytes = await readBody(req, this.#maxBodyBytes);
     // Parsed once, for the record of calls and for the action; a malformed body is refused after the
     // faults and the action lookup, as before.

@@ -12,7 +12,7 @@ export interface RequestSignerOptions {
   origin: string;
   host: string;
   expirationSeconds: number;
-  /** Called once, at the first signature: throws when there are none. */
+  /** Called at the first signature unless useCredentials came first: throws when there are none. */
   credentials: () => Credentials;
   /** Sent with every request, unsigned. */
   userAgent: () => string;
@@ -31,6 +31,18 @@ export class RequestSigner {
   /** Server time minus local time, as learnt from a RequestExpired answer; added to the clock when signing. */
   get clockOffsetMs(): number {
     return this.#clockOffsetMs;
+  }
+
+  /** Signs from now on with these credentials (a provider's latest); the signer is rebuilt only when they changed. */
+  useCredentials(credentials: Credentials): void {
+    if (credentials === this.#credentials) return;
+    this.#credentials = credentials;
+    this.#signer = this.#signerFor(credentials);
+  }
+
+  /** The secrets of the credentials in use, to mask in debug lines. */
+  secrets(): (string | undefined)[] {
+    return [this.#credentials?.secretKey, this.#credentials?.sessionToken];
   }
 
   /** Takes the server's clock from a response's Date header; a missing or unreadable date changes nothing. */
@@ -67,8 +79,12 @@ export class RequestSigner {
   }
 
   #createSigner(): ConsoleSigner {
-    const { credentials, host, expirationSeconds, userAgent } = this.#options;
-    this.#credentials = credentials();
-    return new ConsoleSigner(this.#credentials, host, expirationSeconds, { 'user-agent': userAgent() });
+    this.#credentials = this.#options.credentials();
+    return this.#signerFor(this.#credentials);
+  }
+
+  #signerFor(credentials: Credentials): ConsoleSigner {
+    const { host, expirationSeconds, userAgent } = this.#options;
+    return new ConsoleSigner(credentials, host, expirationSeconds, { 'user-agent': userAgent() });
   }
 }
