@@ -26,7 +26,9 @@ export type { ActionDescriptor, Pagination, Waiter, Example } from './descriptor
 export type { ValidationMode } from './validation/body.js';
 export type { RetryPolicy } from './retry/policy.js';
 export type { Logger } from './logging/logger.js';
-export type { Transport, HttpRequest, HttpResponse, SendOptions } from './transport/types.js';
+export type { Transport, TransportOptions, HttpRequest, HttpResponse, SendOptions } from './transport/types.js';
+export { UndiciTransport } from './transport/undici.js';
+export { FetchTransport } from './transport/fetch.js';
 export { sign, parseAuthorization, type Credentials, type SigningInput, type Signature } from './signing/bce-auth-v1.js';
 
 // Type-only: erased from the JavaScript, so the emulator's modules load only when startEmulator is called.

@@ -79,7 +79,7 @@ export class QianfanClient {
       host: this.config.baseUrl.host,
       expirationSeconds: this.config.expirationSeconds,
       credentials: () => requireCredentials(this.config),
-      userAgent,
+      userAgent: () => userAgent(this.config.appId),
     });
     this.#credentials = typeof options.credentials === 'function' ? new CredentialCache(options.credentials) : undefined;
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;

@@ -26,6 +26,8 @@ export interface ResolvedConfig {
   /** From QIANFAN_CONSOLE_API_RETRY_COUNT, the Python SDK's name for attempts per console call. */
   maxAttempts: number | undefined;
   debug: boolean;
+  /** Appended to the User-Agent as app/<appId>, so the console's side can tell applications apart. */
+  appId: string | undefined;
   /** Where the keys above came from: the options and environment, or the credentials option (which the environment does not complete). */
   credentialsFrom: 'options or environment' | 'credentials option' | 'provider';
 }
@@ -39,6 +41,8 @@ export interface ConfigOptions {
   baseUrl?: string | undefined;
   expirationSeconds?: number | undefined;
   qps?: number | undefined;
+  /** Your application's id, appended to the User-Agent (QIANFAN_APP_ID). */
+  appId?: string | undefined;
   validation?: ValidationMode | undefined;
 }
 
@@ -69,6 +73,7 @@ export function resolveConfig(options: ConfigOptions, env: Env = process.env): R
     maxAttempts: positiveInteger(env['QIANFAN_CONSOLE_API_RETRY_COUNT'], 'QIANFAN_CONSOLE_API_RETRY_COUNT', 'attempts'),
     debug: isTruthy(env['QIANFAN_DEBUG']),
     credentialsFrom: keys.from,
+    appId: appIdOf(options.appId ?? nonEmpty(env['QIANFAN_APP_ID']), options.appId !== undefined ? 'appId' : 'QIANFAN_APP_ID'),
   };
   return Object.defineProperties(config, {
     secretKey: { value: nonEmpty(keys.secretKey), enumerable: false },
@@ -111,6 +116,15 @@ export function requireCredentials(config: ResolvedConfig): { accessKey: string;
     );
   }
   return { accessKey: config.accessKey!, secretKey: config.secretKey!, ...(config.sessionToken ? { sessionToken: config.sessionToken } : {}) };
+}
+
+/** An id fit for a User-Agent product token: letters, digits, dot, underscore, hyphen; up to 64. */
+function appIdOf(value: string | undefined, source: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
+    throw new ConfigError(`${source} must be 1 to 64 letters, digits, dots, underscores or hyphens, got ${JSON.stringify(value)}`, { code: 'InvalidConfig' });
+  }
+  return value;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
