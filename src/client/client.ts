@@ -57,6 +57,7 @@ export class QianfanClient {
   readonly #middleware: Middleware[] = [];
   /** Only with a credentials provider: asked before each attempt, answers at once while its keys are valid. */
   readonly #credentials: CredentialCache | undefined;
+  readonly #maxResponseBytes: number;
   #retryPolicy: RetryPolicy | undefined;
   #retryBudget: RetryBudget | undefined;
   #closed = false;
@@ -82,9 +83,9 @@ export class QianfanClient {
       userAgent: () => userAgent(this.config.appId),
     });
     this.#credentials = typeof options.credentials === 'function' ? new CredentialCache(options.credentials) : undefined;
-    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#attempts = {
-      send: (prepared, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(prepared, undefined, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes),
+      send: (prepared, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(prepared, undefined, signal, timeoutMs, attempt, maxAttempts),
       read: (prepared, response) => parseResponse(response, prepared.action.where),
       clockOffsetMs: () => this.#signer.clockOffsetMs,
       onClockSkew: (date) => this.#signer.learnClockOffset(date),
@@ -99,18 +100,15 @@ export class QianfanClient {
    */
   use(middleware: Middleware): () => void {
     if (middleware === null || typeof middleware !== 'object') throw new ConfigError(`use() takes an object with onRequest, onResponse or onError hooks, got ${middleware === null ? 'null' : typeof middleware}`, { code: 'InvalidConfig' });
-    if (!this.#middlewareAttempts) {
-      const direct = this.#attempts;
-      const maxResponseBytes = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      this.#middlewareAttempts = {
-        ...direct,
-        send: (call, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(call.prepared, call.headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes),
-        read: (call, response) => {
-          call.response = response;
-          return direct.read(call.prepared, response);
-        },
-      };
-    }
+    const direct = this.#attempts;
+    this.#middlewareAttempts ??= {
+      ...direct,
+      send: (call, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(call.prepared, call.headers, signal, timeoutMs, attempt, maxAttempts),
+      read: (call, response) => {
+        call.response = response;
+        return direct.read(call.prepared, response);
+      },
+    };
     this.#middleware.push(middleware);
     return () => {
       const at = this.#middleware.indexOf(middleware);
@@ -205,33 +203,33 @@ export class QianfanClient {
    * retry waits. Plain promises rather than an async function: this runs once per attempt, and without
    * limits it adds no promise of its own to the transport's.
    */
-  #attempt(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number, maxResponseBytes: number): Promise<HttpResponse> {
+  #attempt(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
     if (this.#credentials) {
       // Before taking a slot: a refresh of the keys does not hold one.
       const current = this.#credentials.get();
       if (current instanceof Promise) {
         return current.then((credentials) => {
           this.#signer.useCredentials(credentials);
-          return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes);
+          return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts);
         });
       }
       this.#signer.useCredentials(current);
     }
-    return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes);
+    return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts);
   }
 
-  #limited(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number, maxResponseBytes: number): Promise<HttpResponse> {
+  #limited(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
     const slot = this.#limiter.acquire(signal);
-    if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes));
-    return this.#sendHolding(slot, prepared, headers, signal, timeoutMs, attempt, maxAttempts, maxResponseBytes);
+    if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, headers, signal, timeoutMs, attempt, maxAttempts));
+    return this.#sendHolding(slot, prepared, headers, signal, timeoutMs, attempt, maxAttempts);
   }
 
-  #sendHolding(release: Release, prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number, maxResponseBytes: number): Promise<HttpResponse> {
+  #sendHolding(release: Release, prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
     let sent: Promise<HttpResponse>;
     try {
       const request = this.#signer.sign(prepared, undefined, headers);
       if (this.#attempts.debug) this.#log(requestLine(prepared, request, attempt, maxAttempts));
-      sent = this.#transport.send(request, { signal, timeoutMs: Math.max(1, timeoutMs), maxResponseBytes });
+      sent = this.#transport.send(request, { signal, timeoutMs: Math.max(1, timeoutMs), maxResponseBytes: this.#maxResponseBytes });
     } catch (error) {
       release();
       return Promise.reject(error);
