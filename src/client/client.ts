@@ -30,6 +30,7 @@ import type { ValidationMode } from '../validation/body.js';
 import { prepareCall, type PreparedCall } from '../validation/prepare.js';
 import type { Middleware } from '../middleware/types.js';
 import { callThrough, type MiddlewareCall } from '../middleware/run.js';
+import { traced, tracingEnabled } from '../tracing/otel.js';
 import type { ActionArguments, ActionResult } from './action-types.js';
 import type { CallOptions, ClientOptions } from './options.js';
 import { followSignal, linkSignals } from './signals.js';
@@ -177,6 +178,11 @@ export class QianfanClient {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (tracingEnabled()) return traced({ ...prepared.action.where, host: this.config.baseUrl.host }, () => this.#dispatch(prepared, policy, options, started));
+    return this.#dispatch(prepared, policy, options, started);
+  }
+
+  #dispatch(prepared: PreparedCall, policy: RetryPolicy, options: CallOptions, started: number): Promise<ActionResponse> {
     if (this.#middleware.length > 0) return callThrough(this.#middleware.slice(), prepared, (call) => this.#run(this.#middlewareAttempts!, call, prepared, policy, options, started));
     return this.#run(this.#attempts, prepared, prepared, policy, options, started);
   }
