@@ -24,6 +24,7 @@ export {
 } from './errors.js';
 export type { ActionDescriptor, Pagination, Waiter, Example } from './descriptors/types.js';
 export type { ValidationMode } from './validation/body.js';
+export type { UndescribedActions } from './descriptors/resolve.js';
 export type { RetryPolicy } from './retry/policy.js';
 export type { Logger } from './logging/logger.js';
 export type { Transport, TransportOptions, HttpRequest, HttpResponse, SendOptions } from './transport/types.js';
