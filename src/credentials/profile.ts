@@ -13,10 +13,10 @@
  * The file holds secrets, so it should be chmod 600: a warning says so when group or others may read it.
  * Nothing read here is ever printed; messages name files, sections, lines and keys, never values.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
+// Required rather than imported, as elsewhere in the library: importing the package loads neither (see runtime/require.ts).
+import { fs, packageRequire } from '../runtime/require.js';
 
 const PROFILE_KEYS = ['access_key', 'secret_key', 'session_token', 'endpoint'] as const;
 
@@ -25,7 +25,7 @@ export type Profile = Partial<Record<ProfileKey, string>>;
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export function configFilePath(env: Env): string {
-  return env['QIANFAN_CONFIG_FILE'] || join(homedir(), '.qianfan', 'config');
+  return env['QIANFAN_CONFIG_FILE'] || join((packageRequire('node:os') as typeof import('node:os')).homedir(), '.qianfan', 'config');
 }
 
 /**
@@ -37,7 +37,7 @@ export function readProfile(requested: string | undefined, env: Env, warn: (line
   const file = configFilePath(env);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && name === undefined) return {};
     throw new ConfigError(`cannot read the profile file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { code: 'InvalidProfile' });
@@ -82,7 +82,7 @@ function parseProfiles(text: string, file: string, warn: (line: string) => void)
 
 function warnIfReadableByOthers(file: string, warn: (line: string) => void): void {
   if (process.platform === 'win32') return;
-  const mode = statSync(file).mode;
+  const mode = fs.statSync(file).mode;
   if ((mode & 0o077) !== 0) {
     warn(`${file} holds secrets but may be read by others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${file}`);
   }
