@@ -89,6 +89,18 @@ export class AbortError extends QianfanError {
   override name = 'AbortError';
 }
 
+/** The error a fired signal ends a wait with: its own reason when that is ours (a deadline's TimeoutError), else an AbortError. */
+export function abortErrorFrom(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof AbortError || reason instanceof TimeoutError) return reason;
+  return new AbortError('the call was aborted by its signal', { code: 'Aborted', cause: reason });
+}
+
+/** A call was made on a client after its close(): nothing was sent. */
+export class ClientClosedError extends QianfanError {
+  override name = 'ClientClosedError';
+}
+
 /** Options, environment or credentials are missing or malformed. */
 export class ConfigError extends QianfanError {
   override name = 'ConfigError';

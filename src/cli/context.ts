@@ -115,10 +115,8 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
   const proxy = globals.proxy ?? proxyFor(resolveConfig({ baseUrl: globals.endpoint }, env).baseUrl, ctx.env);
   const credentials = chooseCredentials({ accessKey: globals.accessKey, secretKey: globals.secretKey }, ctx.env, profile, globals.profile !== undefined);
   const client = createClient({
-    // Empty rather than undefined: the library must not complete the set from the environment.
-    accessKey: credentials.accessKey ?? '',
-    secretKey: credentials.secretKey ?? '',
-    sessionToken: credentials.sessionToken ?? '',
+    // One set, as chosen: the credentials option is never completed from the environment.
+    credentials,
     baseUrl: globals.endpoint,
     actionPaths: globals.actionPaths,
     maxAttempts: globals.maxAttempts,

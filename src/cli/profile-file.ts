@@ -5,19 +5,13 @@
  * written.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-
-export type ProfileSettings = Partial<Record<'access_key' | 'secret_key' | 'session_token' | 'endpoint', string>>;
+import { dirname } from 'node:path';
+import type { Profile } from '../credentials/profile.js';
 
 const HEADER = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\]$/;
 
-export function profileFilePath(env: Readonly<Record<string, string | undefined>>): string {
-  return env['QIANFAN_CONFIG_FILE'] || join(homedir(), '.qianfan', 'config');
-}
-
 /** The current settings of one section, for defaults in the prompts (empty when the file or section is missing). */
-export function readSection(file: string, name: string): ProfileSettings {
+export function readSection(file: string, name: string): Profile {
   const settings: Record<string, string> = {};
   let inSection = false;
   for (const line of readLines(file)) {
@@ -29,7 +23,7 @@ export function readSection(file: string, name: string): ProfileSettings {
 }
 
 /** Sets the given keys in section `name` (created at the end when missing) and writes the file with mode 0600. */
-export function writeSection(file: string, name: string, settings: ProfileSettings): void {
+export function writeSection(file: string, name: string, settings: Profile): void {
   const lines = readLines(file);
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
   let start = lines.findIndex((line) => HEADER.exec(line.trim())?.[1] === name);

@@ -28,6 +28,7 @@ import { Engine } from './engine.js';
 import { fallbackResult } from './fallback.js';
 import { FaultInjector, LEGACY_CODES, faultText, type Fault, type FaultSpec } from './faults.js';
 import { EmulatorState, type StateDocument } from './state.js';
+import { StsEmulator } from './sts.js';
 import { StateViewer, type StateView } from './view.js';
 
 export type { Fault, FaultSpec } from './faults.js';
@@ -134,6 +135,7 @@ class RunningEmulator implements Emulator {
   readonly #server: Server;
   /** Fires on close, so that delayed answers stop waiting. */
   readonly #closing = new AbortController();
+  readonly #sts = new StsEmulator(() => this.clock.wallNow());
   #address: AddressInfo | undefined;
 
   constructor(options: EmulatorOptions) {
@@ -234,6 +236,7 @@ class RunningEmulator implements Emulator {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.#sts.handles(req)) return this.#sts.answer(req, res, (ak) => (ak === this.accessKey ? this.#secretKey : undefined));
     const started = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-bce-request-id', requestId);
@@ -281,7 +284,7 @@ class RunningEmulator implements Emulator {
     const declared = Number(req.headers['content-length']);
     if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
     try {
-      authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.clock.wallNow());
+      authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : this.#sts.secretKeyOf(ak)), this.clock.wallNow());
     } catch (error) {
       if (error instanceof ConsoleError) call.signature = error.code;
       throw error;

@@ -13,11 +13,11 @@ import { authStringPrefix, deriveSigningKey, formatTimestamp, sign, type Credent
 const MAX_CLOCK_READING_MS = 8.64e15;
 
 /** Headers a console request signs besides every x-bce-* header. */
-const CONSOLE_SIGNED_HEADERS: readonly string[] = ['content-type', 'host', 'x-bce-date'];
+export const CONSOLE_SIGNED_HEADERS: readonly string[] = ['content-type', 'host', 'x-bce-date'];
 const CONSOLE_CONTENT_TYPE = 'application/json';
 
 /** The headers a console request signs. */
-function consoleHeaders(host: string, timestamp: string, sessionToken: string | undefined): Record<string, string> {
+export function consoleHeaders(host: string, timestamp: string, sessionToken: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { host, 'content-type': CONSOLE_CONTENT_TYPE, 'x-bce-date': timestamp };
   if (sessionToken) headers['x-bce-security-token'] = sessionToken;
   return headers;

@@ -2,8 +2,8 @@
  * A transport over the global fetch, for runtimes without undici and for test suites that mock
  * HTTP with nock (which sees fetch but not undici's own sockets). Same contract as the undici one.
  */
-import { ResponseError } from '../errors.js';
-import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
+import { abortErrorFrom, ResponseError } from '../errors.js';
+import { tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport } from './types.js';
 
 export class FetchTransport implements Transport {

@@ -8,8 +8,8 @@
  * comes back as it is, and the response parser refuses it.
  */
 import type { Dispatcher, Pool, ProxyAgent } from 'undici';
-import { ResponseError, TimeoutError } from '../errors.js';
-import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
+import { abortErrorFrom, ResponseError, TimeoutError } from '../errors.js';
+import { tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport, TransportOptions } from './types.js';
 import { packageRequire } from '../runtime/require.js';
 

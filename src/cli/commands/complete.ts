@@ -7,7 +7,8 @@
 import type { OptionSpecs } from '../argv.js';
 import { COMMANDS } from '../command-table.js';
 import { GLOBAL_OPTIONS, storeFor, type CommandContext } from '../context.js';
-import { profileFilePath, listSections } from '../profile-file.js';
+import { configFilePath } from '../../credentials/profile.js';
+import { listSections } from '../profile-file.js';
 import { VALIDATION_MODES } from '../../validation/body.js';
 import type { DescriptorStore } from '../../descriptors/store.js';
 import type { JsonSchema } from '../../validation/schema.js';
@@ -97,7 +98,7 @@ function readLine(words: string[], options: OptionSpecs): Line {
 async function valuesFor(option: string, ctx: CommandContext, line: Line): Promise<string[]> {
   if (option === 'output') return OUTPUT_FORMATS;
   if (option === 'validation') return [...VALIDATION_MODES];
-  if (option === 'profile') return listSections(profileFilePath(ctx.env));
+  if (option === 'profile') return listSections(configFilePath(ctx.env));
   const [route, name] = line.positionals;
   if ((line.command !== 'call' && line.command !== 'wait') || route === undefined || name === undefined) return [];
   const field = bodyFlags(await bodyOf(ctx, line.command, route, name)).find((f) => f.name === option);

@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline/promises';
 import type { ReadStream } from 'node:tty';
 import { UsageError } from '../argv.js';
 import { parseCommand, type CommandContext } from '../context.js';
-import { profileFilePath, readSection, writeSection, type ProfileSettings } from '../profile-file.js';
+import { configFilePath, type Profile } from '../../credentials/profile.js';
+import { readSection, writeSection } from '../profile-file.js';
 
 const HELP = `Usage: qianfan-console configure [--profile NAME] [--access-key AK] [--secret-key SK] [--endpoint URL]
 
@@ -23,9 +24,9 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   }
   if (parsed.positionals.length > 0) throw new UsageError(`configure takes no arguments, got ${JSON.stringify(parsed.positionals[0])}`, 'qianfan-console configure --help');
   const name = ctx.globals.profile ?? 'default';
-  const file = profileFilePath(ctx.env);
+  const file = configFilePath(ctx.env);
   const current = readSection(file, name);
-  const given: ProfileSettings = { access_key: ctx.globals.accessKey, secret_key: ctx.globals.secretKey, endpoint: ctx.globals.endpoint };
+  const given: Profile = { access_key: ctx.globals.accessKey, secret_key: ctx.globals.secretKey, endpoint: ctx.globals.endpoint };
   const stdin = ctx.io.stdin as Partial<ReadStream>;
   const settings = stdin.isTTY && typeof stdin.setRawMode === 'function' ? await ask(ctx, stdin as ReadStream, { ...current, ...defined(given) }) : defined(given);
   const result = { ...current, ...settings };
@@ -38,7 +39,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   return 0;
 }
 
-async function ask(ctx: CommandContext, stdin: ReadStream, defaults: ProfileSettings): Promise<ProfileSettings> {
+async function ask(ctx: CommandContext, stdin: ReadStream, defaults: Profile): Promise<Profile> {
   const out = ctx.io.stderr;
   const line = async (question: string, current: string | undefined): Promise<string | undefined> => {
     const prompt = createInterface({ input: stdin, output: out as NodeJS.WritableStream, terminal: true });
@@ -88,6 +89,6 @@ function secret(stdin: ReadStream, out: { write(text: string): unknown }, questi
   });
 }
 
-function defined(settings: ProfileSettings): ProfileSettings {
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined && value !== '')) as ProfileSettings;
+function defined(settings: Profile): Profile {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined && value !== '')) as Profile;
 }
