@@ -7,8 +7,23 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { parseAuthorization, sign } from '../signing/bce-auth-v1.js';
+import { authStringPrefix, deriveSigningKey, parseAuthorization, sign } from '../signing/bce-auth-v1.js';
 import { ConsoleError } from './console-error.js';
+
+/** Signing keys by secret key and auth string prefix (access key, second, expiration): a client sending many calls in one second costs one derivation. */
+const signingKeys = new Map<string, string>();
+const MAX_CACHED_SIGNING_KEYS = 64;
+
+function signingKeyFor(secretKey: string, prefix: string): string {
+  const cacheKey = `${secretKey}\u0000${prefix}`;
+  let key = signingKeys.get(cacheKey);
+  if (key === undefined) {
+    if (signingKeys.size >= MAX_CACHED_SIGNING_KEYS) signingKeys.clear();
+    key = deriveSigningKey(secretKey, prefix);
+    signingKeys.set(cacheKey, key);
+  }
+  return key;
+}
 
 /** How far ahead of the emulator's clock a signing timestamp may be (the console allows a little skew). */
 const MAX_FUTURE_SKEW_MS = 15 * 60_000;
@@ -67,6 +82,7 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
       expirationSeconds: parsed.expirationSeconds,
       ...(defaultSet ? {} : { headersToSign: parsed.signedHeaders, exactHeaders: true }),
     },
+    signingKeyFor(secretKey, authStringPrefix(parsed.accessKey, parsed.timestamp, parsed.expirationSeconds)),
   );
   if (!timingSafeEqual(Buffer.from(expected.signature, 'hex'), Buffer.from(parsed.signature, 'hex'))) {
     throw new ConsoleError(

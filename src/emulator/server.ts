@@ -18,6 +18,7 @@ import { ConfigError, DescriptorError, ValidationError } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
 import { toProblems } from '../validation/report.js';
 import { authenticate, splitTarget } from './auth.js';
+import { CallHistory } from './call-history.js';
 import { ConsoleError } from './console-error.js';
 import { emulationOf } from './emulation.js';
 import { Engine } from './engine.js';
@@ -69,8 +70,9 @@ export interface ReceivedCall {
   at: number;
 }
 
-/** Calls remembered by `calls`; past it the oldest are forgotten, so a long-running emulator does not grow. */
+/** Calls remembered by `calls`, and the body bytes they may hold; past either the oldest are forgotten, so a long-running emulator does not grow. */
 const MAX_REMEMBERED_CALLS = 1000;
+const MAX_REMEMBERED_BYTES = 8 * 1024 * 1024;
 
 export interface Emulator {
   /** Base URL for clients, e.g. http://127.0.0.1:8417 — use it as QIANFAN_CONSOLE_API_BASE_URL. */
@@ -83,11 +85,11 @@ export interface Emulator {
   /** Where the keys came from. */
   readonly keySource: 'options' | 'environment' | 'demo';
   readonly faults: { inject(spec: FaultSpec | string): void; clear(): void };
-  /** The last 1,000 authenticated calls, oldest first, faulted ones included: what a test's code really sent. */
+  /** The last 1,000 authenticated calls (fewer when their bodies pass 8 MiB), oldest first, faulted ones included: what a test's code really sent. */
   readonly calls: readonly ReceivedCall[];
   /** Forgets every record (and saves that, with a state file) and the calls. */
   reset(): void;
-  /** Stops listening and ends every connection; pending delayed answers are dropped. */
+  /** Stops listening and ends every connection; pending delayed answers are dropped. With a state file, writes it whole and releases its lock. */
   close(): Promise<void>;
 }
 
@@ -107,13 +109,18 @@ const STATUS_CODES: Record<number, string> = {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const emulator = new RunningEmulator(options);
-  await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  try {
+    await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
   return emulator;
 }
 
 class RunningEmulator implements Emulator {
   readonly faults = new FaultInjector();
-  readonly calls: ReceivedCall[] = [];
+  readonly #calls = new CallHistory<ReceivedCall>(MAX_REMEMBERED_CALLS, MAX_REMEMBERED_BYTES);
   readonly keySource: Emulator['keySource'];
   readonly accessKey: string;
   readonly #secretKey: string;
@@ -127,6 +134,8 @@ class RunningEmulator implements Emulator {
   /** Fires on close, so that delayed answers stop waiting. */
   readonly #closing = new AbortController();
   #address: AddressInfo | undefined;
+  #dateSecond = NaN;
+  #dateHeader = '';
 
   constructor(options: EmulatorOptions) {
     const env = options.env ?? process.env;
@@ -144,6 +153,10 @@ class RunningEmulator implements Emulator {
     this.#store = new DescriptorStore(actionSearchPath(env['QIANFAN_ACTIONS_PATH'], options.actionPaths));
     for (const spec of options.faults ?? []) this.faults.inject(spec);
     this.#server = createServer((req, res) => void this.#handle(req, res));
+  }
+
+  get calls(): readonly ReceivedCall[] {
+    return this.#calls.toArray();
   }
 
   get secretKey(): string {
@@ -176,13 +189,20 @@ class RunningEmulator implements Emulator {
 
   reset(): void {
     this.#state.reset();
-    this.calls.length = 0;
+    this.#calls.clear();
   }
 
   close(): Promise<void> {
     this.#closing.abort();
-    return new Promise((resolve) => {
-      this.#server.close(() => resolve());
+    return new Promise((resolve, reject) => {
+      this.#server.close(() => {
+        try {
+          this.#state.close();
+          resolve();
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
       this.#server.closeAllConnections();
     });
   }
@@ -191,7 +211,7 @@ class RunningEmulator implements Emulator {
     const started = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-bce-request-id', requestId);
-    res.setHeader('date', new Date(this.#now()).toUTCString());
+    res.setHeader('date', this.#httpDate());
     res.setHeader('content-type', 'application/json; charset=utf-8');
     let what = `${req.method} ${req.url}`;
     let outcome: string;
@@ -210,9 +230,18 @@ class RunningEmulator implements Emulator {
     this.#log?.(`${outcome} ${what} ${Math.round(performance.now() - started)} ms`);
   }
 
-  #remember(name: ActionName, body: Body | undefined): void {
-    if (this.calls.length >= MAX_REMEMBERED_CALLS) this.calls.shift();
-    this.calls.push({ route: name.route, action: name.action, body, at: this.#now() });
+  #remember(name: ActionName, body: Body | undefined, bytes: number): void {
+    this.#calls.add({ route: name.route, action: name.action, body, at: this.#now() }, body === undefined ? 0 : bytes);
+  }
+
+  /** The Date header: made once per second of the emulator's clock. */
+  #httpDate(): string {
+    const second = Math.floor(this.#now() / 1000);
+    if (second !== this.#dateSecond) {
+      this.#dateSecond = second;
+      this.#dateHeader = new Date(second * 1000).toUTCString();
+    }
+    return this.#dateHeader;
   }
 
   /** The action a request is for, checked before anything is read. */
@@ -246,7 +275,7 @@ class RunningEmulator implements Emulator {
       if (!(error instanceof ConsoleError)) throw error;
       body = error;
     }
-    this.#remember(name, body instanceof ConsoleError ? undefined : body);
+    this.#remember(name, body instanceof ConsoleError ? undefined : body, bytes.length);
     for (const fault of this.faults.take(name.area, name.action)) {
       if (fault.type === 'delay') {
         await sleep(fault.ms, this.#closing.signal);
@@ -301,7 +330,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('error', reject);
     // A client that goes away mid-body: nothing will answer it, but the handler must not wait forever.
-    req.once('close', () => reject(new ConsoleError(400, 'InvalidHTTPRequest', 'the request body was cut short')));
+    // (Checked first: every request closes, and an error object is not worth building for one that ended well.)
+    req.once('close', () => {
+      if (!req.complete) reject(new ConsoleError(400, 'InvalidHTTPRequest', 'the request body was cut short'));
+    });
   });
 }
 
@@ -347,7 +379,9 @@ function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMess
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status).end(JSON.stringify(body));
+  // With its length, so the answer is one plain write rather than a chunked stream.
+  const payload = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { 'content-length': payload.length }).end(payload);
 }
 
 function tooLarge(limit: number): ConsoleError {
