@@ -33,6 +33,8 @@ export interface ReceivedRequest {
   /** The request target as sent: path and query, percent-encoded. */
   rawUrl: string;
   headers: IncomingHttpHeaders;
+  /** rawUrl already split by splitTarget, when the caller has it. */
+  target?: { path: string; query: Array<[string, string | null]> };
 }
 
 /** Returns the access key the request was signed with, or throws a ConsoleError. */
@@ -51,16 +53,16 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
   }
   const signedAtMs = Date.parse(parsed.timestamp);
   if (Number.isNaN(signedAtMs)) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', `the signing timestamp ${parsed.timestamp} is not a date`);
-  const server = new Date(nowMs).toISOString();
+  const server = (): string => new Date(nowMs).toISOString();
   if (nowMs > signedAtMs + parsed.expirationSeconds * 1000) {
-    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp} for ${parsed.expirationSeconds} s and has expired; the server time is ${server}`);
+    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp} for ${parsed.expirationSeconds} s and has expired; the server time is ${server()}`);
   }
   if (signedAtMs > nowMs + MAX_FUTURE_SKEW_MS) {
-    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp}, more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after the server time ${server}`);
+    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp}, more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after the server time ${server()}`);
   }
-  const headers = singleValued(request.headers);
   // An empty list means the protocol's default set plus every x-bce-* header (reference §2).
   const defaultSet = parsed.signedHeaders.length === 0;
+  const headers = singleValued(request.headers, defaultSet ? undefined : parsed.signedHeaders);
   if (!defaultSet) {
     if (!parsed.signedHeaders.includes('host')) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'host must be among the signed headers');
     const missing = parsed.signedHeaders.filter((name) => headers[name] === undefined);
@@ -70,7 +72,7 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
   } else if (headers['host'] === undefined) {
     throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the request has no Host header to sign');
   }
-  const { path, query } = splitTarget(request.rawUrl);
+  const { path, query } = request.target ?? splitTarget(request.rawUrl);
   const expected = sign(
     { accessKey: parsed.accessKey, secretKey },
     {
@@ -94,10 +96,14 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
   return parsed.accessKey;
 }
 
-/** Node joins repeated headers with ", " except set-cookie; signing treats each header as one value. */
-function singleValued(headers: IncomingHttpHeaders): Record<string, string> {
+/**
+ * The headers signing reads (`names`, or all of them for the default set) as single values: Node joins
+ * repeated headers with ", " except set-cookie; signing treats each header as one value.
+ */
+function singleValued(headers: IncomingHttpHeaders, names: readonly string[] = Object.keys(headers)): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of names) {
+    const value = Object.hasOwn(headers, name) ? headers[name] : undefined;
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
   }
   return out;

@@ -94,6 +94,7 @@ export interface Emulator {
 }
 
 type Body = Record<string, unknown>;
+type Target = ReturnType<typeof splitTarget>;
 
 const ROUTE = /^\/v2\/([^/]+)$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -216,9 +217,9 @@ class RunningEmulator implements Emulator {
     let what = `${req.method} ${req.url}`;
     let outcome: string;
     try {
-      const name = this.#route(req);
+      const { name, target } = this.#route(req);
       what = `${name.area}/${name.action}`;
-      outcome = await this.#answer(req, res, name, requestId);
+      outcome = await this.#answer(req, res, name, target, requestId);
     } catch (error) {
       const refusal = error instanceof ConsoleError ? error : internalError(error);
       // A refusal before the body was read (too large, not authenticated) does not read the rest of it:
@@ -244,16 +245,17 @@ class RunningEmulator implements Emulator {
     return this.#dateHeader;
   }
 
-  /** The action a request is for, checked before anything is read. */
-  #route(req: IncomingMessage): ActionName {
+  /** The action a request is for, checked before anything is read, and the request target as split. */
+  #route(req: IncomingMessage): { name: ActionName; target: Target } {
     if (req.method !== 'POST') throw new ConsoleError(405, 'MethodNotAllowed', `console actions are called with POST, not ${req.method}`);
-    const { path, query } = splitTarget(req.url ?? '/');
+    const target = splitTarget(req.url ?? '/');
+    const { path, query } = target;
     const area = ROUTE.exec(path)?.[1];
     if (area === undefined) throw new ConsoleError(404, 'InvalidURI', `there is no console route at ${path}; routes are /v2/<area>, such as /v2/finetuning`);
     const action = query.find(([key]) => key === 'Action')?.[1];
     if (!action) throw new ConsoleError(400, 'InvalidAction', 'the query has no Action; call POST /v2/<area>?Action=<Action>');
     try {
-      return parseActionName(area, action);
+      return { name: parseActionName(area, action), target };
     } catch (error) {
       if (error instanceof ValidationError) throw new ConsoleError(400, 'InvalidAction', error.problems.map((p) => p.message).join('; '));
       throw error;
@@ -261,10 +263,10 @@ class RunningEmulator implements Emulator {
   }
 
   /** Answers one action call; returns a word for the log. */
-  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, requestId: string): Promise<string> {
+  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, target: Target, requestId: string): Promise<string> {
     const declared = Number(req.headers['content-length']);
     if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
-    authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.#now());
+    authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers, target }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.#now());
     const bytes = await readBody(req, this.#maxBodyBytes);
     // Parsed once, for the record of calls and for the action; a malformed body is refused after the
     // faults and the action lookup, as before.
