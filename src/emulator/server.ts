@@ -42,7 +42,7 @@ export interface EmulatorOptions {
   /** Credentials the emulator accepts; default QIANFAN_ACCESS_KEY / QIANFAN_SECRET_KEY, else the demo keys. Give both or neither. */
   accessKey?: string;
   secretKey?: string;
-  /** Keep the records in this file across restarts (written atomically on every change). Default: in memory only. */
+  /** Keep the records in this file across restarts (a snapshot, a journal of changes and a lock beside it; docs/emulator.md#state). Default: in memory only. */
   statePath?: string;
   /** Emulated seconds per real second for lifecycles such as a fine-tuning task's (default 1). */
   speed?: number;
