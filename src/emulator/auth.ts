@@ -114,14 +114,16 @@ export function splitTarget(rawUrl: string): { path: string; query: Array<[strin
   const at = rawUrl.indexOf('?');
   const rawPath = at < 0 ? rawUrl : rawUrl.slice(0, at);
   const rawQuery = at < 0 ? '' : rawUrl.slice(at + 1);
+  // Targets without a percent sign (the common case) have nothing to decode.
+  const decode = rawUrl.includes('%') ? decodeURIComponent : (text: string): string => text;
   try {
-    const path = rawPath.split('/').map(decodeURIComponent).join('/');
+    const path = decode === decodeURIComponent ? rawPath.split('/').map(decode).join('/') : rawPath;
     const query = rawQuery
       .split('&')
       .filter((pair) => pair !== '')
       .map((pair): [string, string | null] => {
         const eq = pair.indexOf('=');
-        return eq < 0 ? [decodeURIComponent(pair), null] : [decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1))];
+        return eq < 0 ? [decode(pair), null] : [decode(pair.slice(0, eq)), decode(pair.slice(eq + 1))];
       });
     return { path, query };
   } catch {

@@ -25,6 +25,7 @@ import { Engine } from './engine.js';
 import { fallbackResult } from './fallback.js';
 import { FaultInjector, LEGACY_CODES, type Fault, type FaultSpec } from './faults.js';
 import { EmulatorState } from './state.js';
+import { parseBody, readBody, send, tooLarge } from './wire.js';
 
 export type { Fault, FaultSpec } from './faults.js';
 
@@ -97,7 +98,6 @@ type Body = Record<string, unknown>;
 type Target = ReturnType<typeof splitTarget>;
 
 const ROUTE = /^\/v2\/([^/]+)$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The code of an injected HTTP status, as a gateway in front of the console would say it; other statuses answer InvalidRequest (4xx) or InternalError (5xx). */
 const STATUS_CODES: Record<number, string> = {
   403: 'AccessDenied',
@@ -313,53 +313,6 @@ function resolveKeys(options: EmulatorOptions, env: Readonly<Record<string, stri
   return { accessKey: DEMO_ACCESS_KEY, secretKey: DEMO_SECRET_KEY, source: 'demo' };
 }
 
-/** Reads the body as it streams, refusing it as soon as it passes the limit. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.pause();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', reject);
-    // A client that goes away mid-body: nothing will answer it, but the handler must not wait forever.
-    // (Checked first: every request closes, and an error object is not worth building for one that ended well.)
-    req.once('close', () => {
-      if (!req.complete) reject(new ConsoleError(400, 'InvalidHTTPRequest', 'the request body was cut short'));
-    });
-  });
-}
-
-/** The body as a JSON object; an empty body is `{}` (the official JS SDK sends none without data). */
-function parseBody(bytes: Buffer): Body {
-  if (bytes.length === 0) return {};
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new ConsoleError(400, 'MalformedJSON', 'The JSON you provided was not well-formed: the body is not UTF-8');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ConsoleError(400, 'MalformedJSON', `The JSON you provided was not well-formed: ${(error as Error).message}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but the body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
-  }
-  return value as Body;
-}
-
 function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMessage, res: ServerResponse, requestId: string): string {
   switch (fault.type) {
     case 'drop':
@@ -377,17 +330,6 @@ function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMess
       return `${fault.status} ${code} (injected)`;
     }
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent || res.destroyed) return;
-  // With its length, so the answer is one plain write rather than a chunked stream.
-  const payload = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'content-length': payload.length }).end(payload);
-}
-
-function tooLarge(limit: number): ConsoleError {
-  return new ConsoleError(413, 'RequestEntityTooLarge', `the request body is larger than ${limit} bytes`);
 }
 
 /** An unexpected failure: a broken descriptor says which file; anything else is the emulator's own bug. */

@@ -176,7 +176,7 @@ function acquireLock(lockPath: string, statePath: string): void {
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new ConfigError(`cannot lock the emulator's state file ${statePath} (${lockPath}): ${(error as Error).message}`, { code: 'StateFileLocked' });
+        throw new ConfigError(`cannot use ${statePath} as the emulator's state file: creating its lock ${lockPath} failed: ${(error as Error).message}`, { code: 'StateFileRefused' });
       }
     }
     const owner = Number.parseInt(readIfPresent(lockPath) ?? '', 10);
