@@ -4,7 +4,7 @@
  * compaction, with a torn last line, or with a temporary file left behind; the journal is compacted
  * when it outgrows the snapshot; and a file held by a running emulator is refused to a second one.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +114,42 @@ describe('the state journal', () => {
     expect(snapshot.resources.notes.length).toBeGreaterThanOrEqual(10);
     const after = await open(crashCopy(statePath, 'compacted'));
     expect(await ids(after.call)).toEqual(created);
+  });
+
+  it('a process killed while writing and compacting loses no acknowledged write, and its stale lock is taken over', async () => {
+    const statePath = join(mkdtempSync(join(tmpdir(), 'qf-journal-')), 'state.json');
+    // A child that creates 100 kB notes (a compaction every dozen) and prints each id once it is acknowledged.
+    const script = `
+      const { startEmulator, createClient } = await import('qianfan-console');
+      const emulator = await startEmulator({ env: {}, statePath: ${JSON.stringify(statePath)}, actionPaths: [${JSON.stringify(actions)}] });
+      const qf = createClient({ accessKey: emulator.accessKey, secretKey: emulator.secretKey, baseUrl: emulator.url, actionPaths: [${JSON.stringify(actions)}] });
+      for (let i = 0; ; i++) {
+        const { result } = await qf.callAction('${NOTES_ROUTE}', 'CreateNote', { text: String(i % 10).repeat(100000) });
+        process.stdout.write(result.noteId + '\\n');
+      }`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const acknowledged: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      let pending = '';
+      child.once('exit', (code) => reject(new Error(`the child exited with ${code} before it was killed`)));
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        const lines = (pending + chunk).split('\n');
+        pending = lines.pop()!;
+        acknowledged.push(...lines);
+        if (acknowledged.length >= 40) {
+          child.removeAllListeners('exit');
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }
+      });
+    });
+    expect(existsSync(`${statePath}.lock`)).toBe(true);
+    const { call } = await open(statePath);
+    const listed = await ids(call);
+    // Everything acknowledged is there, in order; at most the one write in flight at the kill may be there too.
+    expect(listed.slice(0, acknowledged.length)).toEqual(acknowledged);
+    expect(listed.length - acknowledged.length).toBeLessThanOrEqual(1);
+    expect(readdirSync(join(statePath, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('refuses a journal that is not its own and leaves it as it is', async () => {
