@@ -104,7 +104,7 @@ for (const count of [0, 20_000]) {
 }
 verdict('p50 at 20,000 ÷ at 0', create[20_000].p50 / create[0].p50, 2, true);
 
-console.log('3. DescribeFineTuningTask calls/s: emulator ÷ bare node:http server (same client, 32 in flight, 2 × 3 s each, interleaved)');
+console.log('3. DescribeFineTuningTask calls/s: emulator ÷ bare node:http server (same client, 32 in flight, 3 × 3 s each, interleaved, after 1 s of warm-up each)');
 function started(child, ready) {
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
