@@ -25,10 +25,10 @@ export type { Transport, HttpRequest, HttpResponse, SendOptions } from './transp
 export { sign, parseAuthorization, type Credentials, type SigningInput, type Signature } from './signing/bce-auth-v1.js';
 
 // Type-only: erased from the JavaScript, so the emulator's modules load only when startEmulator is called.
-import type { EmulatorOptions, Emulator, FaultSpec, Fault, ReceivedCall } from './emulator/server.js';
+import type { EmulatorOptions, Emulator, EmulatorStateDocument, FaultSpec, Fault, ReceivedCall } from './emulator/server.js';
 /** Starts the local console emulator (docs/emulator.md). Loaded on first use: importing the package does not load it. */
 export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const { startEmulator: start } = await import('./emulator/server.js');
   return start(options);
 }
-export type { EmulatorOptions, Emulator, FaultSpec, Fault, ReceivedCall };
+export type { EmulatorOptions, Emulator, EmulatorStateDocument, FaultSpec, Fault, ReceivedCall };

@@ -61,8 +61,8 @@ describe('help, version and usage errors', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--jobId <string>   required');
     expect(result.stdout).toContain('--parameterScale <FullFineTuning|PromptTuning|LoRA>');
-    expect(result.stdout).toContain('--datasetConfig.sourceType <Platform|Bos>   required');
-    expect(result.stdout).toContain('--datasetConfig.splitRatio <integer>   0..20');
+    expect(result.stdout).toContain('--datasetConfig.sourceType <Platform|Bos|Afs>   required');
+    expect(result.stdout).toContain('--datasetConfig.splitRatio <integer>   0..100');
     expect(result.stdout).toContain('qianfan-console call finetuning CreateFineTuningTask --jobId job-1xzycis4jm3b');
   });
 

@@ -89,7 +89,7 @@ describe('serve', () => {
   });
 
   it('refuses bad arguments with 2, and a state file that is not its own with 1, leaving the file alone', async () => {
-    for (const args of [['--port', 'x'], ['--fault', 'nonsense'], ['--speed', '0'], ['--access-key', 'AK'], ['--bogus']]) {
+    for (const args of [['--port', 'x'], ['--fault', 'nonsense'], ['--speed', '-1'], ['--access-key', 'AK'], ['--bogus']]) {
       const { code, stderr } = await watch(serve(args)).done;
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toMatch(/^qianfan-console serve: /);

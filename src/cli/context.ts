@@ -10,6 +10,9 @@ import type { QianfanClient } from '../client/client.js';
 import type { DescriptorStore } from '../descriptors/store.js';
 import { VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
 
+/** How long one console call of a command may take, all attempts and waits included, unless --deadline-ms says otherwise. */
+export const DEFAULT_CLI_DEADLINE_MS = 300_000;
+
 export const GLOBAL_OPTIONS: OptionSpecs = {
   endpoint: { type: 'string' },
   proxy: { type: 'string' },
@@ -19,6 +22,7 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   'actions-path': { type: 'string', multiple: true },
   'max-attempts': { type: 'string' },
   'attempt-timeout-ms': { type: 'string' },
+  'deadline-ms': { type: 'string' },
   validation: { type: 'string' },
   output: { type: 'string', short: 'o' },
   debug: { type: 'boolean' },
@@ -34,6 +38,7 @@ export interface GlobalOptions {
   actionPaths: string[];
   maxAttempts?: number | undefined;
   attemptTimeoutMs?: number | undefined;
+  deadlineMs?: number | undefined;
   validation?: ValidationMode | undefined;
   output?: OutputFormat | undefined;
   debug: boolean;
@@ -67,6 +72,7 @@ export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalO
     actionPaths: [...globals.actionPaths, ...listOption(parsed, 'actions-path')],
     maxAttempts: wholeNumberOption(parsed, 'max-attempts', 'attempts') ?? globals.maxAttempts,
     attemptTimeoutMs: wholeNumberOption(parsed, 'attempt-timeout-ms', 'milliseconds') ?? globals.attemptTimeoutMs,
+    deadlineMs: wholeNumberOption(parsed, 'deadline-ms', 'milliseconds') ?? globals.deadlineMs,
     validation: validationOption(parsed) ?? globals.validation,
     output: checkOutputFormat(stringOption(parsed, 'output')) ?? globals.output,
     debug: booleanOption(parsed, 'debug') || globals.debug,
@@ -113,6 +119,8 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
     actionPaths: globals.actionPaths,
     maxAttempts: globals.maxAttempts,
     timeoutMs: globals.attemptTimeoutMs,
+    // A command never hangs: each console call ends by this deadline, retries included (a waiter's polls each get their own).
+    deadlineMs: globals.deadlineMs ?? DEFAULT_CLI_DEADLINE_MS,
     validation: globals.validation,
     env,
     ...(proxy ? { proxy } : {}),

@@ -53,7 +53,8 @@ Global options:
   --profile NAME        section of the profile file (env QIANFAN_PROFILE; default [default])
   --actions-path DIR    extra descriptor directory, repeatable (env QIANFAN_ACTIONS_PATH)
   --max-attempts N      attempts per call, the first included (env QIANFAN_CONSOLE_API_RETRY_COUNT; default 3)
-  --attempt-timeout-ms N  bound on each attempt's waits (default 60000)
+  --attempt-timeout-ms N  bound on each attempt, response body included (default 60000)
+  --deadline-ms N       bound on each console call, retries included (default 300000)
   --validation MODE     strict (default), compatible (enum/range/length only warn) or off
   -o, --output FORMAT   json, yaml or table (default: json on a pipe, table or yaml on a terminal)
   --debug               log every HTTP attempt to stderr, signature masked

@@ -10,13 +10,14 @@ import { AbortError, ConfigError, QianfanError, ValidationError } from '../error
 import { CallLimiter, NO_SLOT, type Release } from '../limits/limiter.js';
 import { sleep } from '../limits/sleep.js';
 import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
-import { redactBody, redactHeaders, scrub } from '../logging/redact.js';
+import { holdSecrets, redactBody, redactHeaders, scrub } from '../logging/redact.js';
 import { parseResponse, type ActionResponse } from '../response/parse.js';
 import { classify } from '../retry/classify.js';
 import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
 import { RetryBudget } from '../retry/budget.js';
 import { decideRetry, type RetryDecision } from '../retry/strategy.js';
 import { packageRequire } from '../runtime/require.js';
+import { clockOffsetFrom } from '../signing/clock.js';
 import { ConsoleSigner } from '../signing/console-signer.js';
 import { FetchTransport } from '../transport/fetch.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
@@ -124,6 +125,8 @@ export class QianfanClient {
     this.#options = options;
     const env = options.env ?? process.env;
     this.config = resolveConfig(options, env);
+    // Every error and log line is scrubbed of these while the client lives, whatever path made it.
+    holdSecrets(this, [this.config.secretKey, this.config.sessionToken]);
     this.#basePath = this.config.baseUrl.pathname.replace(/\/$/, '');
     this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
     this.#validation = checkMode(options.validation ?? 'strict');
@@ -306,7 +309,7 @@ export class QianfanClient {
           }
           if (failure === 'clockSkew') {
             skewCorrected = true;
-            this.#learnClockOffset(response?.headers['date']);
+            this.#learnClockOffset(response?.headers['date'], where.action);
           }
           if (failure === 'throttle') this.#limiter.pause(decision.delayMs);
           metadata.totalRetryDelayMs += decision.delayMs;
@@ -353,9 +356,11 @@ export class QianfanClient {
     await this.#transport.close();
   }
 
-  #learnClockOffset(date: string | undefined): void {
-    const server = date === undefined ? NaN : Date.parse(date);
-    if (!Number.isNaN(server)) this.#clockOffsetMs = server - Date.now();
+  /** Believes the server's Date header within a day (see clockOffsetFrom); says why when it does not. */
+  #learnClockOffset(date: string | undefined, action: string): void {
+    const offset = clockOffsetFrom(date, Date.now());
+    if (typeof offset === 'number') this.#clockOffsetMs = offset;
+    else if (offset) this.#logger.warn(`${action} was refused as expired, but ${offset}`);
   }
 
   #finish(error: unknown, where: { route: string; action: string }, metadata: CallMetadata, started: number): unknown {
@@ -374,7 +379,7 @@ export class QianfanClient {
   }
 
   #log(line: string): void {
-    this.#logger.debug(scrub(line, [this.config.secretKey, this.config.sessionToken]));
+    this.#logger.debug(scrub(line));
   }
 }
 

@@ -7,6 +7,7 @@
  *
  * A request goes: route → size → authentication → body → injected faults → descriptor → JSON →
  * schema → engine (or the fallback answer). Every response carries Date and x-bce-request-id.
+ * Requests under /_emulator/ go to the control plane and dashboard instead (control.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,16 +19,21 @@ import { ConfigError, DescriptorError, ValidationError } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
 import { toProblems } from '../validation/report.js';
 import { authenticate, splitTarget } from './auth.js';
-import { CallHistory } from './call-history.js';
+import { CallLog, showCall, type ReceivedCall } from './call-log.js';
+import { EmulatorClock } from './clock.js';
 import { ConsoleError } from './console-error.js';
+import { CONTROL_PREFIX, ControlPlane } from './control.js';
 import { emulationOf } from './emulation.js';
 import { Engine } from './engine.js';
 import { fallbackResult } from './fallback.js';
-import { FaultInjector, LEGACY_CODES, type Fault, type FaultSpec } from './faults.js';
-import { EmulatorState } from './state.js';
+import { FaultInjector, LEGACY_CODES, faultText, type Fault, type FaultSpec } from './faults.js';
+import { EmulatorState, type StateDocument } from './state.js';
+import { StateViewer, type StateView } from './view.js';
 import { parseBody, readBody, send, tooLarge } from './wire.js';
 
 export type { Fault, FaultSpec } from './faults.js';
+export type { ReceivedCall } from './call-log.js';
+export type { StateDocument as EmulatorStateDocument } from './state.js';
 
 /** Keys a local demo can share: they open nothing but this emulator. */
 const DEMO_ACCESS_KEY = 'ALTAKemulatorDemoAccessKey';
@@ -45,14 +51,16 @@ export interface EmulatorOptions {
   secretKey?: string;
   /** Keep the records in this file across restarts (a snapshot, a journal of changes and a lock beside it; docs/emulator.md#state). Default: in memory only. */
   statePath?: string;
-  /** Emulated seconds per real second for lifecycles such as a fine-tuning task's (default 1). */
+  /** Emulated time per real time (default 1): records' times and lifecycles such as a fine-tuning task's. 0 stops the clock: lifecycles move only when `clock.advance` (or POST /_emulator/api/clock) moves it. */
   speed?: number;
   /** Descriptor directories after the built-in actions/ and QIANFAN_ACTIONS_PATH; later ones win. */
   actionPaths?: readonly string[];
   /** Faults active from the start; more can be added with `emulator.faults.inject`. */
   faults?: ReadonlyArray<FaultSpec | string>;
-  /** The emulator's clock, in epoch milliseconds: record times, lifecycles, the signature window and the Date header. */
+  /** The wall clock, in epoch milliseconds: the signature window and the Date header, and where the emulator's clock starts. */
   now?: () => number;
+  /** Required by the control plane (/_emulator/) in the x-emulator-control-token header; without it the control plane is open on loopback and shut elsewhere. At least 8 characters. */
+  controlToken?: string;
   /** Largest request body accepted (default 1 MiB). */
   maxBodyBytes?: number;
   /** Environment to read instead of process.env (keys, QIANFAN_ACTIONS_PATH). */
@@ -60,20 +68,6 @@ export interface EmulatorOptions {
   /** Receives one line per request: status, action, time taken. Never a key or a signature. */
   log?: (line: string) => void;
 }
-
-/** An authenticated call as the emulator received it. */
-export interface ReceivedCall {
-  route: string;
-  action: string;
-  /** The body as the emulator read it ({} when empty), or undefined when it was not a JSON object. */
-  body: unknown;
-  /** When it arrived, by the emulator's clock (epoch milliseconds). */
-  at: number;
-}
-
-/** Calls remembered by `calls`, and the body bytes they may hold; past either the oldest are forgotten, so a long-running emulator does not grow. */
-const MAX_REMEMBERED_CALLS = 1000;
-const MAX_REMEMBERED_BYTES = 8 * 1024 * 1024;
 
 export interface Emulator {
   /** Base URL for clients, e.g. http://127.0.0.1:8417 — use it as QIANFAN_CONSOLE_API_BASE_URL. */
@@ -85,9 +79,19 @@ export interface Emulator {
   readonly secretKey: string;
   /** Where the keys came from. */
   readonly keySource: 'options' | 'environment' | 'demo';
-  readonly faults: { inject(spec: FaultSpec | string): void; clear(): void };
-  /** The last 1,000 authenticated calls (fewer when their bodies pass 8 MiB), oldest first, faulted ones included: what a test's code really sent. */
+  /** The dashboard, e.g. http://127.0.0.1:8417/_emulator/ (the control plane's API is under it, at api/). */
+  readonly controlUrl: string;
+  readonly faults: { inject(spec: FaultSpec | string): void; clear(): void; list(): ReadonlyArray<{ spec: FaultSpec; text: string; seen: number; fired: number }> };
+  /** The emulator's clock: records' times and lifecycles. `advance(ms)` moves it forward and returns the new time. */
+  readonly clock: { now(): number; advance(ms: number): number; readonly speed: number };
+  /** The last 1,000 calls to console routes (fewer when their bodies pass 8 MiB), oldest first — refused and faulted ones included: what a test's code really sent. */
   readonly calls: readonly ReceivedCall[];
+  /** Every record by resource, as a state file holds them (a copy). */
+  snapshot(): StateDocument;
+  /** Replaces every record with a snapshot's or seed's; a document that is not one throws ConfigError (code InvalidState) and changes nothing. */
+  load(document: StateDocument): void;
+  /** Records as the dashboard shows them now: by route and resource, lifecycles worked out. */
+  view(): StateView;
   /** Forgets every record (and saves that, with a state file) and the calls. */
   reset(): void;
   /** Stops listening and ends every connection; pending delayed answers are dropped. With a state file, writes it whole and releases its lock. */
@@ -121,11 +125,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 class RunningEmulator implements Emulator {
   readonly faults = new FaultInjector();
-  readonly #calls = new CallHistory<ReceivedCall>(MAX_REMEMBERED_CALLS, MAX_REMEMBERED_BYTES);
+  readonly clock: EmulatorClock;
   readonly keySource: Emulator['keySource'];
   readonly accessKey: string;
   readonly #secretKey: string;
-  readonly #now: () => number;
+  readonly #callLog = new CallLog();
+  readonly #control: ControlPlane;
+  readonly #viewer: StateViewer;
   readonly #state: EmulatorState;
   readonly #engine: Engine;
   readonly #store: DescriptorStore;
@@ -144,20 +150,54 @@ class RunningEmulator implements Emulator {
     this.accessKey = keys.accessKey;
     this.#secretKey = keys.secretKey;
     this.keySource = keys.source;
-    const speed = options.speed ?? 1;
-    if (!(Number.isFinite(speed) && speed > 0)) throw new ConfigError(`speed must be a positive number, got ${speed}`, { code: 'InvalidConfig' });
+    const clock = new EmulatorClock(options.now ?? Date.now, options.speed ?? 1);
+    this.clock = clock;
     this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.#now = options.now ?? Date.now;
     this.#log = options.log;
     this.#state = new EmulatorState(options.statePath);
-    this.#engine = new Engine(this.#state, { now: this.#now, speed });
+    // The clock already runs at the emulator's speed, so the engine's lifecycles take its time as it is.
+    this.#engine = new Engine(this.#state, { now: () => clock.now(), speed: 1 });
     this.#store = new DescriptorStore(actionSearchPath(env['QIANFAN_ACTIONS_PATH'], options.actionPaths));
+    this.#viewer = new StateViewer(this.#state, this.#store);
+    if (options.controlToken !== undefined && options.controlToken.length < 8) throw new ConfigError('controlToken must have at least 8 characters', { code: 'InvalidConfig' });
+    this.#control = new ControlPlane(this, options.controlToken);
     for (const spec of options.faults ?? []) this.faults.inject(spec);
-    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server = createServer((req, res) => void (ControlPlane.owns(req.url) ? this.#control.handle(req, res) : this.#handle(req, res)));
   }
 
   get calls(): readonly ReceivedCall[] {
-    return this.#calls.toArray();
+    return this.#callLog.calls;
+  }
+
+  get controlUrl(): string {
+    return `${this.url}${CONTROL_PREFIX}/`;
+  }
+
+  snapshot(): StateDocument {
+    return structuredClone(this.#state.snapshot());
+  }
+
+  load(document: StateDocument): void {
+    try {
+      this.#state.load(document);
+    } catch (error) {
+      throw new ConfigError(`cannot load that state: ${(error as Error).message}`, { code: 'InvalidState' });
+    }
+  }
+
+  view(): StateView {
+    return this.#viewer.view(this.clock.now());
+  }
+
+  /** A call as the control plane shows it: the action's x-sensitive body fields masked. */
+  shownCall(call: ReceivedCall): Record<string, unknown> {
+    let schema;
+    try {
+      schema = this.#store.find(parseActionName(call.route, call.action))?.descriptor.body;
+    } catch {
+      schema = undefined; // a broken descriptor is reported to the call itself; here the body is left out
+    }
+    return showCall(call, schema);
   }
 
   get secretKey(): string {
@@ -190,7 +230,7 @@ class RunningEmulator implements Emulator {
 
   reset(): void {
     this.#state.reset();
-    this.#calls.clear();
+    this.#callLog.clear();
   }
 
   close(): Promise<void> {
@@ -216,10 +256,12 @@ class RunningEmulator implements Emulator {
     res.setHeader('content-type', 'application/json; charset=utf-8');
     let what = `${req.method} ${req.url}`;
     let outcome: string;
+    let call: ReceivedCall | undefined;
     try {
       const { name, target } = this.#route(req);
       what = `${name.area}/${name.action}`;
-      outcome = await this.#answer(req, res, name, target, requestId);
+      call = this.#callLog.open({ route: name.route, action: name.action, at: this.clock.now(), requestId });
+      outcome = await this.#answer(req, res, name, target, requestId, call);
     } catch (error) {
       const refusal = error instanceof ConsoleError ? error : internalError(error);
       // A refusal before the body was read (too large, not authenticated) does not read the rest of it:
@@ -228,16 +270,14 @@ class RunningEmulator implements Emulator {
       send(res, refusal.status, { requestId, code: refusal.code, message: refusal.message });
       outcome = `${refusal.status} ${refusal.code}`;
     }
+    if (call && res.headersSent) call.status = res.statusCode;
+    this.#control.changed();
     this.#log?.(`${outcome} ${what} ${Math.round(performance.now() - started)} ms`);
   }
 
-  #remember(name: ActionName, body: Body | undefined, bytes: number): void {
-    this.#calls.add({ route: name.route, action: name.action, body, at: this.#now() }, body === undefined ? 0 : bytes);
-  }
-
-  /** The Date header: made once per second of the emulator's clock. */
+  /** The Date header: made once per second of the wall clock. */
   #httpDate(): string {
-    const second = Math.floor(this.#now() / 1000);
+    const second = Math.floor(this.clock.wallNow() / 1000);
     if (second !== this.#dateSecond) {
       this.#dateSecond = second;
       this.#dateHeader = new Date(second * 1000).toUTCString();
@@ -263,10 +303,16 @@ class RunningEmulator implements Emulator {
   }
 
   /** Answers one action call; returns a word for the log. */
-  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, target: Target, requestId: string): Promise<string> {
+  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, target: Target, requestId: string, call: ReceivedCall): Promise<string> {
     const declared = Number(req.headers['content-length']);
     if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
-    authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers, target }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.#now());
+    try {
+      authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers, target }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.clock.wallNow());
+    } catch (error) {
+      if (error instanceof ConsoleError) call.signature = error.code;
+      throw error;
+    }
+    call.signature = 'valid';
     const bytes = await readBody(req, this.#maxBodyBytes);
     // Parsed once, for the record of calls and for the action; a malformed body is refused after the
     // faults and the action lookup, as before.
@@ -277,8 +323,9 @@ class RunningEmulator implements Emulator {
       if (!(error instanceof ConsoleError)) throw error;
       body = error;
     }
-    this.#remember(name, body instanceof ConsoleError ? undefined : body, bytes.length);
+    if (!(body instanceof ConsoleError)) this.#callLog.attachBody(call, body, bytes.length);
     for (const fault of this.faults.take(name.area, name.action)) {
+      call.fault = call.fault === undefined ? faultText(fault) : `${call.fault}, ${faultText(fault)}`;
       if (fault.type === 'delay') {
         await sleep(fault.ms, this.#closing.signal);
         continue;
@@ -296,7 +343,7 @@ class RunningEmulator implements Emulator {
       throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but not appropriate for ${name.action}: ${listed.join('; ')}`);
     }
     const block = emulationOf(action);
-    const result = block ? this.#engine.run(action, block, body) : fallbackResult(action.descriptor, this.#now());
+    const result = block ? this.#engine.run(action, block, body) : fallbackResult(action.descriptor, this.clock.now());
     send(res, 200, { requestId, result });
     return '200';
   }

@@ -21,7 +21,8 @@ import { ConfigError } from '../errors.js';
 import { damageOf, isObject, recordDamage, type StateDocument } from './state-document.js';
 import type { StoredRecord } from './state.js';
 
-export type JournalEntry = { put: string; record: StoredRecord } | { remove: Array<[resource: string, id: string]> } | { reset: true };
+/** One change. A reset may set nextSeq (a loaded document's); without it, creation numbers go on. */
+export type JournalEntry = { put: string; record: StoredRecord } | { remove: Array<[resource: string, id: string]> } | { reset: true; nextSeq?: number };
 
 const JOURNAL_FORMAT = 'qianfan-console-emulator-journal';
 const JOURNAL_VERSION = 1;
@@ -68,9 +69,9 @@ export class StateFile {
     return this.#journalBytes > 0;
   }
 
-  /** Records one change durably. Returns true when the journal has outgrown the snapshot and should be compacted. */
-  append(entry: JournalEntry): boolean {
-    const line = JSON.stringify(entry) + '\n';
+  /** Records changes durably (one write, one flush). Returns true when the journal has outgrown the snapshot and should be compacted. */
+  append(entries: readonly JournalEntry[]): boolean {
+    const line = entries.map((entry) => JSON.stringify(entry) + '\n').join('');
     this.#journal ??= openSync(this.#journalPath, 'a', 0o600);
     writeSync(this.#journal, line);
     fdatasyncSync(this.#journal);
@@ -160,7 +161,8 @@ function entryDamage(entry: unknown): string | undefined {
   if (Array.isArray(entry['remove'])) {
     return entry['remove'].every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string')) ? undefined : 'has a remove that is not a list of [resource, id]';
   }
-  return entry['reset'] === true ? undefined : 'is not a put, remove or reset';
+  if (entry['reset'] !== true) return 'is not a put, remove or reset';
+  return entry['nextSeq'] === undefined || Number.isSafeInteger(entry['nextSeq']) ? undefined : 'has a nextSeq that is not an integer';
 }
 
 function acquireLock(lockPath: string, statePath: string): void {

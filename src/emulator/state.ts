@@ -8,8 +8,10 @@
 import { randomInt } from 'node:crypto';
 import type { Lifecycle } from './emulation.js';
 import { OrderedRecords } from './ordered-records.js';
-import { STATE_FORMAT, STATE_VERSION, type StateDocument } from './state-document.js';
+import { damageOf, STATE_FORMAT, STATE_VERSION, type StateDocument } from './state-document.js';
 import { StateFile, type JournalEntry } from './state-file.js';
+
+export type { StateDocument } from './state-document.js';
 
 export interface StoredRecord {
   id: string;
@@ -109,6 +111,27 @@ export class EmulatorState {
     this.#commit({ reset: true });
   }
 
+  /** Every record by resource, as the state file holds them. */
+  snapshot(): StateDocument {
+    return this.#document();
+  }
+
+  /**
+   * Replaces every record with a document's (a seed, or an earlier snapshot). A document that is not one
+   * leaves the state as it was: Error says why. Journalled as a reset and a put per record, so a crash
+   * at any point leaves either the old state or the new one.
+   */
+  load(document: unknown): void {
+    const problem = damageOf(document);
+    if (problem) throw new Error(problem);
+    const { nextSeq, resources } = structuredClone(document as StateDocument);
+    const entries: JournalEntry[] = [{ reset: true, nextSeq }];
+    for (const [resource, records] of Object.entries(resources)) {
+      for (const record of records.sort((a, b) => a.seq - b.seq)) entries.push({ put: resource, record });
+    }
+    this.#commit(entries);
+  }
+
   /** With a state file: writes the whole state as one snapshot and releases the file's lock (once; later changes stay in memory). */
   close(): void {
     const file = this.#file;
@@ -122,9 +145,10 @@ export class EmulatorState {
   }
 
   /** Journals a change (durably, before anyone is told), then applies it; compacts the journal when it has grown. */
-  #commit(entry: JournalEntry): void {
-    const compactionDue = this.#file?.append(entry) ?? false;
-    this.#apply(entry);
+  #commit(change: JournalEntry | JournalEntry[]): void {
+    const entries = Array.isArray(change) ? change : [change];
+    const compactionDue = this.#file?.append(entries) ?? false;
+    for (const entry of entries) this.#apply(entry);
     if (!compactionDue) return;
     try {
       this.#file!.compact(this.#document());
@@ -148,6 +172,7 @@ export class EmulatorState {
     } else {
       this.#resources.clear();
       this.#children.clear();
+      if (entry.nextSeq !== undefined) this.#nextSeq = entry.nextSeq;
     }
   }
 

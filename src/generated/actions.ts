@@ -14,13 +14,13 @@ export interface ConsoleActions {
     /**
      * Show one batch inference task, with its state and progress.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/wlvggruwl
      */
     DescribeBatchInferenceTask: { body: DescribeBatchInferenceTaskBody; result: DescribeBatchInferenceTaskResult };
     /**
      * List batch inference tasks, one page at a time, optionally by run state.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/qlxd2dw2z
      */
     DescribeBatchInferenceTasks: { body: DescribeBatchInferenceTasksBody; result: DescribeBatchInferenceTasksResult };
     /**
@@ -126,7 +126,7 @@ export interface ConsoleActions {
     /**
      * Export a dataset version to BOS or to platform storage.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/vlzkxgwmb
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Ylyyamaaf
      */
     CreateExportTask: { body: CreateExportTaskBody; result: CreateExportTaskResult };
     /**
@@ -168,7 +168,7 @@ export interface ConsoleActions {
     /**
      * Show the state of a dataset export task.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/vlzkxgwmb
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Zlyyalvxi
      */
     DescribeExportTask: { body: DescribeExportTaskBody; result: DescribeExportTaskResult };
     /**
@@ -524,13 +524,13 @@ export interface ConsoleActions {
     /**
      * Show one service, with its URL, run state and resources.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/zlxe2c4l3
      */
     DescribeService: { body: DescribeServiceBody; result: DescribeServiceResult };
     /**
      * Report token and call counts per service and app over a time window.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/klub7dk61
      */
     DescribeServiceMetric: { body: DescribeServiceMetricBody; result: DescribeServiceMetricResult };
     /**
@@ -542,7 +542,7 @@ export interface ConsoleActions {
     /**
      * Switch a service to another model version.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/klub7dk61
      */
     ModifyService: { body: ModifyServiceBody; result: ModifyServiceResult };
     /**
@@ -562,9 +562,17 @@ export interface ConsoleActions {
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
  */
 export type CreateBatchInferenceTaskBody = {
-  /** Task name. */
+  /**
+   * Task name.
+   *
+   * from 2 to 20 characters
+   */
   name: string;
-  /** Task description. */
+  /**
+   * Task description.
+   *
+   * at most 500 characters
+   */
   description?: string;
   /** Model version to run (amv-…); give this or endpoint. */
   modelId?: string;
@@ -599,6 +607,8 @@ export type CreateBatchInferenceTaskBody = {
   };
   /** Time allowed for the task, e.g. 24h. */
   completion_window?: string;
+  /** Layout of the input records; known values default (when omitted), src_tgt, role. */
+  dataFormat?: string;
 } & ({
   /** Model version to run (amv-…); give this or endpoint. */
   modelId: string;
@@ -641,7 +651,7 @@ export interface CreateBatchInferenceTaskResult {
 /**
  * Body of DescribeBatchInferenceTask (/v2/batchinference): Show one batch inference task, with its state and progress.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/wlvggruwl
  */
 export interface DescribeBatchInferenceTaskBody {
   /** Task to show. */
@@ -655,11 +665,23 @@ export interface DescribeBatchInferenceTaskResult {
   description?: string;
   /** Inference endpoint the task calls. */
   endpoint?: string;
-  /** Known values Running, Done, Stopped, Failed. */
-  runStatus?: string;
+  /** Run state; Done, Stopped, Failed and Expired are final. */
+  runStatus?: "Queuing" | "Running" | "Done" | "Stopping" | "Stopped" | "Failed" | "Expired";
   inferenceParams?: {
     [key: string]: unknown;
   };
+  /** Model version the task runs (amv-…), when it was created with one. */
+  modelId?: string;
+  /** Web searches the task triggered. */
+  searchCounts?: number;
+  /** Tokens the searches added. */
+  searchTokens?: number;
+  /** Why the task failed; present when runStatus is Failed. */
+  errorCode?: number;
+  /** Why the task failed, in words; present when runStatus is Failed. */
+  errorReason?: string;
+  /** Layout of the input records, e.g. default. */
+  dataFormat?: string;
   inputBosUri?: string;
   outputBosUri?: string;
   inputAfsUri?: string;
@@ -675,15 +697,15 @@ export interface DescribeBatchInferenceTaskResult {
 /**
  * Body of DescribeBatchInferenceTasks (/v2/batchinference): List batch inference tasks, one page at a time, optionally by run state.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/qlxd2dw2z
  */
 export interface DescribeBatchInferenceTasksBody {
   /** Id to start the page at; omit or leave empty for the first page. */
   marker?: string;
   /**
-   * Page size.
+   * Page size; the service serves at most 100 (a larger value is treated as 100).
    *
-   * from 1 to 100; default 10
+   * at least 1; default 10
    */
   maxKeys?: number;
   /**
@@ -693,7 +715,7 @@ export interface DescribeBatchInferenceTasksBody {
    */
   pageReverse?: boolean;
   /** Only tasks in these states; empty for all. */
-  runStatus?: ("Running" | "Done" | "Stopped" | "Failed")[];
+  runStatus?: ("Queuing" | "Running" | "Done" | "Stopping" | "Stopped" | "Failed" | "Expired")[];
 }
 
 /** Result of DescribeBatchInferenceTasks (/v2/batchinference). */
@@ -704,11 +726,23 @@ export interface DescribeBatchInferenceTasksResult {
     description?: string;
     /** Inference endpoint the task calls. */
     endpoint?: string;
-    /** Known values Running, Done, Stopped, Failed. */
-    runStatus?: string;
+    /** Run state. */
+    runStatus?: "Queuing" | "Running" | "Done" | "Stopping" | "Stopped" | "Failed" | "Expired";
     inferenceParams?: {
       [key: string]: unknown;
     };
+    /** Model version the task runs (amv-…), when it was created with one. */
+    modelId?: string;
+    /** Web searches the task triggered. */
+    searchCounts?: number;
+    /** Tokens the searches added. */
+    searchTokens?: number;
+    /** Why the task failed; present when runStatus is Failed. */
+    errorCode?: number;
+    /** Why the task failed, in words; present when runStatus is Failed. */
+    errorReason?: string;
+    /** Layout of the input records, e.g. default. */
+    dataFormat?: string;
     inputBosUri?: string;
     outputBosUri?: string;
     inputAfsUri?: string;
@@ -1047,9 +1081,11 @@ export interface CreateDatasetBody {
 /**
  * Result of CreateDataset (/v2/dataset).
  *
- * Carries the id of the new dataset (ds-…).
+ * Carries the id of the new dataset.
  */
 export interface CreateDatasetResult {
+  /** Id of the new dataset (dg-…). */
+  datasetId?: string;
   [key: string]: unknown;
 }
 
@@ -1068,34 +1104,46 @@ export interface CreateDatasetVersionBody {
 /**
  * Result of CreateDatasetVersion (/v2/dataset).
  *
- * Carries the id of the new version.
+ * The new version.
  */
 export interface CreateDatasetVersionResult {
+  datasetId?: string;
+  /** Id of the new version (ds-…). */
+  versionId?: string;
+  /** Sequence number of the version within its dataset. */
+  versionNumber?: number;
+  datasetName?: string;
+  dataFormat?: string;
+  description?: string;
+  /** BOS or sysStorage. */
+  storageType?: string;
+  /** Full BOS path when storageType is BOS. */
+  storagePath?: string;
+  creator?: string;
+  createTime?: string;
   [key: string]: unknown;
 }
 
 /**
  * Body of CreateExportTask (/v2/dataset): Export a dataset version to BOS or to platform storage.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/vlzkxgwmb
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Ylyyamaaf
  */
 export interface CreateExportTaskBody {
   /** Version to export (ds-…). */
   versionId: string;
   /** Where the export goes. */
   storageType: "BOS" | "sysStorage";
-  /** Target BOS directory, for storageType BOS. */
+  /** Target BOS directory, for storageType BOS; empty or absent for sysStorage. */
   storagePath?: string;
 }
 
 /**
  * Result of CreateExportTask (/v2/dataset).
  *
- * Carries the id of the export task.
+ * Id of the new export task (task-…).
  */
-export interface CreateExportTaskResult {
-  [key: string]: unknown;
-}
+export type CreateExportTaskResult = string;
 
 /**
  * Body of CreateImportTask (/v2/dataset): Import files from BOS into a dataset version.
@@ -1112,11 +1160,9 @@ export interface CreateImportTaskBody {
 /**
  * Result of CreateImportTask (/v2/dataset).
  *
- * Carries the id of the import task.
+ * Id of the new import task (task-…).
  */
-export interface CreateImportTaskResult {
-  [key: string]: unknown;
-}
+export type CreateImportTaskResult = string;
 
 /**
  * Body of DeleteDataset (/v2/dataset): Delete a dataset.
@@ -1161,9 +1207,9 @@ export interface DescribeDatasetsBody {
   /** Id to start the page at; omit or leave empty for the first page. */
   marker?: string;
   /**
-   * Page size.
+   * Page size; the service serves at most 100 (a larger value is treated as 100).
    *
-   * from 1 to 100; default 10
+   * at least 1; default 10
    */
   maxKeys?: number;
   /**
@@ -1172,10 +1218,11 @@ export interface DescribeDatasetsBody {
    * default false
    */
   pageReverse?: boolean;
-  /** Filters. */
+  /** Filters; besides dataFormatList the service takes a dataset-name filter whose key was not captured. */
   filter?: {
     /** Only datasets with one of these data formats. */
     dataFormatList?: ("PromptResponse" | "Role" | "SFT_FIM" | "Text" | "DPO_PromptChosenRejected" | "KTO_PromptChosenRejected" | "PromptSortedresponses" | "Prompt" | "PromptImage" | "PromptImageResponse")[];
+    [key: string]: unknown;
   };
 }
 
@@ -1206,6 +1253,12 @@ export interface DescribeDatasetVersionBody {
 
 /** Result of DescribeDatasetVersion (/v2/dataset). */
 export interface DescribeDatasetVersionResult {
+  datasetId?: string;
+  versionId?: string;
+  /** Sequence number of the version within its dataset. */
+  versionNumber?: number;
+  datasetName?: string;
+  dataFormat?: string;
   [key: string]: unknown;
 }
 
@@ -1220,9 +1273,9 @@ export interface DescribeDatasetVersionsBody {
   /** Id to start the page at; omit or leave empty for the first page. */
   marker?: string;
   /**
-   * Page size.
+   * Page size; the service serves at most 100 (a larger value is treated as 100).
    *
-   * from 1 to 100; default 10
+   * at least 1; default 10
    */
   maxKeys?: number;
   /**
@@ -1258,7 +1311,7 @@ export interface DescribeDatasetVersionsResult {
 /**
  * Body of DescribeExportTask (/v2/dataset): Show the state of a dataset export task.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/vlzkxgwmb
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Zlyyalvxi
  */
 export interface DescribeExportTaskBody {
   /** Export task to show. */
@@ -1267,6 +1320,18 @@ export interface DescribeExportTaskBody {
 
 /** Result of DescribeExportTask (/v2/dataset). */
 export interface DescribeExportTaskResult {
+  /** BOS or sysStorage. */
+  storageType?: string;
+  /** Full path of the exported file, e.g. bos:/bucket/path/export.zip. */
+  storagePath?: string;
+  /** Size of the data in MB. */
+  sizeMB?: number;
+  sampleCount?: number;
+  /** Export state. */
+  exportStatus?: "Exporting" | "ExportFinished" | "ExportFailed";
+  /** Progress such as "40%" while exporting, 100% when finished, 0 when failed. */
+  progress?: string;
+  creator?: string;
   [key: string]: unknown;
 }
 
@@ -1282,6 +1347,18 @@ export interface DescribeImportTaskBody {
 
 /** Result of DescribeImportTask (/v2/dataset). */
 export interface DescribeImportTaskResult {
+  versionId?: string;
+  /** Import state of the task. */
+  importStatus?: string;
+  /** Import progress. */
+  progress?: string;
+  /** Size of the data in MB. */
+  sizeMB?: number;
+  sampleCount?: number;
+  creator?: string;
+  startTime?: string;
+  /** Empty until the import has finished. */
+  finishTime?: string;
   [key: string]: unknown;
 }
 
@@ -1609,8 +1686,8 @@ export interface CreateFineTuningTaskBody {
   };
   /** Training data. */
   datasetConfig: {
-    /** Platform for published Qianfan dataset versions, Bos for data in a BOS path. */
-    sourceType: "Platform" | "Bos";
+    /** Platform for published Qianfan dataset versions, Bos for data in a BOS path, Afs for data on AFS (SDK only). */
+    sourceType: "Platform" | "Bos" | "Afs";
     /** Dataset versions (Platform) or BOS paths (Bos) to train on. */
     versions: {
       /** Published dataset version id (Platform). */
@@ -1623,11 +1700,12 @@ export interface CreateFineTuningTaskBody {
        * from 0.01 to 10; default 1
        */
       samplingRate?: number;
+      [key: string]: unknown;
     }[];
     /**
-     * Percentage of the training data held back for evaluation.
+     * Percentage of the training data held back for evaluation (the doc gives 0-20).
      *
-     * from 0 to 20
+     * from 0 to 100
      */
     splitRatio?: number;
     [key: string]: unknown;
@@ -1964,7 +2042,7 @@ export interface DescribeSystemMemoriesBody {
   /**
    * Page size.
    *
-   * from 1 to 100; default 100
+   * at least 1; default 100
    */
   maxKeys?: number;
 }
@@ -2743,13 +2821,13 @@ export type ModifyPromptTemplateResult = unknown;
  */
 export interface AttachLogStoreBody {
   /** Custom for the user's services, Preset for platform services. */
-  serviceType?: "Custom" | "Preset";
+  serviceType: "Custom" | "Preset";
   /**
    * Service whose logs are sent (svco-… or svcp-…).
    *
    * matches ^svc[op]-
    */
-  serviceId?: string;
+  serviceId: string;
   /** Region of the log store. */
   logRegion?: string;
   /** Log project. */
@@ -2910,7 +2988,7 @@ export interface DescribePresetServicesResult {
 /**
  * Body of DescribeService (/v2/service): Show one service, with its URL, run state and resources.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/zlxe2c4l3
  */
 export interface DescribeServiceBody {
   /** Service to show (svco-…). */
@@ -2921,8 +2999,10 @@ export interface DescribeServiceBody {
 export interface DescribeServiceResult {
   serviceId?: string;
   /** Model set (am-…). */
+  modelSetId?: string;
+  /** Model version (amv-…) per the docs; the SDK mock shows the model set here. */
   modelId?: string;
-  /** Model version (amv-…). */
+  /** Model version (amv-…), as the SDK mock shows it. */
   modelVersionId?: string;
   name?: string;
   description?: string;
@@ -2946,7 +3026,7 @@ export interface DescribeServiceResult {
 /**
  * Body of DescribeServiceMetric (/v2/service): Report token and call counts per service and app over a time window.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/klub7dk61
  */
 export interface DescribeServiceMetricBody {
   /** Services to report on; all when omitted. */
@@ -3001,9 +3081,9 @@ export interface DescribeServicesBody {
   /** Id to start the page at; omit or leave empty for the first page. */
   marker?: string;
   /**
-   * Page size.
+   * Page size; the service serves at most 100 (a larger value is treated as 100).
    *
-   * from 1 to 100; default 10
+   * at least 1; default 10
    */
   maxKeys?: number;
   /**
@@ -3050,7 +3130,7 @@ export interface DescribeServicesResult {
 /**
  * Body of ModifyService (/v2/service): Switch a service to another model version.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/klub7dk61
  */
 export interface ModifyServiceBody {
   /** Service to change (svco-…). */
