@@ -152,6 +152,24 @@ describe('the state journal', () => {
     expect(readdirSync(join(statePath, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('a loaded document is journalled whole: a crash right after load() reloads it, creation numbers included', async () => {
+    const statePath = join(mkdtempSync(join(tmpdir(), 'qf-journal-')), 'state.json');
+    const { emulator, call } = await open(statePath);
+    const before = (await call('CreateNote', { text: 'before' })).noteId;
+    const seed = {
+      format: 'qianfan-console-emulator-state',
+      version: 1,
+      nextSeq: 50,
+      resources: { notes: [{ id: 'note-seeded000002', seq: 7, data: { noteId: 'note-seeded000002' } }, { id: 'note-seeded000001', seq: 3, data: { noteId: 'note-seeded000001' } }] },
+    } as const;
+    emulator.load(seed as never);
+    const after = await open(crashCopy(statePath, 'loaded'));
+    expect(await ids(after.call)).toEqual(['note-seeded000001', 'note-seeded000002']);
+    expect(await ids(after.call)).not.toContain(before);
+    await after.call('CreateNote', { text: 'next' });
+    expect(after.emulator.snapshot().resources['notes']!.map((record) => record.seq)).toEqual([3, 7, 50]);
+  });
+
   it('refuses a journal that is not its own and leaves it as it is', async () => {
     const statePath = join(mkdtempSync(join(tmpdir(), 'qf-journal-')), 'state.json');
     writeFileSync(`${statePath}.journal`, 'my own notes\nnot a journal\n');
