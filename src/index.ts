@@ -3,6 +3,7 @@ export { callAction, getDefaultClient, resetDefaultClient } from './client/defau
 export { metadataOf, type CallMetadata } from './client/metadata.js';
 export { paginate, paginatePages, type Page, type PaginateOptions } from './paginate/paginate.js';
 export { waitFor, WaiterError, type WaitOptions, type WaitProgress } from './waiters/wait.js';
+export { parseRoute, parseActionName, type ActionName } from './descriptors/names.js';
 export type { ActionResponse } from './response/parse.js';
 export type * from './generated/actions.js';
 export {
