@@ -11,7 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from 'qianfan-console';
-import { CLI, baseEnv } from './support/cli-process.js';
+import { CLI, baseEnv, runCli } from './support/cli-process.js';
 
 interface McpSession {
   client: Client;
@@ -173,6 +173,27 @@ describe('mcp --allow-writes --routes finetuning', () => {
       expect(json['error']).toMatchObject({ code: 'RouteNotExposed', message: expect.stringContaining('/v2/finetuning') });
     }
     expect(callsOf('DescribeDatasets')).toHaveLength(0);
+  });
+});
+
+describe('mcp fed JSON-RPC lines on a pipe', () => {
+  it('answers every request, a call still running when the input ends included, then exits 0', async () => {
+    const lines = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '0' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'call_action', arguments: { route: 'finetuning', action: 'DescribeFineTuningJobs', body: { maxKeys: 1 } } } },
+    ];
+    const result = await runCli(['mcp', '--endpoint', emulator.url], {
+      env: { QIANFAN_ACCESS_KEY: emulator.accessKey, QIANFAN_SECRET_KEY: emulator.secretKey },
+      input: lines.map((line) => JSON.stringify(line)).join('\n') + '\n',
+    });
+    expect(result.code).toBe(0);
+    const answers = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: number; result: any });
+    expect(answers.map((a) => a.id).sort()).toEqual([1, 2, 3]);
+    const call = answers.find((a) => a.id === 3)!.result;
+    expect(call.isError).toBeUndefined();
+    expect(JSON.parse(call.content[0].text).result.jobList).toBeInstanceOf(Array);
   });
 });
 

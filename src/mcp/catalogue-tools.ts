@@ -95,8 +95,10 @@ export class CatalogueTools {
     const { where } = resolved;
     if (dryRun) return { dryRun: true, request: this.client.showRequest(route, action, body) };
     if (!isRead(where.action, resolved.idempotent) && !this.policy.allowWrites) {
-      const why = resolved.descriptor ? 'it is not a read: it creates, changes, stops or deletes something, or costs money' : 'it has no descriptor and its name is not that of a read (Describe…, Get…, List…, Query…, Check…)';
-      throw new ToolRefusal('WritesNotAllowed', `${where.action} (${where.route}) was refused: ${why}, and this server is read-only (started without --allow-writes). Nothing was sent; dryRun: true shows the request.`);
+      const why = resolved.descriptor
+        ? 'is not a read (it creates, changes, stops or deletes something, or costs money)'
+        : 'has no descriptor and is not named as a read (Describe…, Get…, List…, Query…, Check…), so it is taken for a write';
+      throw new ToolRefusal('WritesNotAllowed', `${where.action} (${where.route}) ${why}, and this server is read-only: it was started without --allow-writes. Nothing was sent; dryRun: true shows the request.`);
     }
     const pagination = resolved.descriptor?.descriptor.pagination;
     if (!pagination) {

@@ -7,6 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
 import { QianfanError, type QianfanClient } from '../index.js';
 import { CatalogueTools, ToolRefusal, type ExposurePolicy } from './catalogue-tools.js';
@@ -28,12 +29,13 @@ const ACTION = z.string().describe('action name, e.g. DescribeFineTuningJobs');
 export async function serveMcp(client: QianfanClient, options: McpServeOptions): Promise<void> {
   const tools = new CatalogueTools(client, options);
   const server = new McpServer({ name: 'qianfan-console', version: options.version });
-  const answer = async (work: () => unknown): Promise<CallToolResult> => {
-    try {
-      return { content: [{ type: 'text', text: options.redact(JSON.stringify(await work())) }] };
-    } catch (error) {
-      return { isError: true, content: [{ type: 'text', text: options.redact(JSON.stringify({ error: errorReport(error) })) }] };
-    }
+  // Calls still running when the input ends are answered before the server closes, so that requests
+  // piped in (printf … | qianfan-console mcp) all get their answers.
+  const inFlight = new Set<Promise<CallToolResult>>();
+  const answer = (work: () => unknown): Promise<CallToolResult> => {
+    const answered = toolResult(work, options.redact).finally(() => inFlight.delete(answered));
+    inFlight.add(answered);
+    return answered;
   };
 
   server.registerTool(
@@ -84,7 +86,29 @@ export async function serveMcp(client: QianfanClient, options: McpServeOptions):
     options.input.once('end', resolve);
     options.signal.addEventListener('abort', () => resolve(), { once: true });
   });
+  if (!options.signal.aborted) await answered(inFlight);
   await server.close();
+}
+
+/**
+ * Waits until no tool call is running. The SDK starts a handler a few promise steps after the line
+ * arrives, and sends its answer a few steps after it settles: a turn of the event loop before each
+ * look lets both happen (no I/O stands between a line and its handler).
+ */
+async function answered(inFlight: ReadonlySet<Promise<unknown>>): Promise<void> {
+  for (;;) {
+    await nextTurn();
+    if (inFlight.size === 0) return;
+    await Promise.allSettled(inFlight);
+  }
+}
+
+async function toolResult(work: () => unknown, redact: (text: string) => string): Promise<CallToolResult> {
+  try {
+    return { content: [{ type: 'text', text: redact(JSON.stringify(await work())) }] };
+  } catch (error) {
+    return { isError: true, content: [{ type: 'text', text: redact(JSON.stringify({ error: errorReport(error) })) }] };
+  }
 }
 
 /** What an agent needs to put a failure right: the library's code and message, the validation problems by path, the requestId. */
