@@ -197,6 +197,16 @@ describe('mcp fed JSON-RPC lines on a pipe', () => {
   });
 });
 
+describe('mcp start-up', () => {
+  it('a misspelt --routes area is a usage error naming the routes there are', async () => {
+    const result = await runCli(['mcp', '--routes', 'finetuning,datset']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--routes: no actions are described for /v2/datset');
+    expect(result.stderr).toContain('/v2/dataset');
+    expect(result.stdout).toBe('');
+  });
+});
+
 describe('the SDK loads for mcp only', () => {
   // A resolve hook that makes the SDK and zod unloadable: whatever still works never imported them.
   const dir = mkdtempSync(join(tmpdir(), 'qf-mcp-hook-'));
