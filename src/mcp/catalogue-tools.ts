@@ -105,6 +105,7 @@ export class CatalogueTools {
       const response = await this.client.callAction(where.route, where.action, body, { signal });
       return { requestId: response.requestId, result: response.result };
     }
+    // The first page only: leaving the loop ends the pager before it asks for a second.
     for await (const page of paginatePages(this.client, where.route, where.action, body, { signal })) {
       const { nextMarker } = page;
       return {
@@ -114,6 +115,7 @@ export class CatalogueTools {
         ...(nextMarker === undefined ? {} : { nextBody: { ...body, [pagination.inputToken]: nextMarker } }),
       };
     }
+    // Unreachable: the pager yields a first page or throws. Here for the type checker.
     throw new Error(`${where.action}: the pager yielded no page`);
   }
 
