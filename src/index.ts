@@ -7,6 +7,7 @@ export type { CredentialProvider, ProvidedCredentials, CredentialsOption } from 
 export type { Middleware, RequestContext, ResponseContext, ErrorContext } from './middleware/types.js';
 export { paginate, paginatePages, type Page, type PaginateOptions } from './paginate/paginate.js';
 export { waitFor, WaiterError, type WaitOptions, type WaitProgress } from './waiters/wait.js';
+export { parseRoute, parseActionName, type ActionName } from './descriptors/names.js';
 export type { ActionResponse } from './response/parse.js';
 export type * from './generated/actions.js';
 export {

@@ -24,6 +24,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   serve: { synopsis: 'serve [--port N]', summary: 'run the local emulator of the console', load: () => import('./commands/serve.js') },
   lint: { synopsis: 'lint [DIR…]', summary: 'check descriptor directories', load: () => import('./commands/lint.js') },
   demo: { synopsis: 'demo', summary: 'a fine-tuning life cycle against a private emulator', load: () => import('./commands/demo.js') },
+  mcp: { synopsis: 'mcp [--allow-writes]', summary: 'serve the catalogue to AI agents as MCP tools over stdio', load: () => import('./commands/mcp.js') },
 };
 
 /** The hidden command the completion scripts call back: `__complete WORD… CURRENT`. */
