@@ -7,7 +7,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,10 @@ beforeAll(async () => {
   execFileSync('tar', ['-xzf', join(work, packed!.filename), '-C', modules]);
   execFileSync('mv', [join(modules, 'package'), join(modules, 'qianfan-console')]);
   const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  for (const name of Object.keys(dependencies)) symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
+  for (const name of Object.keys(dependencies)) {
+    mkdirSync(dirname(join(modules, name)), { recursive: true }); // a scoped name (@scope/pkg) needs its scope folder
+    symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
+  }
   emulator = await startEmulator({ env: {} });
 }, 120_000);
 

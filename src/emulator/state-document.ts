@@ -2,7 +2,20 @@
  * The snapshot format of the emulator's state file, and the checks that refuse a file that is not one:
  * `{"format": "qianfan-console-emulator-state", "version": 1, "nextSeq": …, "resources": {name: [record…]}}`.
  */
-import type { StoredRecord } from './state.js';
+import type { Lifecycle } from './emulation.js';
+
+/** One record as kept in memory and in the state file. */
+export interface StoredRecord {
+  id: string;
+  /** Creation order; lists follow it. */
+  seq: number;
+  /** The record this one belongs to (fixed at creation); deleting that deletes this. */
+  parent?: { resource: string; id: string };
+  /** The record's fields as the console shows them. */
+  data: Record<string, unknown>;
+  /** A running lifecycle: its definition, copied from the create action, and when it started. */
+  lifecycle?: { spec: Lifecycle; startedAtMs: number };
+}
 
 export const STATE_FORMAT = 'qianfan-console-emulator-state';
 export const STATE_VERSION = 1;

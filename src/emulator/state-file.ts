@@ -19,7 +19,7 @@ import { closeSync, fdatasyncSync, fsyncSync, openSync, readdirSync, readFileSyn
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { damageOf, isObject, recordDamage, type StateDocument } from './state-document.js';
-import type { StoredRecord } from './state.js';
+import type { StoredRecord } from './state-document.js';
 
 /** One change. A reset may set nextSeq (a loaded document's); without it, creation numbers go on. */
 export type JournalEntry = { put: string; record: StoredRecord } | { remove: Array<[resource: string, id: string]> } | { reset: true; nextSeq?: number };

@@ -6,24 +6,11 @@
  * costs what it touches, not what is stored.
  */
 import { randomInt } from 'node:crypto';
-import type { Lifecycle } from './emulation.js';
 import { OrderedRecords } from './ordered-records.js';
-import { damageOf, STATE_FORMAT, STATE_VERSION, type StateDocument } from './state-document.js';
+import { damageOf, STATE_FORMAT, STATE_VERSION, type StateDocument, type StoredRecord } from './state-document.js';
 import { StateFile, type JournalEntry } from './state-file.js';
 
-export type { StateDocument } from './state-document.js';
-
-export interface StoredRecord {
-  id: string;
-  /** Creation order; lists follow it. */
-  seq: number;
-  /** The record this one belongs to (fixed at creation); deleting that deletes this. */
-  parent?: { resource: string; id: string };
-  /** The record's fields as the console shows them. */
-  data: Record<string, unknown>;
-  /** A running lifecycle: its definition, copied from the create action, and when it started. */
-  lifecycle?: { spec: Lifecycle; startedAtMs: number };
-}
+export type { StateDocument, StoredRecord } from './state-document.js';
 
 export interface WalkOptions {
   /** Only the records of this parent. */
