@@ -398,7 +398,7 @@ describe('the retry budget', () => {
     const qf = budgeted(undefined);
     for (let i = 0; i < 3; i++) expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e))?.attempts).toBe(5);
     await qf.close();
-    expect(() => budgeted({ capacity: -1, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 }).retryPolicy).toThrow('quota.capacity must be a whole number of tokens');
+    expect(() => budgeted({ capacity: -1, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 }).retryPolicy).toThrow('the retryPolicy option: invalid retry policy: $.quota.capacity must be >= 0');
   });
 });
 
