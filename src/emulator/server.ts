@@ -317,8 +317,8 @@ class RunningEmulator implements Emulator {
     }
     call.signature = 'valid';
     const bytes = await readBody(req, this.#maxBodyBytes);
-    // Parsed once, for the record of calls and for the action; a malformed body is refused after the
-    // faults and the action lookup, as before.
+    // Parsed once, for the record of calls and for the action. A malformed body is refused only after
+    // the faults and the action lookup, so that an injected fault or an unknown action answers first.
     let body: Body | ConsoleError;
     try {
       body = parseBody(bytes);
