@@ -18,7 +18,7 @@ type Body = Record<string, unknown>;
 
 /** Sends through a strict client (no unknown actions, strict validation) and returns what the server received. */
 async function sendAndReceive(route: string, action: string, body: Body): Promise<Body> {
-  const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxAttempts: 1, strict: true, validation: 'strict' });
+  const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxAttempts: 1, undescribedActions: 'refuse', validation: 'strict' });
   try {
     await qf.callAction(route, action, body);
   } finally {

@@ -113,6 +113,16 @@ describe('callAction over undici against a verifying loopback server', () => {
     expect(() => client({ undescribedActions: 'strict' as never })).toThrow(/undescribedActions must be one of send, refuse/);
   });
 
+  it('refuses an option it does not know, client-wide or per call, naming the likely one; nothing is sent', async () => {
+    expect(() => client({ strict: true } as never)).toThrow(/"strict" is not a client option/);
+    expect(() => client({ timeout: 5 } as never)).toThrow(/"timeout" is not a client option; did you mean timeoutMs\?/);
+    const qf = client();
+    const error = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' }, { deadline: 5 } as never).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ConfigError', code: 'InvalidConfig' });
+    expect((error as Error).message).toMatch(/"deadline" is not a call option; did you mean deadlineMs\?/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('uses a descriptor dropped into an actionPaths directory, overriding and adding actions', async () => {
     const dir = actionDir({
       finetuning: { 'DescribeFineTuningTask.yaml': `action: DescribeFineTuningTask
