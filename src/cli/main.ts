@@ -54,7 +54,7 @@ Global options:
   --actions-path DIR    extra descriptor directory, repeatable (env QIANFAN_ACTIONS_PATH)
   --max-attempts N      attempts per call, the first included (env QIANFAN_CONSOLE_API_RETRY_COUNT; default 3)
   --attempt-timeout-ms N  bound on each attempt's waits (default 60000)
-  --validation MODE     strict (default), compatible (enum/range/length only warn) or off
+  --validation MODE     compatible (default: refuses wrong types, missing and misspelt fields), strict or off
   -o, --output FORMAT   json, yaml or table (default: json on a pipe, table or yaml on a terminal)
   --debug               log every HTTP attempt to stderr, signature masked
   -h, --help            this help, or a command's

@@ -21,7 +21,8 @@ import { ConsoleSigner } from '../signing/console-signer.js';
 import { FetchTransport } from '../transport/fetch.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
 import { UndiciTransport } from '../transport/undici.js';
-import { checkBody, serialiseBody, VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
+import { checkBody, DEFAULT_VALIDATION_MODE, serialiseBody, VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
+import { ValidationNotices } from '../validation/notices.js';
 import { nearest } from '../validation/report.js';
 import type { ActionArguments, ActionResult } from './action-types.js';
 import { attachMetadata, type CallMetadata } from './metadata.js';
@@ -32,7 +33,7 @@ export interface ClientOptions extends ConfigOptions {
   actionPaths?: readonly string[];
   /** Refuse actions that have no descriptor (default: send them unvalidated, as the official SDKs do). */
   strict?: boolean;
-  /** strict (default): refuse every schema violation; compatible: only warn on enum/range/length/pattern; off. */
+  /** compatible (default): refuse wrong types, missing required and misspelt fields, warn once of the rest; strict: refuse every violation; off. */
   validation?: ValidationMode;
   /** Attempts per call, the first included (default from the retry policy: 3). 1 disables retries; a RequestExpired refusal is still re-signed once with the server's clock. */
   maxAttempts?: number;
@@ -109,6 +110,7 @@ export class QianfanClient {
   readonly #logger: Logger;
   readonly #debug: boolean;
   readonly #validation: ValidationMode;
+  readonly #notices: ValidationNotices;
   /** Follows options.signal; see followSignal. */
   readonly #signal: AbortSignal | undefined;
   /** route → action → resolution; two levels, so a call looks up without building a key string. */
@@ -126,7 +128,7 @@ export class QianfanClient {
     this.config = resolveConfig(options, env);
     this.#basePath = this.config.baseUrl.pathname.replace(/\/$/, '');
     this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
-    this.#validation = checkMode(options.validation ?? 'strict');
+    this.#validation = checkMode(options.validation ?? DEFAULT_VALIDATION_MODE);
     for (const name of CLIENT_COUNTS) checkCount(options[name], name);
     this.#signal = options.signal && followSignal(options.signal);
     const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, proxy: checkProxy(options.proxy, options.transport) };
@@ -139,6 +141,7 @@ export class QianfanClient {
     this.#limiter = new CallLimiter({ qps: this.config.qps, maxConcurrency: options.maxConcurrency });
     this.#debug = options.logger !== undefined || this.config.debug;
     this.#logger = options.logger ?? (this.config.debug ? stderrLogger : quietLogger);
+    this.#notices = new ValidationNotices(this.#logger);
   }
 
   /** Server time minus local time, as learnt from a RequestExpired answer; added to the clock when signing. */
@@ -224,7 +227,7 @@ export class QianfanClient {
     const { descriptor, where } = resolved;
     const schema = descriptor ? { check: descriptor.checkBody, schema: descriptor.descriptor.body } : undefined;
     const { warnings } = checkBody(body, schema, validation === this.#validation ? validation : checkMode(validation), where);
-    for (const w of warnings) this.#logger.warn(`${where.action}: ${w.path}: ${w.message} (sent anyway: validation is compatible)`);
+    if (warnings.length > 0) this.#notices.warnSent(where, warnings);
     const checked = body as Record<string, unknown>;
     return { action: resolved, body: checked, json: serialiseBody(checked, where) };
   }
@@ -274,6 +277,7 @@ export class QianfanClient {
           const parsed = parseResponse(response, where);
           metadata.requestId = parsed.requestId;
           if (this.#debug) this.#log(`← ${response.status} ${where.action} requestId ${parsed.requestId} in ${elapsed(attemptStarted)} ms`);
+          if (this.#debug) this.#notices.checkResult(prepared.action.descriptor, where, parsed.result);
           metadata.durationMs = elapsed(started);
           metadata.clockOffsetMs = this.#clockOffsetMs;
           attachMetadata(parsed, metadata);

@@ -16,28 +16,34 @@ import { fs } from '../runtime/require.js';
 export interface LoadedAction extends LoadedDescriptor {
   /** The body validator, compiled on first use. */
   readonly checkBody: SchemaCheck;
+  /** The result validator, compiled on first use: only debugging checks results (they are advisory). */
+  readonly checkResult: SchemaCheck;
 }
 
 class CachedAction implements LoadedAction {
-  #check: SchemaCheck | undefined;
+  #checkBody: SchemaCheck | undefined;
+  #checkResult: SchemaCheck | undefined;
   constructor(
     readonly descriptor: ActionDescriptor,
     readonly source: DescriptorSource,
     precompiledCheck?: SchemaCheck,
   ) {
-    this.#check = precompiledCheck;
+    this.#checkBody = precompiledCheck;
   }
   get checkBody(): SchemaCheck {
-    if (!this.#check) {
-      try {
-        this.#check = compileSchema(this.descriptor.body);
-      } catch (error) {
-        // Met the descriptor format, yet ajv's strict mode refuses the schema (an unknown keyword, say).
-        const { file } = this.source;
-        throw new DescriptorError(`${file}: the body schema does not compile: ${compileFailureReason(error)} (qianfan-console lint ${dirname(dirname(file))} gives the line)`, { file, code: 'InvalidDescriptor' });
-      }
+    return (this.#checkBody ??= this.#compile('body'));
+  }
+  get checkResult(): SchemaCheck {
+    return (this.#checkResult ??= this.#compile('result'));
+  }
+  #compile(part: 'body' | 'result'): SchemaCheck {
+    try {
+      return compileSchema(this.descriptor[part]);
+    } catch (error) {
+      // Met the descriptor format, yet ajv's strict mode refuses the schema (an unknown keyword, say).
+      const { file } = this.source;
+      throw new DescriptorError(`${file}: the ${part} schema does not compile: ${compileFailureReason(error)} (qianfan-console lint ${dirname(dirname(file))} gives the line)`, { file, code: 'InvalidDescriptor' });
     }
-    return this.#check;
   }
 }
 

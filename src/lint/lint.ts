@@ -27,6 +27,13 @@ export interface LintProblem {
 /** The meta-schema every descriptor is checked against: the shipped one, whichever directories are linted. */
 const DESCRIPTOR_FORMAT_FILE = 'descriptor.schema.json';
 
+/**
+ * Directories whose descriptors must say where their facts come from (a non-empty `sources`): the
+ * shipped catalogue, never a dropped-in directory. Empty until the catalogue audit has added sources to
+ * every shipped descriptor; enabling it is this one line: `= [BUILTIN_ACTIONS_DIR]`.
+ */
+export const SOURCES_REQUIRED_IN: readonly string[] = [];
+
 export const LINT_CLEAN = 0;
 export const LINT_PROBLEMS = 1;
 export const LINT_USAGE = 2;
@@ -52,7 +59,7 @@ export async function runLint(dirs: string[] | undefined, io: LintIO): Promise<n
 }
 
 /** Every problem in the directories (absolute paths, first to last), ordered by file and line. */
-export function lintDirectories(roots: readonly string[]): { problems: LintProblem[]; descriptorCount: number } {
+export function lintDirectories(roots: readonly string[], sourcesRequiredIn: readonly string[] = SOURCES_REQUIRED_IN): { problems: LintProblem[]; descriptorCount: number } {
   try {
     descriptorFormat();
   } catch (error) {
@@ -60,7 +67,8 @@ export function lintDirectories(roots: readonly string[]): { problems: LintProbl
     return { problems: [{ file: join(BUILTIN_ACTIONS_DIR, DESCRIPTOR_FORMAT_FILE), line: 1, message }], descriptorCount: 0 };
   }
   const run = new LintRun();
-  for (const root of roots) run.lintDirectory(root);
+  const needSources = new Set(sourcesRequiredIn.map((d) => resolve(d)));
+  for (const root of roots) run.lintDirectory(root, needSources.has(resolve(root)));
   return run.finish();
 }
 
@@ -72,11 +80,11 @@ class LintRun {
   readonly #ajv = strictAjv();
   #descriptorCount = 0;
 
-  lintDirectory(root: string): void {
+  lintDirectory(root: string, sourcesRequired: boolean): void {
     for (const entry of entries(root)) {
       const path = join(root, entry.name);
       if (entry.isDirectory() && !entry.name.startsWith('.')) {
-        for (const file of entries(path).filter((e) => e.isFile() && e.name.endsWith('.yaml'))) this.#lintDescriptor(join(path, file.name), entry.name, file.name);
+        for (const file of entries(path).filter((e) => e.isFile() && e.name.endsWith('.yaml'))) this.#lintDescriptor(join(path, file.name), entry.name, file.name, sourcesRequired);
       } else if (entry.isFile() && entry.name === RETRY_POLICY_FILE) {
         this.#lintRetryPolicy(path);
       } else if (entry.isFile() && entry.name.endsWith('.yaml')) {
@@ -95,7 +103,7 @@ class LintRun {
     return { problems, descriptorCount: this.#descriptorCount };
   }
 
-  #lintDescriptor(file: string, area: string, fileName: string): void {
+  #lintDescriptor(file: string, area: string, fileName: string, sourcesRequired: boolean): void {
     this.#descriptorCount++;
     const relativePath = `${area}/${fileName}`;
     const inspection = inspectDescriptorFile(file);
@@ -106,6 +114,9 @@ class LintRun {
     if (!descriptor) return;
     this.#actions.add(`${descriptor.action} (${descriptor.route})`, { file, relativePath, line });
     for (const p of checkDescriptorContent(descriptor, inspection.lineOf, this.#ajv)) this.#problems.push({ file, ...p });
+    if (sourcesRequired && !descriptor.sources?.length) {
+      this.#problems.push({ file, line: 1, message: 'has no sources: a shipped descriptor lists where its facts come from (doc URLs, SDK paths)' });
+    }
     for (const waiter of Object.keys(descriptor.waiters ?? {})) this.#waiters.add(waiter, { file, relativePath, line: inspection.lineOf(`/waiters/${waiter}`) });
   }
 

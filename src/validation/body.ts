@@ -1,17 +1,22 @@
 /**
  * Checking a request body before it is sent, under the client's validation mode:
+ * - compatible (the default): the catalogue always lags the console, so only what is almost surely a
+ *   mistake refuses the call: a value of the wrong JSON type, a missing required field, an unknown field
+ *   that is a likely misspelling of a known one (taskid for taskId). Anything else the schema does not
+ *   allow (an unknown field like no known one, a value outside an enum, range, length or pattern) is
+ *   sent, with a warning;
  * - strict: every schema violation refuses the call;
- * - compatible: wrong types, missing required and unknown fields refuse it; enum, range, length and
- *   pattern violations only warn, because the service relaxes those limits over time;
  * - off: nothing is checked against the schema.
  * Whatever the mode, the body must be a JSON object that can be serialised.
  */
 import { ValidationError, type Problem } from '../errors.js';
-import { RANGE_KEYWORDS, joinPath, toProblems } from './report.js';
-import type { JsonSchema, SchemaCheck } from './schema.js';
+import { collapseAlternatives, joinPath, misspeltField, toProblems } from './report.js';
+import type { JsonSchema, SchemaCheck, SchemaFailure } from './schema.js';
 
 export type ValidationMode = 'strict' | 'compatible' | 'off';
 export const VALIDATION_MODES: readonly ValidationMode[] = ['strict', 'compatible', 'off'];
+/** Never blocks a call the console would take, yet catches likely mistakes; see the top of this file. */
+export const DEFAULT_VALIDATION_MODE: ValidationMode = 'compatible';
 
 export interface BodyCheckResult {
   /** Problems that did not refuse the call (compatible mode). */
@@ -30,12 +35,17 @@ export function checkBody(
   if (!schema || mode === 'off') return NO_WARNINGS;
   const failures = schema.check(body);
   if (failures === true) return NO_WARNINGS;
-  const problems = toProblems(failures, schema.schema, body);
-  const refused = mode === 'strict' ? problems : problems.filter((p) => !RANGE_KEYWORDS.has(p.keyword));
-  if (refused.length > 0) {
-    throw new ValidationError(`${where.action} (${where.route}) body refused before sending`, refused, where);
+  // A failing branch of a oneOf is not itself a refusal: the oneOf as a whole is judged (and only warned).
+  const refusing = mode === 'strict' ? failures : collapseAlternatives(failures).filter((f) => refusesWhenCompatible(f, schema.schema));
+  if (refusing.length > 0) {
+    throw new ValidationError(`${where.action} (${where.route}) body refused before sending`, toProblems(refusing, schema.schema, body), where);
   }
-  return { warnings: problems };
+  return { warnings: toProblems(failures, schema.schema, body) };
+}
+
+/** A wrong JSON type, a missing required field, a misspelt field: the console cannot mean what was sent. */
+function refusesWhenCompatible(failure: SchemaFailure, schema: JsonSchema): boolean {
+  return failure.keyword === 'type' || failure.keyword === 'required' || misspeltField(failure, schema) !== undefined;
 }
 
 /** Serialises a checked body. */
