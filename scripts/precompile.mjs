@@ -24,7 +24,7 @@ for (const area of readdirSync(BUILTIN_ACTIONS_DIR)) {
   mkdirSync(join(out, area), { recursive: true });
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     const descriptor = readDescriptorFile(join(dir, file));
-    const ajv = strictAjv();
+    const ajv = strictAjv({ keepSource: true });
     const validate = ajv.compile(descriptor.body);
     const code = standaloneCode(ajv, validate);
     const module = `${code}\nconst validate = module.exports;\nmodule.exports = { validate, descriptor: ${JSON.stringify(descriptor)} };\n`;

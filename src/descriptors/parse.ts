@@ -6,14 +6,13 @@ import { basename, dirname } from 'node:path';
 import { DescriptorError } from '../errors.js';
 import { toJsonPath } from '../validation/report.js';
 import { strictAjv, wrap, type JsonSchema, type SchemaCheck } from '../validation/schema.js';
+import { MAX_DESCRIPTOR_BYTES, unreadableDescriptor } from './files.js';
 import { BUILTIN_ACTIONS_DIR } from './paths.js';
 import type { ActionDescriptor } from './types.js';
 import { fs, packageRequire } from '../runtime/require.js';
 
 /** Aliases expand; a small document with nested aliases can otherwise expand to gigabytes (a "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
-/** A descriptor is a page of YAML; anything far larger is a mistake or an attack. */
-export const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 /** The problems one DescriptorError lists; lint lists them all. */
 const MAX_PROBLEMS_SHOWN = 10;
 
@@ -58,8 +57,11 @@ export function inspectDescriptorFile(file: string): DescriptorInspection {
 }
 
 function readDescriptorText(file: string): { text: string } | { reason: string; cause?: unknown } {
+  const unreadable = unreadableDescriptor(file);
+  if (unreadable) return { reason: unreadable };
   try {
     const bytes = fs.readFileSync(file);
+    // The file may have grown since stat looked.
     if (bytes.length > MAX_DESCRIPTOR_BYTES) return { reason: `descriptor is ${bytes.length} bytes; the limit is ${MAX_DESCRIPTOR_BYTES}` };
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch (error) {

@@ -7,6 +7,7 @@
 import { dirname, join } from 'node:path';
 import { DescriptorError } from '../errors.js';
 import { compileFailureReason, compileSchema, type SchemaCheck } from '../validation/schema.js';
+import { isDirectory, isDirectoryEntry } from './files.js';
 import { readDescriptorFile } from './parse.js';
 import { precompiledDescriptor } from './precompiled.js';
 import type { ActionName } from './names.js';
@@ -129,14 +130,6 @@ export class DescriptorStore {
 function subdirectories(dir: string): string[] {
   if (!isDirectory(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && /^[A-Za-z][A-Za-z0-9]*$/.test(d.name))
+    .filter((d) => /^[A-Za-z][A-Za-z0-9]*$/.test(d.name) && isDirectoryEntry(dir, d))
     .map((d) => d.name);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return fs.statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -4,14 +4,16 @@
  * taken as a search path: the same <area>/<Action>.yaml in a later directory overrides an earlier
  * one (as it does for the client), while any other two files claiming one action are a conflict.
  */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isDirectory, isDirectoryEntry, unreadableDescriptor } from '../descriptors/files.js';
 import { descriptorFormat, inspectDescriptorFile } from '../descriptors/parse.js';
 import { BUILTIN_ACTIONS_DIR } from '../descriptors/paths.js';
 import { QianfanError } from '../errors.js';
 import { readRetryPolicy, RETRY_POLICY_FILE } from '../retry/policy.js';
 import { strictAjv } from '../validation/schema.js';
 import { checkDescriptorContent } from './descriptor-checks.js';
+import { patternChecker } from './hazard-checks.js';
 
 export interface LintIO {
   out(line: string): void;
@@ -47,6 +49,7 @@ export async function runLint(dirs: string[] | undefined, io: LintIO): Promise<n
     return LINT_USAGE;
   }
   const { problems, descriptorCount } = lintDirectories(roots);
+  if (!patternChecker()) io.err('lint: note: recheck is not installed, so patterns were not checked for catastrophic backtracking (npm install --save-dev recheck)');
   for (const p of problems) io.out(`${shownPath(p.file)}:${p.line}: ${p.message}`);
   const scope = `${descriptorCount} ${plural(descriptorCount, 'descriptor')} in ${roots.length} ${plural(roots.length, 'directory', 'directories')}`;
   if (problems.length === 0) {
@@ -83,11 +86,13 @@ class LintRun {
   lintDirectory(root: string, sourcesRequired: boolean): void {
     for (const entry of entries(root)) {
       const path = join(root, entry.name);
-      if (entry.isDirectory() && !entry.name.startsWith('.')) {
-        for (const file of entries(path).filter((e) => e.isFile() && e.name.endsWith('.yaml'))) this.#lintDescriptor(join(path, file.name), entry.name, file.name, sourcesRequired);
-      } else if (entry.isFile() && entry.name === RETRY_POLICY_FILE) {
+      // Links are followed, as the client follows them; what is not a regular file is reported, not read.
+      if (isDirectoryEntry(root, entry)) {
+        if (entry.name.startsWith('.')) continue;
+        for (const file of entries(path).filter((e) => e.name.endsWith('.yaml') && !isDirectoryEntry(path, e))) this.#lintDescriptor(join(path, file.name), entry.name, file.name, sourcesRequired);
+      } else if (entry.name === RETRY_POLICY_FILE) {
         this.#lintRetryPolicy(path);
-      } else if (entry.isFile() && entry.name.endsWith('.yaml')) {
+      } else if (entry.name.endsWith('.yaml')) {
         this.#problems.push({ file: path, line: 1, message: 'not in an area directory, so never loaded: a descriptor lies at <dir>/<area>/<Action>.yaml' });
       }
     }
@@ -121,6 +126,11 @@ class LintRun {
   }
 
   #lintRetryPolicy(file: string): void {
+    const unreadable = unreadableDescriptor(file);
+    if (unreadable) {
+      this.#problems.push({ file, line: 1, message: unreadable.replace('descriptor', 'retry policy') });
+      return;
+    }
     try {
       readRetryPolicy(file);
     } catch (error) {
@@ -169,14 +179,6 @@ class Claims {
 
 function entries(dir: string): Dirent[] {
   return readdirSync(dir, { withFileTypes: true }).sort((a, b) => compare(a.name, b.name));
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Paths under the working directory are shown relative to it, so that editors and CI logs can link them. */

@@ -5,6 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { packageRequire } from '../runtime/require.js';
+import { linearRegExp } from './linear-regexp.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -26,11 +27,22 @@ type AjvInstance = import('ajv').default;
 
 let bodyAjv: AjvInstance | undefined;
 
-/** An ajv instance in strict mode that reports every error, never fills defaults or coerces types. */
-export function strictAjv(options: { useDefaults?: boolean } = {}): AjvInstance {
+/**
+ * An ajv instance in strict mode that reports every error, never fills defaults or coerces types, and
+ * counts only a value's own properties (`required: [toString]` is not met by `{}`). Patterns run in
+ * linear time (linear-regexp.ts). The generated source is kept only to write standalone code at build.
+ */
+export function strictAjv(options: { useDefaults?: boolean; keepSource?: boolean } = {}): AjvInstance {
   // ajv is a CommonJS package; require keeps its cost out of start-up until this point.
   const Ajv = packageRequire('ajv') as typeof import('ajv').default;
-  const ajv = new Ajv({ strict: true, allErrors: true, useDefaults: options.useDefaults ?? false, coerceTypes: false, code: { source: true } });
+  const ajv = new Ajv({
+    strict: true,
+    allErrors: true,
+    useDefaults: options.useDefaults ?? false,
+    coerceTypes: false,
+    ownProperties: true,
+    code: { source: options.keepSource ?? false, regExp: linearRegExp() },
+  });
   for (const keyword of EXTRA_KEYWORDS) ajv.addKeyword(keyword);
   return ajv;
 }
