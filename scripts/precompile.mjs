@@ -1,8 +1,9 @@
 // Build step: every shipped descriptor becomes dist/precompiled/<area>/<Action>.cjs holding the checked
-// descriptor and its body validator as ajv standalone code, and the retry policy becomes JSON, so a call
-// to a built-in action needs neither the YAML parser nor the schema compiler at run time.
+// descriptor and its body validator as ajv standalone code, the descriptor format becomes a standalone
+// validator too, and the retry policy becomes JSON, so a call to a built-in action needs neither the YAML
+// parser nor the schema compiler at run time, and a dropped-in one needs no compile of the format.
 // A descriptor that breaks the format fails the build, naming its file and line.
-import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,13 @@ for (const area of readdirSync(BUILTIN_ACTIONS_DIR)) {
     count++;
   }
 }
+// The descriptor format too, so that the first dropped-in descriptor is checked without compiling it.
+{
+  const ajv = strictAjv({ useDefaults: true, keepSource: true });
+  const format = JSON.parse(readFileSync(join(BUILTIN_ACTIONS_DIR, 'descriptor.schema.json'), 'utf8'));
+  writeFileSync(join(out, 'descriptor-format.cjs'), standaloneCode(ajv, ajv.compile(format)));
+}
 writeFileSync(join(out, 'retry-policy.json'), JSON.stringify(readRetryPolicy(join(BUILTIN_ACTIONS_DIR, 'retry-policy.yaml'))));
-console.log(`precompiled ${count} descriptors and the retry policy into dist/precompiled`);
+console.log(`precompiled ${count} descriptors, the descriptor format and the retry policy into dist/precompiled`);
 // tsc does not keep the executable bit of the command's entry point.
 chmodSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)), 0o755);

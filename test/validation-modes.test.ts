@@ -176,11 +176,22 @@ describe("validation: 'off'", () => {
     await qf.close();
   });
 
-  it('still refuses a body that has no JSON form', async () => {
+  it('still refuses a body that has no JSON form, naming where', async () => {
     const { qf } = client({ validation: 'off' });
     const error = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', { ...job, size: 10n }));
     expect(error.problems).toEqual([expect.objectContaining({ path: '$.size', keyword: 'json' })]);
+    const loop: AnyBody = { name: 'x', inner: [{}] };
+    (loop['inner'] as AnyBody[])[0]!['back'] = loop;
+    const cycle = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', loop));
+    expect(cycle.problems).toEqual([expect.objectContaining({ path: '$.inner[0].back', message: expect.stringContaining('circular') })]);
     expect(server.requests).toHaveLength(0);
+    await qf.close();
+  });
+
+  it('skips the walk over the body: what JSON can write lossily is sent as JSON.stringify writes it', async () => {
+    const { qf } = client({ validation: 'off' });
+    await qf.callAction(finetuning, 'CreateFineTuningJob', { ...job, ratio: Number.NaN });
+    expect(server.requests.map((r) => r.body)).toEqual([JSON.stringify({ ...job, ratio: null })]);
     await qf.close();
   });
 });

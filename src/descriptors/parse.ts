@@ -18,13 +18,30 @@ const MAX_PROBLEMS_SHOWN = 10;
 
 let metaCheck: SchemaCheck | undefined;
 
-/** The check of actions/descriptor.schema.json, compiled on first use; throws when that schema does not compile. */
+/**
+ * The check of actions/descriptor.schema.json: precompiled at build (scripts/precompile.mjs), else
+ * compiled on first use; throws when that schema does not compile.
+ */
 export function descriptorFormat(): SchemaCheck {
   if (!metaCheck) {
-    const schema = JSON.parse(fs.readFileSync(`${BUILTIN_ACTIONS_DIR}/descriptor.schema.json`, 'utf8')) as JsonSchema;
-    metaCheck = wrap(strictAjv({ useDefaults: true }).compile(schema));
+    const precompiled = precompiledFormat();
+    if (precompiled) metaCheck = wrap(precompiled);
+    else {
+      const schema = JSON.parse(fs.readFileSync(`${BUILTIN_ACTIONS_DIR}/descriptor.schema.json`, 'utf8')) as JsonSchema;
+      metaCheck = wrap(strictAjv({ useDefaults: true }).compile(schema));
+    }
   }
   return metaCheck;
+}
+
+function precompiledFormat(): Parameters<typeof wrap>[0] | undefined {
+  try {
+    return packageRequire('../precompiled/descriptor-format.cjs') as Parameters<typeof wrap>[0];
+  } catch (error) {
+    // Not built (a source checkout, or the build step itself): compiled instead.
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
 }
 
 /** One thing wrong with a descriptor file, at a line of it. */

@@ -9,6 +9,7 @@ import { DescriptorError } from '../errors.js';
 import { compileFailureReason, compileSchema, type SchemaCheck } from '../validation/schema.js';
 import { isDirectory, isDirectoryEntry } from './files.js';
 import { readDescriptorFile } from './parse.js';
+import { readSummaryFields, type SummaryFields } from './summary.js';
 import { precompiledDescriptor } from './precompiled.js';
 import type { ActionName } from './names.js';
 import type { ActionDescriptor, DescriptorSource, LoadedDescriptor, Waiter } from './types.js';
@@ -63,6 +64,13 @@ function loadFile(file: string, layer: number): CachedAction {
   return cached;
 }
 
+/** Entries of an area directory read to suggest a name for an undescribed action. */
+const MAX_SUGGESTION_SCAN = 1000;
+
+function summaryOf(descriptor: ActionDescriptor): SummaryFields {
+  return { summary: descriptor.summary, pages: descriptor.pagination !== undefined, waiters: Object.keys(descriptor.waiters ?? {}) };
+}
+
 export interface ActionListing {
   route: string;
   action: string;
@@ -109,6 +117,35 @@ export class DescriptorStore {
       }
     });
     return [...winners.values()].sort((x, y) => x.route.localeCompare(y.route) || x.action.localeCompare(y.action));
+  }
+
+  /** What `list` shows of each action, reading only those fields where the file allows (summary.ts). */
+  summaries(area?: string): (ActionListing & SummaryFields)[] {
+    return this.list(area).map((entry) => {
+      const fields = (byFile.has(entry.file) ? undefined : readSummaryFields(entry.file)) ?? summaryOf(this.load(entry).descriptor);
+      return { ...entry, ...fields };
+    });
+  }
+
+  /**
+   * Names of actions in an area, for a did-you-mean: at most MAX_SUGGESTION_SCAN entries of each
+   * directory are read, so a call of an undescribed action costs the same in an area of 10,000.
+   */
+  someActionNames(area: string): string[] {
+    const names = new Set<string>();
+    for (const dir of this.searchPath) {
+      const areaDir = join(dir, area);
+      if (!isDirectory(areaDir)) continue;
+      const handle = fs.opendirSync(areaDir);
+      try {
+        for (let n = 0, entry = handle.readSync(); entry && n < MAX_SUGGESTION_SCAN; n++, entry = handle.readSync()) {
+          if (entry.name.endsWith('.yaml')) names.add(entry.name.slice(0, -'.yaml'.length));
+        }
+      } finally {
+        handle.closeSync();
+      }
+    }
+    return [...names];
   }
 
   /** Loads the descriptor behind a listing entry. */
