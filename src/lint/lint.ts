@@ -80,7 +80,7 @@ class LintRun {
   // An action is claimed by its file's path and by what the file says. Case is ignored, as some file systems ignore it.
   readonly #actions = new Claims((name) => name.toLowerCase());
   readonly #waiters = new Claims((name) => name);
-  readonly #ajv = strictAjv();
+  readonly #ajv = strictAjv({ checkSchemas: true });
   #descriptorCount = 0;
 
   lintDirectory(root: string, sourcesRequired: boolean): void {

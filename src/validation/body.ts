@@ -73,7 +73,7 @@ function assertObject(body: unknown, where: { route: string; action: string }): 
 
 /** The body must be plain JSON data: no functions, symbols, BigInts, cycles, NaN or special objects. */
 function assertJsonData(body: Record<string, unknown>, where: { route: string; action: string }): void {
-  if (isFlatJson(body)) return;
+  if (isJsonData(body, 0)) return;
   const problems = jsonProblems(body);
   if (problems.length > 0) throw new ValidationError(`${where.action} (${where.route}) body cannot be sent as JSON`, problems, where);
 }
@@ -137,14 +137,32 @@ function jsonProblems(body: Record<string, unknown>): Problem[] {
   return problems;
 }
 
-/** The common case, decided without allocating: a plain object whose members are all strings, booleans or finite numbers. */
-function isFlatJson(body: Record<string, unknown>): boolean {
-  const proto = Object.getPrototypeOf(body);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const key in body) {
-    const value = body[key];
-    const type = typeof value;
-    if (type !== 'string' && type !== 'boolean' && !(type === 'number' && Number.isFinite(value))) return false;
+/**
+ * The common case, decided without allocating: plain objects and arrays of strings, booleans, finite
+ * numbers and null, at most MAX_DEPTH deep (so a cycle is caught too). When it says no, jsonProblems
+ * walks again to say what and where.
+ */
+function isJsonData(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
   }
+  if (value === null) return true;
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isJsonData(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) if (!isJsonData((value as Record<string, unknown>)[key], depth + 1)) return false;
   return true;
 }

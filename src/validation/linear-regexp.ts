@@ -18,8 +18,10 @@ export interface RegExpEngine {
  * Self-contained on purpose: its source text is written into the precompiled validators (ajv's
  * standalone code), applied there to require("re2js").
  */
-function linearRegExpFactory(RE2JS: RE2JSClass) {
+function linearRegExpFactory(loadRE2JS: () => RE2JSClass) {
+  let RE2JS: RE2JSClass | undefined;
   return function linearRegExp(pattern: string) {
+    RE2JS ??= loadRE2JS();
     // translateRegExp turns JavaScript's syntax (\uXXXX, for one) into RE2's.
     const compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
     return { test: (text: string) => compiled.test(text), toString: () => pattern };
@@ -28,10 +30,11 @@ function linearRegExpFactory(RE2JS: RE2JSClass) {
 
 let engine: RegExpEngine | undefined;
 
+/** The engine; re2js itself is loaded only when a schema with a pattern is first compiled. */
 export function linearRegExp(): RegExpEngine {
-  if (!engine) {
-    const { RE2JS } = packageRequire('re2js') as typeof import('re2js');
-    engine = Object.assign(linearRegExpFactory(RE2JS), { code: `(${linearRegExpFactory.toString()})(require("re2js").RE2JS)` });
-  }
+  engine ??= Object.assign(
+    linearRegExpFactory(() => (packageRequire('re2js') as typeof import('re2js')).RE2JS),
+    { code: `(${linearRegExpFactory.toString()})(() => require("re2js").RE2JS)` },
+  );
   return engine;
 }
