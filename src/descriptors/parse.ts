@@ -6,6 +6,7 @@ import { basename, dirname } from 'node:path';
 import { DescriptorError } from '../errors.js';
 import { toJsonPath } from '../validation/report.js';
 import { strictAjv, wrap, type JsonSchema, type SchemaCheck } from '../validation/schema.js';
+import { requireBundled } from '../validation/vendored.js';
 import { MAX_DESCRIPTOR_BYTES, unreadableDescriptor } from './files.js';
 import { BUILTIN_ACTIONS_DIR } from './paths.js';
 import type { ActionDescriptor } from './types.js';
@@ -28,7 +29,7 @@ export function descriptorFormat(): SchemaCheck {
     if (precompiled) metaCheck = wrap(precompiled);
     else {
       const schema = JSON.parse(fs.readFileSync(`${BUILTIN_ACTIONS_DIR}/descriptor.schema.json`, 'utf8')) as JsonSchema;
-      metaCheck = wrap(strictAjv({ useDefaults: true }).compile(schema));
+      metaCheck = wrap(strictAjv({ useDefaults: true, trustedPatterns: true }).compile(schema));
     }
   }
   return metaCheck;
@@ -99,7 +100,7 @@ export function parseDescriptor(text: string, file: string): ActionDescriptor {
 
 /** Parses and checks descriptor text, collecting every problem; `file` is used for the file-name checks. */
 export function inspectDescriptor(text: string, file: string): DescriptorInspection {
-  const YAML = packageRequire('yaml') as typeof import('yaml');
+  const YAML = requireBundled<typeof import('yaml')>('yaml');
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const lineOf = (pointer: string): number => {

@@ -4,8 +4,8 @@
  * and every compiled validator is kept for the life of the process.
  */
 import type { ErrorObject } from 'ajv';
-import { packageRequire } from '../runtime/require.js';
 import { linearRegExp } from './linear-regexp.js';
+import { requireBundled } from './vendored.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -32,9 +32,9 @@ let bodyAjv: AjvInstance | undefined;
  * counts only a value's own properties (`required: [toString]` is not met by `{}`). Patterns run in
  * linear time (linear-regexp.ts). The generated source is kept only to write standalone code at build.
  */
-export function strictAjv(options: { useDefaults?: boolean; keepSource?: boolean; checkSchemas?: boolean } = {}): AjvInstance {
+export function strictAjv(options: { useDefaults?: boolean; keepSource?: boolean; checkSchemas?: boolean; trustedPatterns?: boolean } = {}): AjvInstance {
   // ajv is a CommonJS package; require keeps its cost out of start-up until this point.
-  const Ajv = packageRequire('ajv') as typeof import('ajv').default;
+  const Ajv = requireBundled<typeof import('ajv').default>('ajv');
   const ajv = new Ajv({
     strict: true,
     allErrors: true,
@@ -44,7 +44,9 @@ export function strictAjv(options: { useDefaults?: boolean; keepSource?: boolean
     // Checking each schema against the draft-07 meta-schema first costs a compile of that meta-schema
     // (over 100 ms on a busy machine) on a dropped-in action's first call; lint checks schemas instead.
     validateSchema: options.checkSchemas ?? false,
-    code: { source: options.keepSource ?? false, regExp: linearRegExp() },
+    // trustedPatterns: our own schema's patterns (the descriptor format's), simple and reviewed, run on
+    // the native engine; that spares loading re2js when a descriptor is checked.
+    code: { source: options.keepSource ?? false, ...(options.trustedPatterns ? {} : { regExp: linearRegExp() }) },
   });
   for (const keyword of EXTRA_KEYWORDS) ajv.addKeyword(keyword);
   return ajv;
