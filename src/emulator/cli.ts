@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { QianfanError } from '../errors.js';
+import { isLoopback } from './control.js';
 import { FAULT_SPEC_SYNTAX, parseFaultSpec } from './faults.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from './server.js';
 
@@ -20,8 +21,12 @@ Options:
   --host HOST           interface to bind (default 127.0.0.1)
   --access-key AK       access key to accept (default QIANFAN_ACCESS_KEY, else a demo key)
   --secret-key SK       its secret key (default QIANFAN_SECRET_KEY, else the demo secret)
-  --state FILE          keep the records in FILE across restarts (default: in memory)
-  --speed X             run lifecycles X times faster (default 1)
+  --state FILE          keep the records in FILE across restarts (default: in memory);
+                        FILE.journal and FILE.lock live beside it
+  --speed X             run the emulator's clock X times faster (default 1); 0 stops it,
+                        so lifecycles move only when POST /_emulator/api/clock advances it
+  --control-token T     require T (8+ characters) in the x-emulator-control-token header of the
+                        control plane under /_emulator/; needed to use it when --host is not loopback
   --fault SPEC          inject a fault; repeatable. SPEC is
                         ${FAULT_SPEC_SYNTAX}
   --actions-path DIR    more descriptor directories; repeatable
@@ -81,6 +86,7 @@ function readArguments(argv: string[]): EmulatorOptions | 'help' {
       'secret-key': { type: 'string' },
       state: { type: 'string' },
       speed: { type: 'string' },
+      'control-token': { type: 'string' },
       fault: { type: 'string', multiple: true },
       'actions-path': { type: 'string', multiple: true },
       help: { type: 'boolean' },
@@ -90,7 +96,9 @@ function readArguments(argv: string[]): EmulatorOptions | 'help' {
   const port = values.port === undefined ? DEFAULT_SERVE_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, got ${JSON.stringify(values.port)}`);
   const speed = values.speed === undefined ? undefined : Number(values.speed);
-  if (speed !== undefined && !(Number.isFinite(speed) && speed > 0)) throw new Error(`--speed must be a positive number, got ${JSON.stringify(values.speed)}`);
+  if (speed !== undefined && !(Number.isFinite(speed) && speed >= 0)) throw new Error(`--speed must be a number ≥ 0, got ${JSON.stringify(values.speed)}`);
+  const controlToken = values['control-token'];
+  if (controlToken !== undefined && controlToken.length < 8) throw new Error('--control-token must have at least 8 characters');
   if ((values['access-key'] === undefined) !== (values['secret-key'] === undefined)) throw new Error('give --access-key and --secret-key together');
   return {
     port,
@@ -98,6 +106,7 @@ function readArguments(argv: string[]): EmulatorOptions | 'help' {
     ...(values['access-key'] !== undefined && { accessKey: values['access-key'], secretKey: values['secret-key'] }),
     ...(values.state !== undefined && { statePath: values.state }),
     ...(speed !== undefined && { speed }),
+    ...(controlToken !== undefined && { controlToken }),
     // Parsed here too, so that a mistyped spec is a usage error rather than a failure to start.
     ...(values.fault !== undefined && { faults: values.fault.map((spec) => (parseFaultSpec(spec), spec)) }),
     ...(values['actions-path'] !== undefined && { actionPaths: values['actions-path'] }),
@@ -111,7 +120,8 @@ function introduction(emulator: Emulator, options: EmulatorOptions): string[] {
   else lines.push(`secret key: the one given ${emulator.keySource === 'options' ? 'with --secret-key' : 'in QIANFAN_SECRET_KEY'} (not shown)`);
   lines.push(
     `state: ${options.statePath ?? 'in memory (use --state FILE to keep it)'}`,
-    `speed: ${options.speed ?? 1}×`,
+    `speed: ${options.speed ?? 1}×${options.speed === 0 ? ' (the clock moves only when POST /_emulator/api/clock advances it)' : ''}`,
+    `dashboard: ${emulator.controlUrl}${controlPlaneNote(emulator, options)}`,
     ...(options.faults ?? []).map((spec) => `fault: ${String(spec)}`),
     'point a client at it:',
     `  export QIANFAN_CONSOLE_API_BASE_URL=${emulator.url}`,
@@ -120,6 +130,12 @@ function introduction(emulator: Emulator, options: EmulatorOptions): string[] {
     'Ctrl-C stops it.',
   );
   return lines;
+}
+
+/** How to reach the control plane, without printing the token. */
+function controlPlaneNote(emulator: Emulator, options: EmulatorOptions): string {
+  if (options.controlToken !== undefined) return '  (open it with ?token=<your control token>; API calls send it as x-emulator-control-token)';
+  return isLoopback(emulator.host) ? '' : '  (off: bound to a non-loopback address; restart with --control-token to use it)';
 }
 
 function describeListenError(error: NodeJS.ErrnoException, options: EmulatorOptions): string {

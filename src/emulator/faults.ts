@@ -83,8 +83,28 @@ function checkFaultSpec(spec: FaultSpec): FaultSpec {
   return spec;
 }
 
-interface ActiveFault {
-  spec: FaultSpec;
+/** The command-line form of a spec (a status fault's own message is not part of it). */
+export function faultSpecText(spec: FaultSpec): string {
+  return `${spec.action ?? '*'}:${faultText(spec.fault)}${spec.times === undefined ? '' : `x${spec.times}`}${spec.fraction === undefined ? '' : `@${spec.fraction}`}`;
+}
+
+/** One fault as the command line writes it: 429, 403/AccessDenied, legacy-18, delay-800, drop, malformed. */
+export function faultText(fault: Fault): string {
+  switch (fault.type) {
+    case 'status':
+      return fault.code === undefined ? String(fault.status) : `${fault.status}/${fault.code}`;
+    case 'legacy':
+      return `legacy-${fault.code}`;
+    case 'delay':
+      return `delay-${fault.ms}`;
+    default:
+      return fault.type;
+  }
+}
+
+/** An active fault and how far it has got. */
+export interface ActiveFault {
+  readonly spec: FaultSpec;
   /** Matching calls seen so far. */
   seen: number;
   /** Faults injected so far. */
@@ -100,6 +120,11 @@ export class FaultInjector {
 
   clear(): void {
     this.#active = [];
+  }
+
+  /** The faults still active, in the order they apply, with their counts. */
+  list(): Array<Readonly<ActiveFault> & { text: string }> {
+    return this.#active.map((active) => ({ spec: active.spec, seen: active.seen, fired: active.fired, text: faultSpecText(active.spec) }));
   }
 
   /**

@@ -7,6 +7,7 @@
  *
  * A request goes: route → size → authentication → body → injected faults → descriptor → JSON →
  * schema → engine (or the fallback answer). Every response carries Date and x-bce-request-id.
+ * Requests under /_emulator/ go to the control plane and dashboard instead (control.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,14 +19,22 @@ import { ConfigError, DescriptorError, ValidationError } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
 import { toProblems } from '../validation/report.js';
 import { authenticate, splitTarget } from './auth.js';
+import { CallLog, showCall, type ReceivedCall } from './call-log.js';
+import { EmulatorClock } from './clock.js';
 import { ConsoleError } from './console-error.js';
+import { CONTROL_PREFIX, ControlPlane } from './control.js';
 import { emulationOf } from './emulation.js';
 import { Engine } from './engine.js';
 import { fallbackResult } from './fallback.js';
-import { FaultInjector, LEGACY_CODES, type Fault, type FaultSpec } from './faults.js';
-import { EmulatorState } from './state.js';
+import { FaultInjector, LEGACY_CODES, faultText, type Fault, type FaultSpec } from './faults.js';
+import { EmulatorState, type StateDocument } from './state.js';
+import { StsEmulator } from './sts.js';
+import { StateViewer, type StateView } from './view.js';
+import { parseBody, readBody, send, tooLarge } from './wire.js';
 
 export type { Fault, FaultSpec } from './faults.js';
+export type { ReceivedCall } from './call-log.js';
+export type { StateDocument as EmulatorStateDocument } from './state.js';
 
 /** Keys a local demo can share: they open nothing but this emulator. */
 const DEMO_ACCESS_KEY = 'ALTAKemulatorDemoAccessKey';
@@ -41,16 +50,18 @@ export interface EmulatorOptions {
   /** Credentials the emulator accepts; default QIANFAN_ACCESS_KEY / QIANFAN_SECRET_KEY, else the demo keys. Give both or neither. */
   accessKey?: string;
   secretKey?: string;
-  /** Keep the records in this file across restarts (written atomically on every change). Default: in memory only. */
+  /** Keep the records in this file across restarts (a snapshot, a journal of changes and a lock beside it; docs/emulator.md#state). Default: in memory only. */
   statePath?: string;
-  /** Emulated seconds per real second for lifecycles such as a fine-tuning task's (default 1). */
+  /** Emulated time per real time (default 1): records' times and lifecycles such as a fine-tuning task's. 0 stops the clock: lifecycles move only when `clock.advance` (or POST /_emulator/api/clock) moves it. */
   speed?: number;
   /** Descriptor directories after the built-in actions/ and QIANFAN_ACTIONS_PATH; later ones win. */
   actionPaths?: readonly string[];
   /** Faults active from the start; more can be added with `emulator.faults.inject`. */
   faults?: ReadonlyArray<FaultSpec | string>;
-  /** The emulator's clock, in epoch milliseconds: record times, lifecycles, the signature window and the Date header. */
+  /** The wall clock, in epoch milliseconds: the signature window and the Date header, and where the emulator's clock starts. */
   now?: () => number;
+  /** Required by the control plane (/_emulator/) in the x-emulator-control-token header; without it the control plane is open on loopback and shut elsewhere. At least 8 characters. */
+  controlToken?: string;
   /** Largest request body accepted (default 1 MiB). */
   maxBodyBytes?: number;
   /** Environment to read instead of process.env (keys, QIANFAN_ACTIONS_PATH). */
@@ -58,19 +69,6 @@ export interface EmulatorOptions {
   /** Receives one line per request: status, action, time taken. Never a key or a signature. */
   log?: (line: string) => void;
 }
-
-/** An authenticated call as the emulator received it. */
-export interface ReceivedCall {
-  route: string;
-  action: string;
-  /** The body as the emulator read it ({} when empty), or undefined when it was not a JSON object. */
-  body: unknown;
-  /** When it arrived, by the emulator's clock (epoch milliseconds). */
-  at: number;
-}
-
-/** Calls remembered by `calls`; past it the oldest are forgotten, so a long-running emulator does not grow. */
-const MAX_REMEMBERED_CALLS = 1000;
 
 export interface Emulator {
   /** Base URL for clients, e.g. http://127.0.0.1:8417 — use it as QIANFAN_CONSOLE_API_BASE_URL. */
@@ -82,19 +80,29 @@ export interface Emulator {
   readonly secretKey: string;
   /** Where the keys came from. */
   readonly keySource: 'options' | 'environment' | 'demo';
-  readonly faults: { inject(spec: FaultSpec | string): void; clear(): void };
-  /** The last 1,000 authenticated calls, oldest first, faulted ones included: what a test's code really sent. */
+  /** The dashboard, e.g. http://127.0.0.1:8417/_emulator/ (the control plane's API is under it, at api/). */
+  readonly controlUrl: string;
+  readonly faults: { inject(spec: FaultSpec | string): void; clear(): void; list(): ReadonlyArray<{ spec: FaultSpec; text: string; seen: number; fired: number }> };
+  /** The emulator's clock: records' times and lifecycles. `advance(ms)` moves it forward and returns the new time. */
+  readonly clock: { now(): number; advance(ms: number): number; readonly speed: number };
+  /** The last 1,000 calls to console routes (fewer when their bodies pass 8 MiB), oldest first — refused and faulted ones included: what a test's code really sent. */
   readonly calls: readonly ReceivedCall[];
+  /** Every record by resource, as a state file holds them (a copy). */
+  snapshot(): StateDocument;
+  /** Replaces every record with a snapshot's or seed's; a document that is not one throws ConfigError (code InvalidState) and changes nothing. */
+  load(document: StateDocument): void;
+  /** Records as the dashboard shows them now: by route and resource, lifecycles worked out. */
+  view(): StateView;
   /** Forgets every record (and saves that, with a state file) and the calls. */
   reset(): void;
-  /** Stops listening and ends every connection; pending delayed answers are dropped. */
+  /** Stops listening and ends every connection; pending delayed answers are dropped. With a state file, writes it whole and releases its lock. */
   close(): Promise<void>;
 }
 
 type Body = Record<string, unknown>;
+type Target = ReturnType<typeof splitTarget>;
 
 const ROUTE = /^\/v2\/([^/]+)$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The code of an injected HTTP status, as a gateway in front of the console would say it; other statuses answer InvalidRequest (4xx) or InternalError (5xx). */
 const STATUS_CODES: Record<number, string> = {
   403: 'AccessDenied',
@@ -107,17 +115,24 @@ const STATUS_CODES: Record<number, string> = {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const emulator = new RunningEmulator(options);
-  await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  try {
+    await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
   return emulator;
 }
 
 class RunningEmulator implements Emulator {
   readonly faults = new FaultInjector();
-  readonly calls: ReceivedCall[] = [];
+  readonly clock: EmulatorClock;
   readonly keySource: Emulator['keySource'];
   readonly accessKey: string;
   readonly #secretKey: string;
-  readonly #now: () => number;
+  readonly #callLog = new CallLog();
+  readonly #control: ControlPlane;
+  readonly #viewer: StateViewer;
   readonly #state: EmulatorState;
   readonly #engine: Engine;
   readonly #store: DescriptorStore;
@@ -126,7 +141,10 @@ class RunningEmulator implements Emulator {
   readonly #server: Server;
   /** Fires on close, so that delayed answers stop waiting. */
   readonly #closing = new AbortController();
+  readonly #sts = new StsEmulator(() => this.clock.wallNow());
   #address: AddressInfo | undefined;
+  #dateSecond = NaN;
+  #dateHeader = '';
 
   constructor(options: EmulatorOptions) {
     const env = options.env ?? process.env;
@@ -134,16 +152,54 @@ class RunningEmulator implements Emulator {
     this.accessKey = keys.accessKey;
     this.#secretKey = keys.secretKey;
     this.keySource = keys.source;
-    const speed = options.speed ?? 1;
-    if (!(Number.isFinite(speed) && speed > 0)) throw new ConfigError(`speed must be a positive number, got ${speed}`, { code: 'InvalidConfig' });
+    const clock = new EmulatorClock(options.now ?? Date.now, options.speed ?? 1);
+    this.clock = clock;
     this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.#now = options.now ?? Date.now;
     this.#log = options.log;
     this.#state = new EmulatorState(options.statePath);
-    this.#engine = new Engine(this.#state, { now: this.#now, speed });
+    // The clock already runs at the emulator's speed, so the engine's lifecycles take its time as it is.
+    this.#engine = new Engine(this.#state, { now: () => clock.now(), speed: 1 });
     this.#store = new DescriptorStore(actionSearchPath(env['QIANFAN_ACTIONS_PATH'], options.actionPaths));
+    this.#viewer = new StateViewer(this.#state, this.#store);
+    if (options.controlToken !== undefined && options.controlToken.length < 8) throw new ConfigError('controlToken must have at least 8 characters', { code: 'InvalidConfig' });
+    this.#control = new ControlPlane(this, options.controlToken);
     for (const spec of options.faults ?? []) this.faults.inject(spec);
-    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server = createServer((req, res) => void (ControlPlane.owns(req.url) ? this.#control.handle(req, res) : this.#handle(req, res)));
+  }
+
+  get calls(): readonly ReceivedCall[] {
+    return this.#callLog.calls;
+  }
+
+  get controlUrl(): string {
+    return `${this.url}${CONTROL_PREFIX}/`;
+  }
+
+  snapshot(): StateDocument {
+    return structuredClone(this.#state.snapshot());
+  }
+
+  load(document: StateDocument): void {
+    try {
+      this.#state.load(document);
+    } catch (error) {
+      throw new ConfigError(`cannot load that state: ${(error as Error).message}`, { code: 'InvalidState' });
+    }
+  }
+
+  view(): StateView {
+    return this.#viewer.view(this.clock.now());
+  }
+
+  /** A call as the control plane shows it: the action's x-sensitive body fields masked. */
+  shownCall(call: ReceivedCall): Record<string, unknown> {
+    let schema;
+    try {
+      schema = this.#store.find(parseActionName(call.route, call.action))?.descriptor.body;
+    } catch {
+      schema = undefined; // a broken descriptor is reported to the call itself; here the body is left out
+    }
+    return showCall(call, schema);
   }
 
   get secretKey(): string {
@@ -176,29 +232,39 @@ class RunningEmulator implements Emulator {
 
   reset(): void {
     this.#state.reset();
-    this.calls.length = 0;
+    this.#callLog.clear();
   }
 
   close(): Promise<void> {
     this.#closing.abort();
-    return new Promise((resolve) => {
-      this.#server.close(() => resolve());
+    return new Promise((resolve, reject) => {
+      this.#server.close(() => {
+        try {
+          this.#state.close();
+          resolve();
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
       this.#server.closeAllConnections();
     });
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.#sts.handles(req)) return this.#sts.answer(req, res, (ak) => (ak === this.accessKey ? this.#secretKey : undefined));
     const started = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-bce-request-id', requestId);
-    res.setHeader('date', new Date(this.#now()).toUTCString());
+    res.setHeader('date', this.#httpDate());
     res.setHeader('content-type', 'application/json; charset=utf-8');
     let what = `${req.method} ${req.url}`;
     let outcome: string;
+    let call: ReceivedCall | undefined;
     try {
-      const name = this.#route(req);
+      const { name, target } = this.#route(req);
       what = `${name.area}/${name.action}`;
-      outcome = await this.#answer(req, res, name, requestId);
+      call = this.#callLog.open({ route: name.route, action: name.action, at: this.clock.now(), requestId });
+      outcome = await this.#answer(req, res, name, target, requestId, call);
     } catch (error) {
       const refusal = error instanceof ConsoleError ? error : internalError(error);
       // A refusal before the body was read (too large, not authenticated) does not read the rest of it:
@@ -207,24 +273,32 @@ class RunningEmulator implements Emulator {
       send(res, refusal.status, { requestId, code: refusal.code, message: refusal.message });
       outcome = `${refusal.status} ${refusal.code}`;
     }
+    if (call && res.headersSent) call.status = res.statusCode;
+    this.#control.changed();
     this.#log?.(`${outcome} ${what} ${Math.round(performance.now() - started)} ms`);
   }
 
-  #remember(name: ActionName, body: Body | undefined): void {
-    if (this.calls.length >= MAX_REMEMBERED_CALLS) this.calls.shift();
-    this.calls.push({ route: name.route, action: name.action, body, at: this.#now() });
+  /** The Date header: made once per second of the wall clock. */
+  #httpDate(): string {
+    const second = Math.floor(this.clock.wallNow() / 1000);
+    if (second !== this.#dateSecond) {
+      this.#dateSecond = second;
+      this.#dateHeader = new Date(second * 1000).toUTCString();
+    }
+    return this.#dateHeader;
   }
 
-  /** The action a request is for, checked before anything is read. */
-  #route(req: IncomingMessage): ActionName {
+  /** The action a request is for, checked before anything is read, and the request target as split. */
+  #route(req: IncomingMessage): { name: ActionName; target: Target } {
     if (req.method !== 'POST') throw new ConsoleError(405, 'MethodNotAllowed', `console actions are called with POST, not ${req.method}`);
-    const { path, query } = splitTarget(req.url ?? '/');
+    const target = splitTarget(req.url ?? '/');
+    const { path, query } = target;
     const area = ROUTE.exec(path)?.[1];
     if (area === undefined) throw new ConsoleError(404, 'InvalidURI', `there is no console route at ${path}; routes are /v2/<area>, such as /v2/finetuning`);
     const action = query.find(([key]) => key === 'Action')?.[1];
     if (!action) throw new ConsoleError(400, 'InvalidAction', 'the query has no Action; call POST /v2/<area>?Action=<Action>');
     try {
-      return parseActionName(area, action);
+      return { name: parseActionName(area, action), target };
     } catch (error) {
       if (error instanceof ValidationError) throw new ConsoleError(400, 'InvalidAction', error.problems.map((p) => p.message).join('; '));
       throw error;
@@ -232,13 +306,19 @@ class RunningEmulator implements Emulator {
   }
 
   /** Answers one action call; returns a word for the log. */
-  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, requestId: string): Promise<string> {
+  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, target: Target, requestId: string, call: ReceivedCall): Promise<string> {
     const declared = Number(req.headers['content-length']);
     if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
-    authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.#now());
+    try {
+      authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers, target }, (ak) => (ak === this.accessKey ? this.#secretKey : this.#sts.secretKeyOf(ak)), this.clock.wallNow());
+    } catch (error) {
+      if (error instanceof ConsoleError) call.signature = error.code;
+      throw error;
+    }
+    call.signature = 'valid';
     const bytes = await readBody(req, this.#maxBodyBytes);
-    // Parsed once, for the record of calls and for the action; a malformed body is refused after the
-    // faults and the action lookup, as before.
+    // Parsed once, for the record of calls and for the action. A malformed body is refused only after
+    // the faults and the action lookup, so that an injected fault or an unknown action answers first.
     let body: Body | ConsoleError;
     try {
       body = parseBody(bytes);
@@ -246,8 +326,9 @@ class RunningEmulator implements Emulator {
       if (!(error instanceof ConsoleError)) throw error;
       body = error;
     }
-    this.#remember(name, body instanceof ConsoleError ? undefined : body);
+    if (!(body instanceof ConsoleError)) this.#callLog.attachBody(call, body, bytes.length);
     for (const fault of this.faults.take(name.area, name.action)) {
+      call.fault = call.fault === undefined ? faultText(fault) : `${call.fault}, ${faultText(fault)}`;
       if (fault.type === 'delay') {
         await sleep(fault.ms, this.#closing.signal);
         continue;
@@ -265,7 +346,7 @@ class RunningEmulator implements Emulator {
       throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but not appropriate for ${name.action}: ${listed.join('; ')}`);
     }
     const block = emulationOf(action);
-    const result = block ? this.#engine.run(action, block, body) : fallbackResult(action.descriptor, this.#now());
+    const result = block ? this.#engine.run(action, block, body) : fallbackResult(action.descriptor, this.clock.now());
     send(res, 200, { requestId, result });
     return '200';
   }
@@ -280,50 +361,6 @@ function resolveKeys(options: EmulatorOptions, env: Readonly<Record<string, stri
   const secretKey = env['QIANFAN_SECRET_KEY']?.trim();
   if (accessKey && secretKey) return { accessKey, secretKey, source: 'environment' };
   return { accessKey: DEMO_ACCESS_KEY, secretKey: DEMO_SECRET_KEY, source: 'demo' };
-}
-
-/** Reads the body as it streams, refusing it as soon as it passes the limit. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.pause();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', reject);
-    // A client that goes away mid-body: nothing will answer it, but the handler must not wait forever.
-    req.once('close', () => reject(new ConsoleError(400, 'InvalidHTTPRequest', 'the request body was cut short')));
-  });
-}
-
-/** The body as a JSON object; an empty body is `{}` (the official JS SDK sends none without data). */
-function parseBody(bytes: Buffer): Body {
-  if (bytes.length === 0) return {};
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new ConsoleError(400, 'MalformedJSON', 'The JSON you provided was not well-formed: the body is not UTF-8');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ConsoleError(400, 'MalformedJSON', `The JSON you provided was not well-formed: ${(error as Error).message}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but the body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
-  }
-  return value as Body;
 }
 
 function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMessage, res: ServerResponse, requestId: string): string {
@@ -343,15 +380,6 @@ function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMess
       return `${fault.status} ${code} (injected)`;
     }
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status).end(JSON.stringify(body));
-}
-
-function tooLarge(limit: number): ConsoleError {
-  return new ConsoleError(413, 'RequestEntityTooLarge', `the request body is larger than ${limit} bytes`);
 }
 
 /** An unexpected failure: a broken descriptor says which file; anything else is the emulator's own bug. */

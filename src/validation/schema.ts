@@ -28,8 +28,8 @@ type AjvInstance = import('ajv').default;
 let bodyAjv: AjvInstance | undefined;
 
 /**
- * An ajv instance in strict mode that reports every error, never fills defaults or coerces types, and
- * counts only a value's own properties (`required: [toString]` is not met by `{}`). Patterns run in
+ * An ajv instance in strict mode that reports every error, never coerces types, fills defaults only when
+ * asked (useDefaults), and counts only a value's own properties (`required: [toString]` is not met by `{}`). Patterns run in
  * linear time (linear-regexp.ts). The generated source is kept only to write standalone code at build.
  */
 export function strictAjv(options: { useDefaults?: boolean; keepSource?: boolean; checkSchemas?: boolean; trustedPatterns?: boolean } = {}): AjvInstance {
