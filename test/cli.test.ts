@@ -95,7 +95,7 @@ result: { type: object }
     const sent = await call(['widgets', 'CreateWidget', '--size', '3', '--tags', 'a', '--tags', 'b', '--shape.corners', '4', '--actions-path', dir]);
     expect(sent.code).toBe(0);
     expect(sentBody()).toEqual({ size: 3, tags: ['a', 'b'], shape: { corners: 4 } });
-    const refused = await call(['widgets', 'CreateWidget', '--size', '0', '--actions-path', dir]);
+    const refused = await call(['widgets', 'CreateWidget', '--size', '0', '--actions-path', dir, '--validation', 'strict']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('$.size (--size): must be >= 1');
   });
@@ -200,10 +200,10 @@ describe('call: usage and validation errors exit 2 naming the field, and send no
     const number = await call(['finetuning', 'DescribeFineTuningJobs', '--maxKeys', 'ten']);
     expect(number.code).toBe(2);
     expect(number.stderr).toContain('--maxKeys takes a whole number, got "ten"');
-    const range = await call(['finetuning', 'DescribeFineTuningJobs', '--maxKeys', '1000']);
+    const range = await call(['finetuning', 'DescribeFineTuningJobs', '--maxKeys', '1000', '--validation', 'strict']);
     expect(range.code).toBe(2);
     expect(range.stderr).toContain('$.maxKeys (--maxKeys): must be <= 100');
-    const enumValue = await call(['finetuning', 'CreateFineTuningTask', '--body', '{"jobId":"j","hyperParameterConfig":{},"datasetConfig":{"sourceType":"Platform","versions":[{"versionId":"v"}]}}', '--parameterScale', 'Huge']);
+    const enumValue = await call(['finetuning', 'CreateFineTuningTask', '--body', '{"jobId":"j","hyperParameterConfig":{},"datasetConfig":{"sourceType":"Platform","versions":[{"versionId":"v"}]}}', '--parameterScale', 'Huge', '--validation', 'strict']);
     expect(enumValue.code).toBe(2);
     expect(enumValue.stderr).toContain('$.parameterScale (--parameterScale): must be one of "FullFineTuning", "PromptTuning", "LoRA"');
     const typo = await call(['finetuning', 'DescribeFineTuningTask', '--taskid', 't-1']);
@@ -277,7 +277,7 @@ describe('call: attempts, attempt timeout and validation from flags or the envir
     expect(slow.code).toBe(3);
     expect(slow.stderr).toContain('TimeoutError RequestTimeout');
     server.handler = consoleLike(() => true);
-    const strict = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--newField', 'x']);
+    const strict = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--newField', 'x', '--validation', 'strict']);
     expect(strict.code).toBe(2);
     const off = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--newField', 'x', '--validation', 'off']);
     expect(off.code).toBe(0);

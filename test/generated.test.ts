@@ -142,6 +142,7 @@ describe('the reference', () => {
       },
       {
         notes: 'Not all modes are known.',
+        sources: ['https://example.com/w: body fields', 'bce-qianfan-sdk python/widgets.py: the route'],
         examples: [{ title: 'A widget', body: { name: 'w1', config: { mode: 'A' } } }],
         pagination: { inputToken: 'marker', limitKey: 'maxKeys', maxLimit: 100, outputToken: 'pageInfo.nextMarker', moreResults: 'pageInfo.isTruncated', items: 'widgets' },
       },
@@ -157,11 +158,12 @@ describe('the reference', () => {
     expect(reference).toContain('- Exactly one of `name` or `secret`.');
   });
 
-  it('has a table of contents, the docs link, idempotency, pagination, notes and the example', () => {
+  it('has a table of contents, the docs link, idempotency, pagination, notes, sources and the example', () => {
     expect(reference).toContain('- [`/v2/widgets`](#v2widgets): [DescribeWidget](#describewidget)');
     expect(reference).toContain('[Baidu documentation](https://example.com/w) · idempotent');
     expect(reference).toContain('the items come in `widgets`');
     expect(reference).toContain('**Notes**\n\n- Not all modes are known.');
+    expect(reference).toContain('**Sources**\n\n- https://example.com/w: body fields\n- bce-qianfan-sdk python/widgets.py: the route');
     expect(reference).toContain('**Example: A widget**\n\n```json\n{\n  "name": "w1",\n  "config": {\n    "mode": "A"\n  }\n}\n```');
   });
 });

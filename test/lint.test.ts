@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILTIN_ACTIONS_DIR } from '../src/descriptors/paths.js';
-import { runLint } from '../src/lint/lint.js';
+import { lintDirectories, runLint, SOURCES_REQUIRED_IN } from '../src/lint/lint.js';
 
 const made: string[] = [];
 afterEach(() => {
@@ -241,5 +241,26 @@ describe('lint exit codes', () => {
     const usage = spawnSync(process.execPath, ['dist/lint/main.js', '--fix'], { encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('unknown option --fix');
+  });
+});
+
+describe('sources', () => {
+  it('a descriptor without sources is a problem where sources are required, and only there', () => {
+    const shipped = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget') });
+    const droppedIn = actionsDir({ 'widgets/ListWidgets.yaml': descriptor('ListWidgets') });
+    const { problems } = lintDirectories([shipped, droppedIn], [shipped]);
+    expect(problems).toEqual([{ file: join(shipped, 'widgets/DescribeWidget.yaml'), line: 1, message: expect.stringContaining('has no sources') }]);
+  });
+
+  it('is required of the shipped catalogue, which has them all', () => {
+    expect(SOURCES_REQUIRED_IN).toEqual([BUILTIN_ACTIONS_DIR]);
+    const { problems, descriptorCount } = lintDirectories([BUILTIN_ACTIONS_DIR]);
+    expect(descriptorCount).toBeGreaterThanOrEqual(105);
+    expect(problems).toEqual([]);
+  });
+
+  it('a descriptor with sources passes', () => {
+    const shipped = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { sources: 'sources: ["https://example.com/widgets: body fields"]' }) });
+    expect(lintDirectories([shipped], [shipped]).problems).toEqual([]);
   });
 });

@@ -130,10 +130,11 @@ describe('mcp, read-only (the default)', () => {
 
   it('a bad body is a tool error naming each field, and nothing is sent', async () => {
     const before = emulator.calls.length;
-    const { isError, json } = await mcp.call('call_action', { route: 'finetuning', action: 'DescribeFineTuningJobs', body: { maxKeys: 0, colour: 'red' } });
+    // A wrong type and a misspelt field: what the default validation ('compatible') refuses.
+    const { isError, json } = await mcp.call('call_action', { route: 'finetuning', action: 'DescribeFineTuningJobs', body: { maxKeys: '10', markerr: 'm' } });
     expect(isError).toBe(true);
     expect(json['error'].code).toBe('ValidationError');
-    expect(json['error'].problems.map((p: { path: string }) => p.path).sort()).toEqual(['$.colour', '$.maxKeys']);
+    expect(json['error'].problems.map((p: { path: string }) => p.path).sort()).toEqual(['$.markerr', '$.maxKeys']);
     expect(emulator.calls.length).toBe(before);
   });
 

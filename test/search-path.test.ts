@@ -32,12 +32,12 @@ describe('descriptor search path', () => {
     const envB = layer('from-env-b');
     const option = layer('from-option');
     const env = { QIANFAN_ACTIONS_PATH: [envA, envB].join(delimiter) };
-    const builtIn = createClient({ env: {} });
+    const builtIn = createClient({ validation: 'strict', env: {} });
     expect(acceptedBy(builtIn, 'task-anything')).toBe(true);
-    const withEnv = createClient({ env });
+    const withEnv = createClient({ validation: 'strict', env });
     expect(acceptedBy(withEnv, 'from-env-b')).toBe(true);
     expect(acceptedBy(withEnv, 'from-env-a')).toBe(false);
-    const withBoth = createClient({ env, actionPaths: [option] });
+    const withBoth = createClient({ validation: 'strict', env, actionPaths: [option] });
     expect(acceptedBy(withBoth, 'from-option')).toBe(true);
     expect(acceptedBy(withBoth, 'from-env-b')).toBe(false);
     expect(withBoth.store.find({ area: 'finetuning', route: '/v2/finetuning', action: 'StopFineTuningTask' })?.source.file).toBe(join(option, 'finetuning', 'StopFineTuningTask.yaml'));
@@ -47,7 +47,7 @@ describe('descriptor search path', () => {
 
   it('lists the winning file of each action across layers', () => {
     const option = layer('x');
-    const qf = createClient({ env: {}, actionPaths: [option] });
+    const qf = createClient({ validation: 'strict', env: {}, actionPaths: [option] });
     const finetuning = qf.store.list('finetuning');
     expect(finetuning.map((a) => a.action)).toContain('CreateFineTuningJob');
     expect(finetuning.find((a) => a.action === 'StopFineTuningTask')?.file).toBe(join(option, 'finetuning', 'StopFineTuningTask.yaml'));

@@ -1,7 +1,8 @@
 /**
  * The validation option through the public API, watching what reaches the wire:
- * strict refuses every schema violation; compatible sends enum/range/length violations with a
- * warning but refuses wrong types, missing required and unknown fields; off sends the body as is.
+ * compatible (the default) refuses wrong types, missing required and misspelt fields, and sends
+ * anything else the schema does not allow with one warning per action and field; strict refuses every
+ * schema violation; off sends the body as is. Results are advisory whatever the mode.
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createClient, ValidationError, type ClientOptions, type Logger } from 'qianfan-console';
@@ -14,9 +15,10 @@ const server = useVerifyingServer({ [AK]: SK }, consoleLike(() => ({ jobId: 'job
 /** A client of the loopback server that records the warnings it logs. */
 function client(options: ClientOptions = {}) {
   const warnings: string[] = [];
-  const logger: Logger = { debug: () => undefined, warn: (message) => warnings.push(message) };
+  const debugLines: string[] = [];
+  const logger: Logger = { debug: (message) => debugLines.push(message), warn: (message) => warnings.push(message) };
   const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxAttempts: 1, logger, ...options });
-  return { qf, warnings };
+  return { qf, warnings, debugLines };
 }
 
 /** A route typed as any string selects callAction's untyped signature: these bodies break their schemas on purpose. */
@@ -29,6 +31,7 @@ const rangeViolation: AnyBody = { jobId: 'job-1', maxKeys: 1000 };
 const wrongType: AnyBody = { jobId: 'job-1', maxKeys: '10' };
 const missingRequired: AnyBody = { name: 'faq-sft', trainMode: 'SFT' };
 const unknownField: AnyBody = { ...job, modle: 'ERNIE-Speed-8K' };
+const unrelatedField: AnyBody = { ...job, vendorTrace: 'abc' };
 
 async function refusal(call: Promise<unknown>): Promise<ValidationError> {
   const error = await call.then(
@@ -43,9 +46,9 @@ function sentBodies(): unknown[] {
   return server.requests.map((r) => JSON.parse(r.body));
 }
 
-describe("validation: 'strict' (the default)", () => {
+describe("validation: 'strict'", () => {
   it('refuses enum, length and range violations before sending anything', async () => {
-    const { qf } = client();
+    const { qf } = client({ validation: 'strict' });
     const enumError = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', enumViolation));
     expect(enumError.problems).toEqual([expect.objectContaining({ path: '$.trainMode', keyword: 'enum' })]);
     const lengthError = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', lengthViolation));
@@ -56,8 +59,16 @@ describe("validation: 'strict' (the default)", () => {
     await qf.close();
   });
 
+  it('refuses an unknown field that resembles no known one', async () => {
+    const { qf } = client({ validation: 'strict' });
+    const error = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', unrelatedField));
+    expect(error.problems).toEqual([expect.objectContaining({ path: '$.vendorTrace', keyword: 'additionalProperties' })]);
+    expect(server.requests).toHaveLength(0);
+    await qf.close();
+  });
+
   it('names the alternatives of a oneOf, single fields or groups of them, and which were given', async () => {
-    const { qf } = client();
+    const { qf } = client({ validation: 'strict' });
     const batch: string = '/v2/batchinference';
     const noSource = (await qf.callAction(batch, 'CreateBatchInferenceTask', { name: 'b1', modelId: 'amv-1' }).catch((e: unknown) => e)) as ValidationError;
     expect(noSource).toBeInstanceOf(ValidationError);
@@ -78,9 +89,9 @@ describe("validation: 'strict' (the default)", () => {
   });
 });
 
-describe("validation: 'compatible'", () => {
+describe("validation: 'compatible' (the default)", () => {
   it('sends enum, length and range violations as given, and warns about each through the logger', async () => {
-    const { qf, warnings } = client({ validation: 'compatible' });
+    const { qf, warnings } = client();
     await qf.callAction(finetuning, 'CreateFineTuningJob', enumViolation);
     await qf.callAction(finetuning, 'CreateFineTuningJob', lengthViolation);
     await qf.callAction(finetuning, 'DescribeFineTuningTasks', rangeViolation);
@@ -93,8 +104,23 @@ describe("validation: 'compatible'", () => {
     await qf.close();
   });
 
-  it('still refuses wrong types, missing required and unknown fields, sending nothing', async () => {
-    const { qf, warnings } = client({ validation: 'compatible' });
+  it('sends an unknown field like no known one and an out-of-enum value, warning once per field however many calls', async () => {
+    const { qf, warnings } = client();
+    for (let i = 0; i < 3; i++) await qf.callAction(finetuning, 'CreateFineTuningJob', unrelatedField);
+    for (let i = 0; i < 3; i++) await qf.callAction(finetuning, 'CreateFineTuningJob', enumViolation);
+    expect(sentBodies()).toEqual([unrelatedField, unrelatedField, unrelatedField, enumViolation, enumViolation, enumViolation]);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^CreateFineTuningJob: \$\.vendorTrace: is not a known field\. Known fields: .*\(sent anyway/);
+    expect(warnings[1]).toMatch(/^CreateFineTuningJob: \$\.trainMode: must be one of/);
+    // Another client has its own memory: the warning is once per client, not once per process.
+    const other = client();
+    await other.qf.callAction(finetuning, 'CreateFineTuningJob', unrelatedField);
+    expect(other.warnings).toHaveLength(1);
+    await Promise.all([qf.close(), other.qf.close()]);
+  });
+
+  it('refuses wrong types, missing required fields and likely misspellings, sending nothing', async () => {
+    const { qf, warnings } = client();
     const typeError = await refusal(qf.callAction(finetuning, 'DescribeFineTuningTasks', wrongType));
     expect(typeError.problems).toEqual([expect.objectContaining({ path: '$.maxKeys', keyword: 'type' })]);
     const requiredError = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', missingRequired));
@@ -102,16 +128,39 @@ describe("validation: 'compatible'", () => {
     const unknownError = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', unknownField));
     expect(unknownError.problems).toEqual([expect.objectContaining({ path: '$.modle', keyword: 'additionalProperties' })]);
     expect(unknownError.message).toContain('did you mean "model"?');
+    const caseError = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', { name: 'faq-sft', model: 'ERNIE-Speed-8K', trainmode: 'SFT' }));
+    expect(caseError.message).toContain('$.trainmode: is not a known field; did you mean "trainMode"?');
+    const taskError = await refusal(qf.callAction(finetuning, 'DescribeFineTuningTask', { taskid: 'task-1' }));
+    expect(taskError.problems.map((p) => p.path).sort()).toEqual(['$.taskId', '$.taskid']);
     expect(server.requests).toHaveLength(0);
     expect(warnings).toEqual([]);
     await qf.close();
   });
 
   it('refuses a body that breaks both kinds of rule, listing only the refusing problems', async () => {
-    const { qf } = client({ validation: 'compatible' });
+    const { qf } = client();
     const error = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', { ...enumViolation, modle: 'x' }));
     expect(error.problems.map((p) => p.keyword)).toEqual(['additionalProperties']);
     expect(server.requests).toHaveLength(0);
+    await qf.close();
+  });
+});
+
+describe('results are advisory', () => {
+  it('a result that does not match its schema is returned, and logged (debug) once per action', async () => {
+    server.handler = consoleLike(() => ({ jobId: 42 }));
+    const { qf, debugLines } = client();
+    for (let i = 0; i < 3; i++) expect((await qf.callAction(finetuning, 'CreateFineTuningJob', job)).result).toEqual({ jobId: 42 });
+    const drift = debugLines.filter((line) => line.includes('does not match the catalogue'));
+    expect(drift).toHaveLength(1);
+    expect(drift[0]).toMatch(/^CreateFineTuningJob: .*\$\.jobId: must be a string, got an integer 42/);
+    await qf.close();
+  });
+
+  it('a matching result logs nothing of the kind', async () => {
+    const { qf, debugLines } = client();
+    await qf.callAction(finetuning, 'CreateFineTuningJob', job);
+    expect(debugLines.filter((line) => line.includes('result'))).toEqual([]);
     await qf.close();
   });
 });
@@ -127,18 +176,29 @@ describe("validation: 'off'", () => {
     await qf.close();
   });
 
-  it('still refuses a body that has no JSON form', async () => {
+  it('still refuses a body that has no JSON form, naming where', async () => {
     const { qf } = client({ validation: 'off' });
     const error = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', { ...job, size: 10n }));
     expect(error.problems).toEqual([expect.objectContaining({ path: '$.size', keyword: 'json' })]);
+    const loop: AnyBody = { name: 'x', inner: [{}] };
+    (loop['inner'] as AnyBody[])[0]!['back'] = loop;
+    const cycle = await refusal(qf.callAction(finetuning, 'CreateFineTuningJob', loop));
+    expect(cycle.problems).toEqual([expect.objectContaining({ path: '$.inner[0].back', message: expect.stringContaining('circular') })]);
     expect(server.requests).toHaveLength(0);
+    await qf.close();
+  });
+
+  it('skips the walk over the body: what JSON can write lossily is sent as JSON.stringify writes it', async () => {
+    const { qf } = client({ validation: 'off' });
+    await qf.callAction(finetuning, 'CreateFineTuningJob', { ...job, ratio: Number.NaN });
+    expect(server.requests.map((r) => r.body)).toEqual([JSON.stringify({ ...job, ratio: null })]);
     await qf.close();
   });
 });
 
 describe('validation per call', () => {
   it("a call's validation option overrides the client's, both ways", async () => {
-    const strict = client().qf;
+    const strict = client({ validation: 'strict' }).qf;
     await strict.callAction(finetuning, 'CreateFineTuningJob', enumViolation, { validation: 'compatible' });
     await strict.callAction(finetuning, 'CreateFineTuningJob', unknownField, { validation: 'off' });
     expect(sentBodies()).toEqual([enumViolation, unknownField]);

@@ -42,7 +42,7 @@ Global options:
   --max-attempts N      attempts per call, the first included (env QIANFAN_CONSOLE_API_RETRY_COUNT; default 3)
   --attempt-timeout-ms N  bound on each attempt, response body included (default 60000)
   --deadline-ms N       bound on each console call, retries included (default 300000)
-  --validation MODE     strict (default), compatible (enum/range/length only warn) or off
+  --validation MODE     compatible (default: refuses wrong types, missing and misspelt fields), strict or off
   -o, --output FORMAT   json, yaml, table or text (tab-separated, one record a line, for cut and awk);
                         default: json on a pipe, table or yaml on a terminal (tables fit COLUMNS)
   --query JMESPATH      print only what the JMESPath expression picks from the result (as aws-cli)

@@ -26,7 +26,8 @@ import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } 
 import { RequestSigner } from '../signing/request-signer.js';
 import { chooseTransport } from '../transport/choose.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
-import type { ValidationMode } from '../validation/body.js';
+import { DEFAULT_VALIDATION_MODE, type ValidationMode } from '../validation/body.js';
+import { ValidationNotices } from '../validation/notices.js';
 import { prepareCall, type PreparedCall } from '../validation/prepare.js';
 import type { Middleware } from '../middleware/types.js';
 import { callThrough, type MiddlewareCall } from '../middleware/run.js';
@@ -48,6 +49,7 @@ export class QianfanClient {
   readonly #limiter: CallLimiter;
   readonly #logger: Logger;
   readonly #validation: ValidationMode;
+  readonly #notices: ValidationNotices;
   readonly #resolver: ActionResolver;
   readonly #signer: RequestSigner;
   /** Follows options.signal; see followSignal. */
@@ -68,13 +70,14 @@ export class QianfanClient {
     const env = options.env ?? process.env;
     this.config = resolveConfig(options, env);
     this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
-    this.#validation = checkMode(options.validation ?? 'strict');
+    this.#validation = checkMode(options.validation ?? DEFAULT_VALIDATION_MODE);
     checkClientCounts(options);
     this.#signal = options.signal && followSignal(options.signal);
     this.#transport = chooseTransport(options);
     this.#limiter = new CallLimiter({ qps: this.config.qps, maxConcurrency: options.maxConcurrency });
     const debug = options.logger !== undefined || this.config.debug;
     this.#logger = options.logger ?? (this.config.debug ? stderrLogger : quietLogger);
+    this.#notices = new ValidationNotices(this.#logger);
     this.#resolver = new ActionResolver(this.store, this.config.baseUrl.pathname.replace(/\/$/, ''), checkUndescribedActions(options.undescribedActions), this.#logger);
     this.#signer = new RequestSigner({
       origin: this.config.baseUrl.origin,
@@ -87,7 +90,11 @@ export class QianfanClient {
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#attempts = {
       send: (prepared, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(prepared, undefined, signal, timeoutMs, attempt, maxAttempts),
-      read: (prepared, response) => parseResponse(response, prepared.action.where),
+      read: (prepared, response) => {
+        const parsed = parseResponse(response, prepared.action.where);
+        if (debug) this.#notices.checkResult(prepared.action.descriptor, prepared.action.where, parsed.result);
+        return parsed;
+      },
       clockOffsetMs: () => this.#signer.clockOffsetMs,
       onClockSkew: (date, action) => {
         const disbelieved = this.#signer.learnClockOffset(date);
@@ -157,7 +164,7 @@ export class QianfanClient {
 
   /** Checks names, finds the descriptor, validates and serialises the body. Touches no network. */
   prepare(route: string, action: string, body: unknown, validation: ValidationMode = this.#validation): PreparedCall {
-    return prepareCall(this.resolveAction(route, action), body, validation === this.#validation ? validation : checkMode(validation), this.#logger);
+    return prepareCall(this.resolveAction(route, action), body, validation === this.#validation ? validation : checkMode(validation), this.#notices);
   }
 
   /** The signed HTTP request for a prepared call, at the client's clock (local time plus the learnt offset). */

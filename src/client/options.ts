@@ -11,7 +11,7 @@ export interface ClientOptions extends ConfigOptions {
   actionPaths?: readonly string[];
   /** What to do with an action that has no descriptor: 'send' it unvalidated (default, as the official SDKs do) or 'refuse' it. */
   undescribedActions?: UndescribedActions;
-  /** strict (default): refuse every schema violation; compatible: only warn on enum/range/length/pattern; off. */
+  /** compatible (default): refuse wrong types, missing required and misspelt fields, warn once of the rest; strict: refuse every violation; off. */
   validation?: ValidationMode;
   /** Attempts per call, the first included (default from the retry policy: 3). 1 disables retries; a RequestExpired refusal is still re-signed once with the server's clock. */
   maxAttempts?: number;

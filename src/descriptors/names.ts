@@ -5,6 +5,14 @@
 import { ValidationError } from '../errors.js';
 
 const AREA = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+/** The most characters of a caller's text an error message echoes. */
+const MAX_ECHOED = 80;
+
+/** A caller's text as an error message shows it: quoted, and cut to a readable length. */
+export function cutForMessage(text: string): string {
+  if (text.length <= MAX_ECHOED) return JSON.stringify(text);
+  return `${JSON.stringify(`${text.slice(0, MAX_ECHOED)}…`)} (${text.length} characters)`;
+}
 const ACTION = /^[A-Z][A-Za-z0-9]{0,63}$/;
 
 export interface ActionName {
@@ -23,7 +31,7 @@ export function parseRoute(route: unknown): { area: string; route: string } {
   const area = route.replace(/^\/?v2\//, '');
   if (!AREA.test(area)) {
     throw new ValidationError('Invalid route', [
-      { path: 'route', keyword: 'pattern', message: `${JSON.stringify(route)} is not a route: expected /v2/<area> where <area> is letters and digits, such as /v2/finetuning` },
+      { path: 'route', keyword: 'pattern', message: `${cutForMessage(route)} is not a route: expected /v2/<area> where <area> is letters and digits, such as /v2/finetuning` },
     ]);
   }
   return { area, route: `/v2/${area}` };
@@ -36,7 +44,7 @@ export function parseActionName(route: unknown, action: unknown): ActionName {
       {
         path: 'action',
         keyword: 'pattern',
-        message: `${typeof action === 'string' ? JSON.stringify(action) : typeof action} is not an action name: expected a capitalised name of letters and digits, such as DescribeFineTuningTasks`,
+        message: `${typeof action === 'string' ? cutForMessage(action) : typeof action} is not an action name: expected a capitalised name of letters and digits, such as DescribeFineTuningTasks`,
       },
     ], { route: parsed.route });
   }

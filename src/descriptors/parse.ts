@@ -6,26 +6,42 @@ import { basename, dirname } from 'node:path';
 import { DescriptorError } from '../errors.js';
 import { describeFailure, parseLocatedYaml } from '../validation/located-yaml.js';
 import { strictAjv, wrap, type JsonSchema, type SchemaCheck } from '../validation/schema.js';
+import { MAX_DESCRIPTOR_BYTES, unreadableDescriptor } from './files.js';
 import { BUILTIN_ACTIONS_DIR } from './paths.js';
 import type { ActionDescriptor } from './types.js';
-import { fs } from '../runtime/require.js';
+import { fs, packageRequire } from '../runtime/require.js';
 
 /** Aliases expand; a small document with nested aliases can otherwise expand to gigabytes (a "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
-/** A descriptor is a page of YAML; anything far larger is a mistake or an attack. */
-export const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 /** The problems one DescriptorError lists; lint lists them all. */
 const MAX_PROBLEMS_SHOWN = 10;
 
 let metaCheck: SchemaCheck | undefined;
 
-/** The check of actions/descriptor.schema.json, compiled on first use; throws when that schema does not compile. */
+/**
+ * The check of actions/descriptor.schema.json: precompiled at build (scripts/precompile.mjs), else
+ * compiled on first use; throws when that schema does not compile.
+ */
 export function descriptorFormat(): SchemaCheck {
   if (!metaCheck) {
-    const schema = JSON.parse(fs.readFileSync(`${BUILTIN_ACTIONS_DIR}/descriptor.schema.json`, 'utf8')) as JsonSchema;
-    metaCheck = wrap(strictAjv({ useDefaults: true }).compile(schema));
+    const precompiled = precompiledFormat();
+    if (precompiled) metaCheck = wrap(precompiled);
+    else {
+      const schema = JSON.parse(fs.readFileSync(`${BUILTIN_ACTIONS_DIR}/descriptor.schema.json`, 'utf8')) as JsonSchema;
+      metaCheck = wrap(strictAjv({ useDefaults: true, trustedPatterns: true }).compile(schema));
+    }
   }
   return metaCheck;
+}
+
+function precompiledFormat(): Parameters<typeof wrap>[0] | undefined {
+  try {
+    return packageRequire('../precompiled/descriptor-format.cjs') as Parameters<typeof wrap>[0];
+  } catch (error) {
+    // Not built (a source checkout, or the build step itself): compiled instead.
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
 }
 
 /** One thing wrong with a descriptor file, at a line of it. */
@@ -58,8 +74,11 @@ export function inspectDescriptorFile(file: string): DescriptorInspection {
 }
 
 function readDescriptorText(file: string): { text: string } | { reason: string; cause?: unknown } {
+  const unreadable = unreadableDescriptor(file);
+  if (unreadable) return { reason: unreadable };
   try {
     const bytes = fs.readFileSync(file);
+    // The file may have grown since stat looked.
     if (bytes.length > MAX_DESCRIPTOR_BYTES) return { reason: `descriptor is ${bytes.length} bytes; the limit is ${MAX_DESCRIPTOR_BYTES}` };
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch (error) {

@@ -68,14 +68,14 @@ export class ActionResolver {
     const name = parseActionName(route, action);
     const where = { route: name.route, action: name.action };
     const descriptor = this.#store.find(name);
-    // Listing the area costs a directory read, once per client and only for an action without a descriptor.
-    const known = descriptor ? [] : this.#store.list(name.area).map((a) => a.action);
+    // A bounded directory read, once per client and only for an action without a descriptor.
+    const known = descriptor ? [] : this.#store.someActionNames(name.area);
     if (!descriptor && this.#undescribed === 'refuse') {
       throw new ValidationError(`${name.action} (${name.route}) is not a known action`, [
         {
           path: 'action',
           keyword: 'unknownAction',
-          message: known.length ? `no descriptor for ${name.action}; ${name.route} has: ${known.join(', ')}` : `no descriptors exist for ${name.route}`,
+          message: known.length ? `no descriptor for ${name.action}; ${name.route} has: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}` : `no descriptors exist for ${name.route}`,
         },
       ], where);
     }

@@ -7,7 +7,9 @@
 import { dirname, join } from 'node:path';
 import { DescriptorError } from '../errors.js';
 import { compileFailureReason, compileSchema, type SchemaCheck } from '../validation/schema.js';
+import { isDirectory, isDirectoryEntry } from './files.js';
 import { readDescriptorFile } from './parse.js';
+import { readSummaryFields, type SummaryFields } from './summary.js';
 import { precompiledDescriptor } from './precompiled.js';
 import type { ActionName } from './names.js';
 import type { ActionDescriptor, DescriptorSource, LoadedDescriptor, Waiter } from './types.js';
@@ -16,28 +18,34 @@ import { fs } from '../runtime/require.js';
 export interface LoadedAction extends LoadedDescriptor {
   /** The body validator, compiled on first use. */
   readonly checkBody: SchemaCheck;
+  /** The result validator, compiled on first use: only debugging checks results (they are advisory). */
+  readonly checkResult: SchemaCheck;
 }
 
 class CachedAction implements LoadedAction {
-  #check: SchemaCheck | undefined;
+  #checkBody: SchemaCheck | undefined;
+  #checkResult: SchemaCheck | undefined;
   constructor(
     readonly descriptor: ActionDescriptor,
     readonly source: DescriptorSource,
     precompiledCheck?: SchemaCheck,
   ) {
-    this.#check = precompiledCheck;
+    this.#checkBody = precompiledCheck;
   }
   get checkBody(): SchemaCheck {
-    if (!this.#check) {
-      try {
-        this.#check = compileSchema(this.descriptor.body);
-      } catch (error) {
-        // Met the descriptor format, yet ajv's strict mode refuses the schema (an unknown keyword, say).
-        const { file } = this.source;
-        throw new DescriptorError(`${file}: the body schema does not compile: ${compileFailureReason(error)} (qianfan-console lint ${dirname(dirname(file))} gives the line)`, { file, code: 'InvalidDescriptor' });
-      }
+    return (this.#checkBody ??= this.#compile('body'));
+  }
+  get checkResult(): SchemaCheck {
+    return (this.#checkResult ??= this.#compile('result'));
+  }
+  #compile(part: 'body' | 'result'): SchemaCheck {
+    try {
+      return compileSchema(this.descriptor[part]);
+    } catch (error) {
+      // Met the descriptor format, yet ajv's strict mode refuses the schema (an unknown keyword, say).
+      const { file } = this.source;
+      throw new DescriptorError(`${file}: the ${part} schema does not compile: ${compileFailureReason(error)} (qianfan-console lint ${dirname(dirname(file))} gives the line)`, { file, code: 'InvalidDescriptor' });
     }
-    return this.#check;
   }
 }
 
@@ -54,6 +62,13 @@ function loadFile(file: string, layer: number): CachedAction {
     byFile.set(file, cached);
   }
   return cached;
+}
+
+/** Entries of an area directory read to suggest a name for an undescribed action. */
+const MAX_SUGGESTION_SCAN = 1000;
+
+function summaryOf(descriptor: ActionDescriptor): SummaryFields {
+  return { summary: descriptor.summary, pages: descriptor.pagination !== undefined, waiters: Object.keys(descriptor.waiters ?? {}) };
 }
 
 export interface ActionListing {
@@ -104,6 +119,35 @@ export class DescriptorStore {
     return [...winners.values()].sort((x, y) => x.route.localeCompare(y.route) || x.action.localeCompare(y.action));
   }
 
+  /** What `list` shows of each action, reading only those fields where the file allows (summary.ts). */
+  summaries(area?: string): (ActionListing & SummaryFields)[] {
+    return this.list(area).map((entry) => {
+      const fields = (byFile.has(entry.file) ? undefined : readSummaryFields(entry.file)) ?? summaryOf(this.load(entry).descriptor);
+      return { ...entry, ...fields };
+    });
+  }
+
+  /**
+   * Names of actions in an area, for a did-you-mean: at most MAX_SUGGESTION_SCAN entries of each
+   * directory are read, so a call of an undescribed action costs the same in an area of 10,000.
+   */
+  someActionNames(area: string): string[] {
+    const names = new Set<string>();
+    for (const dir of this.searchPath) {
+      const areaDir = join(dir, area);
+      if (!isDirectory(areaDir)) continue;
+      const handle = fs.opendirSync(areaDir);
+      try {
+        for (let n = 0, entry = handle.readSync(); entry && n < MAX_SUGGESTION_SCAN; n++, entry = handle.readSync()) {
+          if (entry.name.endsWith('.yaml')) names.add(entry.name.slice(0, -'.yaml'.length));
+        }
+      } finally {
+        handle.closeSync();
+      }
+    }
+    return [...names];
+  }
+
   /** Loads the descriptor behind a listing entry. */
   load(entry: ActionListing): LoadedAction {
     return loadFile(entry.file, entry.layer);
@@ -123,14 +167,6 @@ export class DescriptorStore {
 function subdirectories(dir: string): string[] {
   if (!isDirectory(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && /^[A-Za-z][A-Za-z0-9]*$/.test(d.name))
+    .filter((d) => /^[A-Za-z][A-Za-z0-9]*$/.test(d.name) && isDirectoryEntry(dir, d))
     .map((d) => d.name);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return fs.statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -71,6 +71,7 @@ function actionSection(d: ActionDescriptor): string {
   }
   const notes = d.notes === undefined ? [] : Array.isArray(d.notes) ? d.notes : [d.notes];
   if (notes.length) parts.push('**Notes**\n\n' + notes.map((n) => `- ${n.trim()}`).join('\n'));
+  if (d.sources?.length) parts.push('**Sources**\n\n' + d.sources.map((s) => `- ${s.trim()}`).join('\n'));
   for (const example of d.examples ?? []) {
     parts.push(`**Example${example.title ? `: ${example.title}` : ''}**\n\n\`\`\`json\n${JSON.stringify(example.body, null, 2)}\n\`\`\``);
     if ('result' in example) parts.push(`Result:\n\n\`\`\`json\n${JSON.stringify(example.result, null, 2)}\n\`\`\``);

@@ -6,6 +6,9 @@
 import type { ActionDescriptor } from '../descriptors/types.js';
 import type { Problem } from '../errors.js';
 import { toProblems } from '../validation/report.js';
+import { unsafeDottedPath } from '../paginate/dotted-path.js';
+import { hazardProblems } from './hazard-checks.js';
+import { eachSubschema, escapePointer, isObject } from './schema-walk.js';
 import { compileFailureReason, wrap, type JsonSchema, type SchemaCheck, type SchemaFailure, type strictAjv } from '../validation/schema.js';
 
 /** A problem at a line of the descriptor's file. */
@@ -18,7 +21,7 @@ type Ajv = ReturnType<typeof strictAjv>;
 
 /** Checks a descriptor's schemas, examples and result paths; `lineOf` maps a JSON pointer into the file to its line. */
 export function checkDescriptorContent(descriptor: ActionDescriptor, lineOf: (pointer: string) => number, ajv: Ajv): LineProblem[] {
-  const problems: LineProblem[] = [];
+  const problems: LineProblem[] = hazardProblems(descriptor, lineOf);
   const body = compileForLint(ajv, descriptor.body, '/body', 'body', lineOf, problems);
   const result = compileForLint(ajv, descriptor.result, '/result', 'result', lineOf, problems);
   (descriptor.examples ?? []).forEach((example, index) => {
@@ -26,7 +29,8 @@ export function checkDescriptorContent(descriptor: ActionDescriptor, lineOf: (po
     if (body) problems.push(...exampleProblems(body, descriptor.body, example.body, `/examples/${index}/body`, `${name} body`, lineOf));
     if (result && 'result' in example) problems.push(...exampleProblems(result, descriptor.result, example.result, `/examples/${index}/result`, `${name} result`, lineOf));
   });
-  if (descriptor.pagination) {
+  // An unsafe path is reported by hazardProblems; it is not looked up.
+  if (descriptor.pagination && !unsafeDottedPath(descriptor.pagination.items)) {
     const items = descriptor.pagination.items;
     const found = resultField(descriptor.result, items);
     if (!found) problems.push({ line: lineOf('/pagination/items'), message: `pagination.items is ${items}, which the result schema does not declare` });
@@ -35,7 +39,7 @@ export function checkDescriptorContent(descriptor: ActionDescriptor, lineOf: (po
   for (const [name, waiter] of Object.entries(descriptor.waiters ?? {})) {
     for (const key of ['status', 'progress'] as const) {
       const path = waiter[key];
-      if (path !== undefined && !resultField(descriptor.result, path)) {
+      if (path !== undefined && !unsafeDottedPath(path) && !resultField(descriptor.result, path)) {
         problems.push({ line: lineOf(`/waiters/${name}/${key}`), message: `waiter ${name} reads ${key} from ${path}, which the result schema does not declare` });
       }
     }
@@ -73,28 +77,15 @@ function strictModeLocation(schema: JsonSchema, message: string): string {
   return (unknown && keywordLocation(schema, unknown[1]!)) ?? '';
 }
 
-/** Keywords whose value is a map of subschemas, a subschema, or a list of subschemas. */
-const SUBSCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependencies', 'dependentSchemas']);
-const SUBSCHEMA_VALUES = new Set(['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else']);
-const SUBSCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'items']);
-
 /** The JSON pointer of the first schema that uses `keyword`, searching subschemas only (not property names or data). */
-function keywordLocation(schema: unknown, keyword: string, pointer = ''): string | undefined {
-  if (!isObject(schema)) return undefined;
-  if (Object.hasOwn(schema, keyword)) return pointer;
-  for (const [key, value] of Object.entries(schema)) {
-    const here = `${pointer}/${escapePointer(key)}`;
-    let found: string | undefined;
-    if (SUBSCHEMA_MAPS.has(key) && isObject(value)) {
-      for (const [name, sub] of Object.entries(value)) found ??= keywordLocation(sub, keyword, `${here}/${escapePointer(name)}`);
-    } else if (SUBSCHEMA_LISTS.has(key) && Array.isArray(value)) {
-      value.forEach((sub, i) => (found ??= keywordLocation(sub, keyword, `${here}/${i}`)));
-    } else if (SUBSCHEMA_VALUES.has(key)) {
-      found = keywordLocation(value, keyword, here);
-    }
-    if (found !== undefined) return found;
-  }
-  return undefined;
+function keywordLocation(schema: unknown, keyword: string): string | undefined {
+  let found: string | undefined;
+  eachSubschema(schema, (node, pointer) => {
+    if (!Object.hasOwn(node, keyword)) return false;
+    found = pointer;
+    return true;
+  });
+  return found;
 }
 
 function exampleProblems(check: SchemaCheck, schema: JsonSchema, data: unknown, pointer: string, name: string, lineOf: (pointer: string) => number): LineProblem[] {
@@ -128,7 +119,7 @@ function resultField(schema: JsonSchema, dottedPath: string): JsonSchema | undef
 /** A property declared by the schema itself or by one of its alternatives (allOf, anyOf, oneOf). */
 function declaredProperty(schema: JsonSchema, name: string): JsonSchema | undefined {
   const properties = schema['properties'];
-  if (isObject(properties) && isObject(properties[name])) return properties[name];
+  if (isObject(properties) && Object.hasOwn(properties, name) && isObject(properties[name])) return properties[name];
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
     const branches = schema[key];
     if (!Array.isArray(branches)) continue;
@@ -145,10 +136,4 @@ function typeIncludes(schema: JsonSchema, type: string): boolean {
   return declared === type || (Array.isArray(declared) && declared.includes(type));
 }
 
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

@@ -4,13 +4,15 @@
  * taken as a search path: the same <area>/<Action>.yaml in a later directory overrides an earlier
  * one (as it does for the client), while any other two files claiming one action are a conflict.
  */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isDirectory, isDirectoryEntry, unreadableDescriptor } from '../descriptors/files.js';
 import { descriptorFormat, inspectDescriptorFile } from '../descriptors/parse.js';
 import { BUILTIN_ACTIONS_DIR } from '../descriptors/paths.js';
 import { inspectRetryPolicyFile, RETRY_POLICY_FILE } from '../retry/policy.js';
 import { strictAjv } from '../validation/schema.js';
 import { checkDescriptorContent } from './descriptor-checks.js';
+import { patternChecker } from './hazard-checks.js';
 
 export interface LintIO {
   out(line: string): void;
@@ -26,6 +28,12 @@ export interface LintProblem {
 /** The meta-schema every descriptor is checked against: the shipped one, whichever directories are linted. */
 const DESCRIPTOR_FORMAT_FILE = 'descriptor.schema.json';
 
+/**
+ * Directories whose descriptors must say where their facts come from (a non-empty `sources`): the
+ * shipped catalogue, never a dropped-in directory.
+ */
+export const SOURCES_REQUIRED_IN: readonly string[] = [BUILTIN_ACTIONS_DIR];
+
 export const LINT_CLEAN = 0;
 export const LINT_PROBLEMS = 1;
 export const LINT_USAGE = 2;
@@ -39,6 +47,7 @@ export async function runLint(dirs: string[] | undefined, io: LintIO): Promise<n
     return LINT_USAGE;
   }
   const { problems, descriptorCount } = lintDirectories(roots);
+  if (!patternChecker()) io.err('lint: note: recheck is not installed, so patterns were not checked for catastrophic backtracking (npm install --save-dev recheck)');
   for (const p of problems) io.out(`${shownPath(p.file)}:${p.line}: ${p.message}`);
   const scope = `${descriptorCount} ${plural(descriptorCount, 'descriptor')} in ${roots.length} ${plural(roots.length, 'directory', 'directories')}`;
   if (problems.length === 0) {
@@ -51,7 +60,7 @@ export async function runLint(dirs: string[] | undefined, io: LintIO): Promise<n
 }
 
 /** Every problem in the directories (absolute paths, first to last), ordered by file and line. */
-export function lintDirectories(roots: readonly string[]): { problems: LintProblem[]; descriptorCount: number } {
+export function lintDirectories(roots: readonly string[], sourcesRequiredIn: readonly string[] = SOURCES_REQUIRED_IN): { problems: LintProblem[]; descriptorCount: number } {
   try {
     descriptorFormat();
   } catch (error) {
@@ -59,7 +68,8 @@ export function lintDirectories(roots: readonly string[]): { problems: LintProbl
     return { problems: [{ file: join(BUILTIN_ACTIONS_DIR, DESCRIPTOR_FORMAT_FILE), line: 1, message }], descriptorCount: 0 };
   }
   const run = new LintRun();
-  for (const root of roots) run.lintDirectory(root);
+  const needSources = new Set(sourcesRequiredIn.map((d) => resolve(d)));
+  for (const root of roots) run.lintDirectory(root, needSources.has(resolve(root)));
   return run.finish();
 }
 
@@ -68,17 +78,19 @@ class LintRun {
   // An action is claimed by its file's path and by what the file says. Case is ignored, as some file systems ignore it.
   readonly #actions = new Claims((name) => name.toLowerCase());
   readonly #waiters = new Claims((name) => name);
-  readonly #ajv = strictAjv();
+  readonly #ajv = strictAjv({ checkSchemas: true });
   #descriptorCount = 0;
 
-  lintDirectory(root: string): void {
+  lintDirectory(root: string, sourcesRequired: boolean): void {
     for (const entry of entries(root)) {
       const path = join(root, entry.name);
-      if (entry.isDirectory() && !entry.name.startsWith('.')) {
-        for (const file of entries(path).filter((e) => e.isFile() && e.name.endsWith('.yaml'))) this.#lintDescriptor(join(path, file.name), entry.name, file.name);
-      } else if (entry.isFile() && entry.name === RETRY_POLICY_FILE) {
+      // Links are followed, as the client follows them; what is not a regular file is reported, not read.
+      if (isDirectoryEntry(root, entry)) {
+        if (entry.name.startsWith('.')) continue;
+        for (const file of entries(path).filter((e) => e.name.endsWith('.yaml') && !isDirectoryEntry(path, e))) this.#lintDescriptor(join(path, file.name), entry.name, file.name, sourcesRequired);
+      } else if (entry.name === RETRY_POLICY_FILE) {
         this.#lintRetryPolicy(path);
-      } else if (entry.isFile() && entry.name.endsWith('.yaml')) {
+      } else if (entry.name.endsWith('.yaml')) {
         this.#problems.push({ file: path, line: 1, message: 'not in an area directory, so never loaded: a descriptor lies at <dir>/<area>/<Action>.yaml' });
       }
     }
@@ -94,7 +106,7 @@ class LintRun {
     return { problems, descriptorCount: this.#descriptorCount };
   }
 
-  #lintDescriptor(file: string, area: string, fileName: string): void {
+  #lintDescriptor(file: string, area: string, fileName: string, sourcesRequired: boolean): void {
     this.#descriptorCount++;
     const relativePath = `${area}/${fileName}`;
     const inspection = inspectDescriptorFile(file);
@@ -105,10 +117,18 @@ class LintRun {
     if (!descriptor) return;
     this.#actions.add(`${descriptor.action} (${descriptor.route})`, { file, relativePath, line });
     for (const p of checkDescriptorContent(descriptor, inspection.lineOf, this.#ajv)) this.#problems.push({ file, ...p });
+    if (sourcesRequired && !descriptor.sources?.length) {
+      this.#problems.push({ file, line: 1, message: 'has no sources: a shipped descriptor lists where its facts come from (doc URLs, SDK paths)' });
+    }
     for (const waiter of Object.keys(descriptor.waiters ?? {})) this.#waiters.add(waiter, { file, relativePath, line: inspection.lineOf(`/waiters/${waiter}`) });
   }
 
   #lintRetryPolicy(file: string): void {
+    const unreadable = unreadableDescriptor(file);
+    if (unreadable) {
+      this.#problems.push({ file, line: 1, message: unreadable.replace('descriptor', 'retry policy') });
+      return;
+    }
     for (const problem of inspectRetryPolicyFile(file).problems) this.#problems.push({ file, ...problem });
   }
 }
@@ -151,14 +171,6 @@ class Claims {
 
 function entries(dir: string): Dirent[] {
   return readdirSync(dir, { withFileTypes: true }).sort((a, b) => compare(a.name, b.name));
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Paths under the working directory are shown relative to it, so that editors and CI logs can link them. */

@@ -1,17 +1,22 @@
 /**
  * Checking a request body before it is sent, under the client's validation mode:
+ * - compatible (the default): the catalogue always lags the console, so only what is almost surely a
+ *   mistake refuses the call: a value of the wrong JSON type, a missing required field, an unknown field
+ *   that is a likely misspelling of a known one (taskid for taskId). Anything else the schema does not
+ *   allow (an unknown field like no known one, a value outside an enum, range, length or pattern) is
+ *   sent, with a warning;
  * - strict: every schema violation refuses the call;
- * - compatible: wrong types, missing required and unknown fields refuse it; enum, range, length and
- *   pattern violations only warn, because the service relaxes those limits over time;
  * - off: nothing is checked against the schema.
  * Whatever the mode, the body must be a JSON object that can be serialised.
  */
 import { ValidationError, type Problem } from '../errors.js';
-import { RANGE_KEYWORDS, joinPath, toProblems } from './report.js';
-import type { JsonSchema, SchemaCheck } from './schema.js';
+import { collapseAlternatives, joinPath, misspeltField, toProblems } from './report.js';
+import type { JsonSchema, SchemaCheck, SchemaFailure } from './schema.js';
 
 export type ValidationMode = 'strict' | 'compatible' | 'off';
 export const VALIDATION_MODES: readonly ValidationMode[] = ['strict', 'compatible', 'off'];
+/** Never blocks a call the console would take, yet catches likely mistakes; see the top of this file. */
+export const DEFAULT_VALIDATION_MODE: ValidationMode = 'compatible';
 
 export interface BodyCheckResult {
   /** Problems that did not refuse the call (compatible mode). */
@@ -26,92 +31,138 @@ export function checkBody(
   mode: ValidationMode,
   where: { route: string; action: string },
 ): BodyCheckResult {
-  assertJsonObject(body, where);
-  if (!schema || mode === 'off') return NO_WARNINGS;
+  assertObject(body, where);
+  // Off: no walk; serialiseBody still refuses what JSON cannot carry at all (a BigInt, a cycle).
+  if (mode === 'off') return NO_WARNINGS;
+  assertJsonData(body as Record<string, unknown>, where);
+  if (!schema) return NO_WARNINGS;
   const failures = schema.check(body);
   if (failures === true) return NO_WARNINGS;
-  const problems = toProblems(failures, schema.schema, body);
-  const refused = mode === 'strict' ? problems : problems.filter((p) => !RANGE_KEYWORDS.has(p.keyword));
-  if (refused.length > 0) {
-    throw new ValidationError(`${where.action} (${where.route}) body refused before sending`, refused, where);
+  // A failing branch of a oneOf is not itself a refusal: the oneOf as a whole is judged (and only warned).
+  const refusing = mode === 'strict' ? failures : collapseAlternatives(failures).filter((f) => refusesWhenCompatible(f, schema.schema));
+  if (refusing.length > 0) {
+    throw new ValidationError(`${where.action} (${where.route}) body refused before sending`, toProblems(refusing, schema.schema, body), where);
   }
-  return { warnings: problems };
+  return { warnings: toProblems(failures, schema.schema, body) };
 }
 
-/** Serialises a checked body. */
+/** A wrong JSON type, a missing required field, a misspelt field: the console cannot mean what was sent. */
+function refusesWhenCompatible(failure: SchemaFailure, schema: JsonSchema): boolean {
+  return failure.keyword === 'type' || failure.keyword === 'required' || misspeltField(failure, schema) !== undefined;
+}
+
+/** Serialises a checked body; when JSON.stringify refuses, the walk finds where. */
 export function serialiseBody(body: Record<string, unknown>, where: { route: string; action: string }): string {
   try {
     return JSON.stringify(body);
   } catch (error) {
-    throw new ValidationError(`${where.action} (${where.route}) body cannot be sent as JSON`, [
+    const found = jsonProblems(body);
+    throw new ValidationError(`${where.action} (${where.route}) body cannot be sent as JSON`, found.length > 0 ? found : [
       { path: '$', keyword: 'json', message: (error as Error).message.split('\n')[0]! },
     ], where);
   }
 }
 
-const MAX_DEPTH = 64;
-
-/** The body must be a plain object of JSON values: no functions, symbols, BigInts, cycles or special objects. */
-function assertJsonObject(body: unknown, where: { route: string; action: string }): void {
+function assertObject(body: unknown, where: { route: string; action: string }): void {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationError(`${where.action} (${where.route}) body refused before sending`, [
       { path: '$', keyword: 'type', message: `the body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` },
     ], where);
   }
-  if (isFlatJson(body as Record<string, unknown>)) return;
+}
+
+/** The body must be plain JSON data: no functions, symbols, BigInts, cycles, NaN or special objects. */
+function assertJsonData(body: Record<string, unknown>, where: { route: string; action: string }): void {
+  if (isJsonData(body, 0)) return;
+  const problems = jsonProblems(body);
+  if (problems.length > 0) throw new ValidationError(`${where.action} (${where.route}) body cannot be sent as JSON`, problems, where);
+}
+
+const MAX_DEPTH = 64;
+const MAX_JSON_PROBLEMS = 10;
+
+/** Where a value lies: its container's link and its key. Linked per container, rendered as a path only for a problem. */
+interface PathLink {
+  parent: PathLink | undefined;
+  key: string | number | undefined;
+}
+
+function render(parent: PathLink | undefined, key: string | number | undefined): string {
+  const keys: (string | number)[] = key === undefined ? [] : [key];
+  for (let link = parent; link && link.key !== undefined; link = link.parent) keys.push(link.key);
+  let path = '$';
+  for (let i = keys.length - 1; i >= 0; i--) path = joinPath(path, keys[i]!);
+  return path;
+}
+
+function jsonProblems(body: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   const ancestors = new Set<object>();
-  const visit = (value: unknown, path: string, depth: number): void => {
-    if (problems.length >= 10) return;
+  const report = (parent: PathLink | undefined, key: string | number | undefined, message: string): void => {
+    problems.push({ path: render(parent, key), keyword: 'json', message });
+  };
+  const visit = (value: unknown, parent: PathLink | undefined, key: string | number | undefined, depth: number): void => {
+    if (problems.length >= MAX_JSON_PROBLEMS) return;
     switch (typeof value) {
       case 'string':
       case 'boolean':
+      case 'undefined': // JSON.stringify drops undefined members, as the official SDKs do
         return;
       case 'number':
-        if (!Number.isFinite(value)) problems.push({ path, keyword: 'json', message: `${value} has no JSON form` });
+        if (!Number.isFinite(value)) report(parent, key, `${value} has no JSON form`);
         return;
       case 'bigint':
-        problems.push({ path, keyword: 'json', message: 'a BigInt has no JSON form; pass a number or a string' });
+        report(parent, key, 'a BigInt has no JSON form; pass a number or a string');
         return;
-      case 'undefined':
-        return; // JSON.stringify drops undefined members, as the official SDKs do
       case 'function':
       case 'symbol':
-        problems.push({ path, keyword: 'json', message: `a ${typeof value} has no JSON form` });
+        report(parent, key, `a ${typeof value} has no JSON form`);
         return;
     }
     if (value === null) return;
     const object = value as object;
-    if (ancestors.has(object)) {
-      problems.push({ path, keyword: 'json', message: 'circular reference: this value contains itself' });
-      return;
-    }
-    if (depth > MAX_DEPTH) {
-      problems.push({ path, keyword: 'json', message: `nested deeper than ${MAX_DEPTH} levels` });
-      return;
-    }
+    if (ancestors.has(object)) return report(parent, key, 'circular reference: this value contains itself');
+    if (depth > MAX_DEPTH) return report(parent, key, `nested deeper than ${MAX_DEPTH} levels`);
     const proto = Object.getPrototypeOf(object);
     if (!Array.isArray(object) && proto !== Object.prototype && proto !== null) {
-      problems.push({ path, keyword: 'json', message: `a ${proto?.constructor?.name ?? 'special'} object is not plain JSON data` });
-      return;
+      return report(parent, key, `a ${proto?.constructor?.name ?? 'special'} object is not plain JSON data`);
     }
     ancestors.add(object);
-    if (Array.isArray(object)) object.forEach((item, i) => visit(item, joinPath(path, i), depth + 1));
-    else for (const key of Object.keys(object)) visit((object as Record<string, unknown>)[key], joinPath(path, key), depth + 1);
+    const here: PathLink = { parent, key };
+    if (Array.isArray(object)) for (let i = 0; i < object.length; i++) visit(object[i], here, i, depth + 1);
+    else for (const name of Object.keys(object)) visit((object as Record<string, unknown>)[name], here, name, depth + 1);
     ancestors.delete(object);
   };
-  visit(body, '$', 0);
-  if (problems.length > 0) throw new ValidationError(`${where.action} (${where.route}) body cannot be sent as JSON`, problems, where);
+  visit(body, undefined, undefined, 0);
+  return problems;
 }
 
-/** The common case, decided without allocating: a plain object whose members are all strings, booleans or finite numbers. */
-function isFlatJson(body: Record<string, unknown>): boolean {
-  const proto = Object.getPrototypeOf(body);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const key in body) {
-    const value = body[key];
-    const type = typeof value;
-    if (type !== 'string' && type !== 'boolean' && !(type === 'number' && Number.isFinite(value))) return false;
+/**
+ * The common case, decided without allocating: plain objects and arrays of strings, booleans, finite
+ * numbers and null, at most MAX_DEPTH deep (so a cycle is caught too). When it says no, jsonProblems
+ * walks again to say what and where.
+ */
+function isJsonData(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
   }
+  if (value === null) return true;
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isJsonData(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) if (!isJsonData((value as Record<string, unknown>)[key], depth + 1)) return false;
   return true;
 }

@@ -4,7 +4,7 @@
  * required on first use only.
  */
 import type { Document } from 'yaml';
-import { packageRequire } from '../runtime/require.js';
+import { requireBundled } from './vendored.js';
 import { toJsonPath } from './report.js';
 import type { SchemaFailure } from './schema.js';
 
@@ -18,7 +18,7 @@ export interface LocatedYaml {
 
 /** Parses YAML strictly (duplicate keys are errors), keeping where each node starts. */
 export function parseLocatedYaml(text: string): LocatedYaml {
-  const YAML = packageRequire('yaml') as typeof import('yaml');
+  const YAML = requireBundled<typeof import('yaml')>('yaml');
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;

@@ -8,7 +8,7 @@ import type { JsonSchema, SchemaFailure } from './schema.js';
 /** The most problems one report lists; a hostile body must not make the report itself expensive. */
 export const MAX_PROBLEMS = 50;
 
-/** Keywords that limit a value's range rather than its type: the service relaxes these over time. */
+/** Keywords that limit a value's range rather than its type: their problems show the value given. */
 export const RANGE_KEYWORDS: ReadonlySet<string> = new Set([
   'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
   'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties',
@@ -32,15 +32,30 @@ export function toProblems(failures: readonly SchemaFailure[], schema: JsonSchem
 }
 
 /** A failed oneOf/anyOf also reports every failing branch; the branch errors say nothing the summary does not. */
-function collapseAlternatives(failures: readonly SchemaFailure[]): SchemaFailure[] {
+export function collapseAlternatives(failures: readonly SchemaFailure[]): SchemaFailure[] {
   const alternatives = failures.filter((f) => f.keyword === 'oneOf' || f.keyword === 'anyOf').map((f) => f.schemaPath + '/');
   if (alternatives.length === 0) return [...failures];
   return failures.filter((f) => !alternatives.some((prefix) => f.schemaPath.startsWith(prefix)));
 }
 
+/** The schema holding the keyword that failed (the object schema of an additionalProperties failure, say). */
+function holderOf(failure: SchemaFailure, schema: JsonSchema): JsonSchema | undefined {
+  return schemaAt(schema, failure.schemaPath.split('/').slice(1, -1));
+}
+
+function declaredFields(holder: JsonSchema | undefined): string[] {
+  return Object.keys((holder?.['properties'] as JsonSchema | undefined) ?? {});
+}
+
+/** For an unknown-field failure, the declared field it is a likely misspelling of, if any. */
+export function misspeltField(failure: SchemaFailure, schema: JsonSchema): string | undefined {
+  if (failure.keyword !== 'additionalProperties') return undefined;
+  return likelyMisspelling(String(failure.params['additionalProperty']), declaredFields(holderOf(failure, schema)));
+}
+
 function describe(failure: SchemaFailure, schema: JsonSchema, data: unknown): Problem {
   const { keyword, params } = failure;
-  const holder = schemaAt(schema, failure.schemaPath.split('/').slice(1, -1));
+  const holder = holderOf(failure, schema);
   const sensitive = holder?.['x-sensitive'] === true;
   const value = valueAt(data, failure.instancePath);
   const shown = sensitive ? '(sensitive value)' : preview(value);
@@ -52,9 +67,9 @@ function describe(failure: SchemaFailure, schema: JsonSchema, data: unknown): Pr
     }
     case 'additionalProperties': {
       const field = String(params['additionalProperty']);
-      const known = Object.keys((holder?.['properties'] as JsonSchema | undefined) ?? {});
+      const known = declaredFields(holder);
       const near = nearest(field, known);
-      const hint = near ? `; did you mean "${near}"?` : '';
+      const hint = near ? `; did you mean "${near}"?` : '.';
       const list = known.length ? ` Known fields: ${known.join(', ')}.` : ' No fields are accepted here.';
       return { path: joinPath(path, field), keyword, message: `is not a known field${hint}${list}` };
     }
@@ -166,13 +181,37 @@ export function nearest(name: string, known: readonly string[]): string | undefi
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
+/**
+ * The known name a name is almost certainly a slip for: the same apart from case, '_' and '-' (taskid,
+ * task_id for taskId), or, for longer names, one typing slip away (modle, trainMdoe). Stricter than
+ * `nearest`, because it refuses a call: a new console field merely resembling a known one must pass.
+ */
+export function likelyMisspelling(name: string, known: readonly string[]): string | undefined {
+  const typed = normalised(name);
+  const slips = typed.length >= 9 ? 2 : typed.length >= 4 ? 1 : 0;
+  for (const candidate of known) {
+    const meant = normalised(candidate);
+    if (meant === typed || (Math.abs(meant.length - typed.length) <= slips && editDistance(typed, meant) <= slips)) return candidate;
+  }
+  return undefined;
+}
+
+function normalised(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, '');
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) between two names; a swap is one typing slip. */
 function editDistance(a: string, b: string): number {
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, beforePrevious[j - 2]! + 1);
+      current[j] = best;
     }
+    beforePrevious = previous;
     previous = current;
   }
   return previous[b.length]!;

@@ -22,10 +22,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   const route = parsed.positionals[0];
   const area = route === undefined ? undefined : parseRoute(route).area;
   const store = await storeFor(ctx);
-  const actions = store.list(area).map((entry) => {
-    const { descriptor } = store.load(entry);
-    return { route: entry.route, action: entry.action, summary: descriptor.summary, pages: descriptor.pagination !== undefined, waiters: Object.keys(descriptor.waiters ?? {}) };
-  });
+  const actions = store.summaries(area).map(({ route, action, summary, pages, waiters }) => ({ route, action, summary, pages, waiters }));
   if (area !== undefined && actions.length === 0) {
     const areas = [...new Set(store.list().map((entry) => entry.route))];
     throw new UsageError(`no actions are described for /v2/${area}; routes: ${areas.join(', ')}`);
