@@ -20,6 +20,7 @@ export {
 export type { ActionDescriptor, Pagination, Waiter, Example } from './descriptors/types.js';
 export type { ValidationMode } from './validation/body.js';
 export type { RetryPolicy } from './retry/policy.js';
+export type { SharedRateOptions } from './limits/shared-rate.js';
 export type { Logger } from './logging/logger.js';
 export type { Transport, HttpRequest, HttpResponse, SendOptions } from './transport/types.js';
 export { sign, parseAuthorization, type Credentials, type SigningInput, type Signature } from './signing/bce-auth-v1.js';

@@ -7,7 +7,8 @@ import { parseActionName, type ActionName } from '../descriptors/names.js';
 import { actionSearchPath } from '../descriptors/paths.js';
 import { DescriptorStore, type LoadedAction } from '../descriptors/store.js';
 import { AbortError, ConfigError, QianfanError, ValidationError } from '../errors.js';
-import { CallLimiter, NO_SLOT, type Release } from '../limits/limiter.js';
+import { NO_SLOT, type Limiter, type Release } from '../limits/limiter.js';
+import { createLimiter, type SharedRateOptions } from '../limits/shared-rate.js';
 import { sleep } from '../limits/sleep.js';
 import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
 import { redactBody, redactHeaders, scrub } from '../logging/redact.js';
@@ -46,6 +47,10 @@ export interface ClientOptions extends ConfigOptions {
   maxResponseBytes?: number;
   /** Calls in flight at once across the client (default: unlimited). */
   maxConcurrency?: number;
+  /** With qpsStore: the name of the shared budget (default: a hash of the access key, i.e. the account). */
+  qpsKey?: string;
+  /** With qpsStore: how the shared rate adapts to throttling, and how long a call waits on the store. */
+  sharedRate?: SharedRateOptions;
   /** Reach the console through this HTTP(S) proxy (undici transport; https targets are tunnelled with CONNECT). */
   proxy?: string;
   /** 'undici' (default), 'fetch' (the global fetch, e.g. under nock), or your own Transport. */
@@ -105,7 +110,7 @@ export class QianfanClient {
   readonly store: DescriptorStore;
   readonly #options: ClientOptions;
   readonly #transport: Transport;
-  readonly #limiter: CallLimiter;
+  readonly #limiter: Limiter;
   readonly #logger: Logger;
   readonly #debug: boolean;
   readonly #validation: ValidationMode;
@@ -136,9 +141,10 @@ export class QianfanClient {
         : options.transport === 'fetch'
           ? new FetchTransport()
           : checkTransport(options.transport);
-    this.#limiter = new CallLimiter({ qps: this.config.qps, maxConcurrency: options.maxConcurrency });
     this.#debug = options.logger !== undefined || this.config.debug;
     this.#logger = options.logger ?? (this.config.debug ? stderrLogger : quietLogger);
+    const { qps, qpsStore, accessKey } = this.config;
+    this.#limiter = createLimiter({ qps, qpsStore, accessKey, maxConcurrency: options.maxConcurrency, qpsKey: options.qpsKey, sharedRate: options.sharedRate, logger: this.#logger });
   }
 
   /** Server time minus local time, as learnt from a RequestExpired answer; added to the clock when signing. */
@@ -272,6 +278,7 @@ export class QianfanClient {
           response = await this.#attempt(prepared, signal, Math.min(timeoutMs, deadlineAt - Date.now()), metadata.attempts, maxAttempts);
           metadata.httpStatus = response.status;
           const parsed = parseResponse(response, where);
+          this.#limiter.observe(response.headers, false);
           metadata.requestId = parsed.requestId;
           if (this.#debug) this.#log(`← ${response.status} ${where.action} requestId ${parsed.requestId} in ${elapsed(attemptStarted)} ms`);
           metadata.durationMs = elapsed(started);
@@ -283,6 +290,7 @@ export class QianfanClient {
           if (signal?.aborted || error instanceof AbortError) throw error;
           if (error instanceof QianfanError) metadata.requestId = error.requestId ?? metadata.requestId;
           const failure = classify(error, policy);
+          this.#limiter.observe(response?.headers, failure === 'throttle');
           let decision: RetryDecision = decideRetry(failure, policy, {
             attempt: metadata.attempts,
             maxAttempts,
@@ -348,9 +356,9 @@ export class QianfanClient {
     return release === NO_SLOT ? sent : sent.finally(release);
   }
 
-  /** Closes the connection pool; calls after this fail. */
+  /** Closes the connection pool (and the shared rate's store connection); calls after this fail. */
   async close(): Promise<void> {
-    await this.#transport.close();
+    await Promise.all([this.#transport.close(), this.#limiter.close()]);
   }
 
   #learnClockOffset(date: string | undefined): void {
