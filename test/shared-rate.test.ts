@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { ConfigError, createClient } from 'qianfan-console';
 import { busiestWindow, runWorkers, startCountingConsole, type Arrival, type CountingConsole } from './support/counting-console.js';
+import { runCli } from './support/cli-process.js';
 import { startRedis, type RedisServer } from './support/redis-server.js';
 
 let redis: RedisServer;
@@ -86,6 +87,39 @@ describe('a qps budget shared through Redis', () => {
     const store = new Redis(redis.url);
     try {
       expect(await store.exists('qianfan-console:qps:outage-test')).toBe(1);
+    } finally {
+      store.disconnect();
+    }
+  });
+
+  it('X-Ratelimit-Limit-Requests (per minute) caps the shared rate below qps', async () => {
+    fake.headers = { 'x-ratelimit-limit-requests': '600' };
+    const client = createClient({ accessKey: 'AK', secretKey: 'SK', baseUrl: fake.url, maxAttempts: 1, qps: 30, qpsStore: redis.url, qpsKey: 'header-test', sharedRate: patient });
+    const until = performance.now() + 1500;
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      while (performance.now() < until) await client.callAction('/v2/sharedtest', 'DescribeCounter', { worker: 'x' });
+    }));
+    await client.close();
+    const store = new Redis(redis.url);
+    try {
+      expect(await store.hmget('qianfan-console:qps:header-test', 'ceiling', 'rate')).toEqual(['10', '10']);
+    } finally {
+      store.disconnect();
+    }
+    // 1.5 s at 10 qps (after the first answer brought the header) is about 15; at 30 qps it would be 43.
+    expect(fake.arrivals.length).toBeLessThanOrEqual(25);
+  });
+
+  it('the command shares the budget with --qps-store and closes its connection when done', async () => {
+    const env = { QIANFAN_ACCESS_KEY: 'ALTAKcli', QIANFAN_SECRET_KEY: 'cli-secret', QIANFAN_CONSOLE_API_BASE_URL: fake.url, QIANFAN_QPS_LIMIT: '5' };
+    const result = await runCli(['call', '/v2/sharedtest', 'DescribeCounter', '--body', '{"worker":"cli"}', '--qps-store', redis.url], { env });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(fake.arrivals).toHaveLength(1);
+    const store = new Redis(redis.url);
+    try {
+      // The default budget is the account's: a hash of the access key, never the key itself.
+      const keys = await store.keys('qianfan-console:qps:*');
+      expect(keys).toEqual([expect.stringMatching(/^qianfan-console:qps:[0-9a-f]{24}$/)]);
     } finally {
       store.disconnect();
     }

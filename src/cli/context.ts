@@ -13,6 +13,7 @@ import { VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
 export const GLOBAL_OPTIONS: OptionSpecs = {
   endpoint: { type: 'string' },
   proxy: { type: 'string' },
+  'qps-store': { type: 'string' },
   'access-key': { type: 'string' },
   'secret-key': { type: 'string' },
   profile: { type: 'string' },
@@ -28,6 +29,7 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
 export interface GlobalOptions {
   endpoint?: string | undefined;
   proxy?: string | undefined;
+  qpsStore?: string | undefined;
   accessKey?: string | undefined;
   secretKey?: string | undefined;
   profile?: string | undefined;
@@ -61,6 +63,7 @@ export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalO
   return {
     endpoint: stringOption(parsed, 'endpoint') ?? globals.endpoint,
     proxy: stringOption(parsed, 'proxy') ?? globals.proxy,
+    qpsStore: stringOption(parsed, 'qps-store') ?? globals.qpsStore,
     accessKey: stringOption(parsed, 'access-key') ?? globals.accessKey,
     secretKey: stringOption(parsed, 'secret-key') ?? globals.secretKey,
     profile: stringOption(parsed, 'profile') ?? globals.profile,
@@ -114,6 +117,7 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
     maxAttempts: globals.maxAttempts,
     timeoutMs: globals.attemptTimeoutMs,
     validation: globals.validation,
+    qpsStore: globals.qpsStore,
     env,
     ...(proxy ? { proxy } : {}),
     ...(globals.debug ? { logger: stderrLogger } : {}),

@@ -24,6 +24,8 @@ export interface CountingConsole {
   throttle: (arrival: Omit<Arrival, 'throttled' | 'sentAt'>) => boolean;
   /** Called after each arrival is noted. */
   onArrival: (arrival: Arrival) => void;
+  /** Headers added to every answer. */
+  headers: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export async function startCountingConsole(): Promise<CountingConsole> {
       arrivals.push(arrival);
       fake.onArrival(arrival);
       const answer = throttled ? { requestId: 'req-t', code: 'TooManyRequests', message: 'slow down' } : { requestId: 'req-1', result: { ok: true } };
-      response.writeHead(throttled ? 429 : 200, { 'content-type': 'application/json', 'x-bce-request-id': answer.requestId });
+      response.writeHead(throttled ? 429 : 200, { ...fake.headers, 'content-type': 'application/json', 'x-bce-request-id': answer.requestId });
       response.end(JSON.stringify(answer));
     });
   });
@@ -52,6 +54,7 @@ export async function startCountingConsole(): Promise<CountingConsole> {
     arrivals,
     throttle: () => false,
     onArrival: () => undefined,
+    headers: {},
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   return fake;
