@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { ConfigError, createClient } from 'qianfan-console';
 import { busiestWindow, runWorkers, startCountingConsole, type Arrival, type CountingConsole } from './support/counting-console.js';
@@ -108,6 +108,20 @@ describe('a qps budget shared through Redis', () => {
     }
     // 1.5 s at 10 qps (after the first answer brought the header) is about 15; at 30 qps it would be 43.
     expect(fake.arrivals.length).toBeLessThanOrEqual(25);
+  });
+
+  it('X-Ratelimit-Remaining-Requests: 0 cuts the shared rate as a throttle would', async () => {
+    fake.headers = { 'x-ratelimit-remaining-requests': '0' };
+    const client = createClient({ accessKey: 'AK', secretKey: 'SK', baseUrl: fake.url, maxAttempts: 1, qps: 30, qpsStore: redis.url, qpsKey: 'remaining-test', sharedRate: { ...patient, decrease: 0.5 } });
+    await client.callAction('/v2/sharedtest', 'DescribeCounter', { worker: 'x' });
+    const store = new Redis(redis.url);
+    try {
+      // The cut is reported after the answer, without holding the call up.
+      await vi.waitFor(async () => expect(Number(await store.hget('qianfan-console:qps:remaining-test', 'rate'))).toBeLessThanOrEqual(15.1));
+    } finally {
+      store.disconnect();
+      await client.close();
+    }
   });
 
   it('the command shares the budget with --qps-store and closes its connection when done', async () => {
