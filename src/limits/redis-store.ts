@@ -68,11 +68,10 @@ export class RedisRateStore {
     return micros / 1000;
   }
 
-  /** The console throttled a call: the shared rate is cut (once per cooldown). Answers the new rate. */
-  async throttled(): Promise<number> {
+  /** The console throttled a call: the shared rate is cut (once per cooldown). */
+  async throttled(): Promise<void> {
     const { cooldownMs, decrease } = this.#settings;
-    const [, rate] = await this.#run('throttle', cooldownMs * 1000, decrease);
-    return Number(rate);
+    await this.#run('throttle', cooldownMs * 1000, decrease);
   }
 
   /** The console announced its limit: the shared rate stays at or below `qps`. */
