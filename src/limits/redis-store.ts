@@ -3,9 +3,13 @@
  * redis-bucket.ts. Loaded (with ioredis) only when a client has a qpsStore: importing the package
  * or calling without a store never reaches this file.
  */
+import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-import { packageRequire } from '../runtime/require.js';
 import { SHARED_RATE_SCRIPT } from './redis-bucket.js';
+
+// A require of its own rather than runtime/require.ts: a module this file shared with the package
+// entry would become a bundle chunk of its own, one more file to load at import.
+const require = createRequire(import.meta.url);
 
 export interface RateStoreSettings {
   url: string;
@@ -40,7 +44,7 @@ export class RedisRateStore {
 
   constructor(settings: RateStoreSettings) {
     this.#settings = settings;
-    const { Redis: RedisClient } = packageRequire('ioredis') as typeof import('ioredis');
+    const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
     const redis = new RedisClient(settings.url, {
       // A command the store cannot answer in time fails, and the call goes on under the local limit.
       commandTimeout: settings.timeoutMs,

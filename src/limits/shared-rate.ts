@@ -52,7 +52,8 @@ const RESERVE_HORIZON_SLOTS = 3;
  * A reserved slot is a moment on the Redis clock. A request that leaves later than LATE_MS after its
  * slot (a slow answer from the store, a busy event loop) gives the slot up and asks for another; and
  * slots are spaced for PACE × the rate. Together they keep every one-second window within the rate:
- * 31 requests of a 30 qps budget would need one to leave 1000 × (1 − PACE) / PACE ≈ 52 ms late.
+ * 31 requests of a 30 qps budget would need one to leave 1000 × (1 − PACE) / PACE ≈ 52 ms later
+ * than another.
  */
 const LATE_MS = 50;
 const PACE = 0.95;
