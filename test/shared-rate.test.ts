@@ -146,6 +146,17 @@ describe('a qps budget shared through Redis', () => {
     }
   });
 
+  it('a script that never closes its client still ends: the idle connection to Redis does not hold the process', async () => {
+    const script = `
+      const { createClient } = await import('qianfan-console');
+      const client = createClient({ accessKey: 'AK', secretKey: 'SK', baseUrl: '${fake.url}', maxAttempts: 1, qps: 30, qpsStore: '${redis.url}' });
+      await client.callAction('/v2/sharedtest', 'DescribeCounter', { worker: 'script' });
+      process.stdout.write('called');`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', timeout: 10_000 });
+    expect(stdout).toBe('called');
+    expect(fake.arrivals).toHaveLength(1);
+  });
+
   it('the command shares the budget with --qps-store and closes its connection when done', async () => {
     const env = { QIANFAN_ACCESS_KEY: 'ALTAKcli', QIANFAN_SECRET_KEY: 'cli-secret', QIANFAN_CONSOLE_API_BASE_URL: fake.url, QIANFAN_QPS_LIMIT: '5' };
     const result = await runCli(['call', '/v2/sharedtest', 'DescribeCounter', '--body', '{"worker":"cli"}', '--qps-store', redis.url], { env });

@@ -60,6 +60,9 @@ export class RedisRateStore {
     redis.on('error', (error: Error) => {
       lastError = error.message;
     });
+    // Like the console's connection pool, an idle connection to the store does not keep the process
+    // alive: a script may end without close(). A command waiting for Redis holds its own timer.
+    redis.on('connect', () => redis.stream.unref());
     redis.on('close', () => {
       if (!this.#closing) settings.onDisconnect(lastError);
     });
