@@ -3,15 +3,18 @@
 // each client runs in a process of its own, measured in short slices taken in turn over several rounds (the
 // order rotated), medians compared.
 // Then start-up (import, first call, first call with 1,000 extra descriptors) over a bare `node -e 0`, and
-// RSS after 10,000 and 20,000 calls. Prints a table and the issue-7 targets (PASS/FAIL) and rewrites the
-// generated section of bench/RESULTS.md. A benchmark, not a test: it exits 0 even when a target fails.
+// RSS after 10,000 and 20,000 calls. On a shared machine these figures move by ±15 % from run to run, so
+// each is printed with its range (lowest to highest round or process) beside the median. Last, every
+// bench/scale-*.mjs present runs in turn and prints its own figures.
+// `npm run bench -- --write` also rewrites the generated section of bench/RESULTS.md; without it no file
+// is touched. A benchmark, not a test: it judges nothing and exits 0 unless a measurement itself failed.
 //
 // Knobs (environment): BENCH_ROUNDS (10), BENCH_SECONDS per measured slice (1), BENCH_WARMUP_MS before each slice (200),
 // BENCH_STARTUP_RUNS (20), BENCH_RSS_RUNS (3), BENCH_MODES (e.g. "1,32,256"), BENCH_CLIENTS
-// (e.g. "floor,ours"), BENCH_ONLY (e.g. "startup" or "throughput,memory": run only those parts; bench/RESULTS.md is then
-// left alone), BENCH_NO_RESULTS=1 to leave bench/RESULTS.md alone.
+// (e.g. "floor,ours"), BENCH_ONLY (e.g. "startup" or "throughput,memory": run only those parts; --write then
+// leaves bench/RESULTS.md alone, since it would be incomplete).
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,17 +37,7 @@ const ACCESS_KEY = 'bench-access-key-0123456789abcdef';
 const SECRET_KEY = 'bench-secret-key-fedcba9876543210';
 const EXTRA_DESCRIPTORS = 1000;
 
-const TARGETS = {
-  seqFloor: 0.85,
-  seqOfficial: 40,
-  c32Floor: 0.85,
-  c32Official: 10,
-  importMs: 30,
-  firstCallMs: 200,
-  extraDescriptorsChange: 0.15,
-  rssMB: 80,
-  rssGrowthMB: 5,
-};
+const WRITE_RESULTS = process.argv.slice(2).includes('--write');
 
 const started = Date.now();
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -53,6 +46,11 @@ const median = (xs) => {
   if (s.length === 0) return NaN;
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+/** Lowest and highest of the finite values: how far the rounds or processes spread. */
+const range = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x));
+  return s.length ? [Math.min(...s), Math.max(...s)] : [NaN, NaN];
 };
 const rotate = (xs, n) => xs.map((_, i) => xs[(i + n) % xs.length]);
 
@@ -157,7 +155,7 @@ async function signedFloorRequest(baseUrl) {
 
 /**
  * The clients of one round and mode: the floor and ours back to back (alternating which goes first), so
- * that the ratio the targets judge compares two slices a second apart; then the others, rotated. On a
+ * that the ratio against the floor compares two slices a second apart; then the others, rotated. On a
  * shared machine whose speed drifts within a run, pairs measured further apart disagree far more.
  */
 function runOrder(n) {
@@ -216,14 +214,15 @@ async function throughput(server, floorRequest) {
     // Ratios are paired by round (the clients of one round ran back to back), then the median is taken:
     // steadier than a ratio of medians when the machine's load drifts during the run.
     const pairedRatio = (client, base) => {
-      if (!row[base]) return NaN;
+      if (!row[base]) return [];
       const mine = runs.filter((r) => r.client === client && r.concurrency === concurrency);
       const theirs = runs.filter((r) => r.client === base && r.concurrency === concurrency);
-      return median(mine.map((r) => r.callsPerSecond / (theirs.find((t) => t.round === r.round)?.callsPerSecond ?? NaN)));
+      return mine.map((r) => r.callsPerSecond / (theirs.find((t) => t.round === r.round)?.callsPerSecond ?? NaN));
     };
     for (const client of CLIENTS) {
-      row[client].vsFloor = pairedRatio(client, 'floor');
-      row[client].vsOfficial = pairedRatio(client, 'official');
+      const vsFloor = pairedRatio(client, 'floor');
+      const vsOfficial = pairedRatio(client, 'official');
+      Object.assign(row[client], { vsFloor: median(vsFloor), vsFloorRange: range(vsFloor), vsOfficial: median(vsOfficial), vsOfficialRange: range(vsOfficial) });
     }
     summary.push({ concurrency, clients: row });
   }
@@ -312,11 +311,13 @@ async function startup(server, floorRequest) {
   for (let i = 0; i < STARTUP_RUNS; i++) for (const n of rotate(names, i)) samples[n].push(await probes[n]());
   const wall = (n) => median(samples[n].map((s) => s.wallMs));
   // Each iteration ran every probe back to back: the differences are paired by iteration, then the median taken.
-  const overBare = (n) => median(samples[n].map((s, i) => s.wallMs - samples.bare[i].wallMs));
+  const overBareSamples = (n) => samples[n].map((s, i) => s.wallMs - samples.bare[i].wallMs);
+  const overBare = (n) => median(overBareSamples(n));
   // Up to the call's result: the process's wall time less the time it lingers after its work is done
   // (V8 finishing background optimisation of undici's llhttp WebAssembly, which Node waits for at exit).
   const toResult = (s) => s.wallMs - s.inner.exitWaitMs;
-  const toResultOverBare = (n) => median(samples[n].map((s, i) => toResult(s) - samples.bare[i].wallMs));
+  const toResultSamples = (n) => samples[n].map((s, i) => toResult(s) - samples.bare[i].wallMs);
+  const toResultOverBare = (n) => median(toResultSamples(n));
   const inner = (n, k) => median(samples[n].map((s) => s.inner[k]));
   const split = (n) => Object.fromEntries(['bootMs', 'importMs', 'firstCallMs', 'closeMs', 'exitWaitMs'].map((k) => [k, inner(n, k)]));
   const bare = wall('bare');
@@ -324,9 +325,11 @@ async function startup(server, floorRequest) {
     bareMs: bare,
     esmEntryOverBareMs: overBare('esmEntry'),
     importOverBareMs: overBare('import'),
+    importOverBareRange: range(overBareSamples('import')),
     importInProcessMs: inner('import', 'importMs'),
     firstCallOverBareMs: overBare('firstCall'),
     firstCallToResultOverBareMs: toResultOverBare('firstCall'),
+    firstCallToResultOverBareRange: range(toResultSamples('firstCall')),
     firstCallSplit: split('firstCall'),
     firstCallExtraOverBareMs: overBare('firstCallExtra'),
     firstCallExtraToResultOverBareMs: toResultOverBare('firstCallExtra'),
@@ -335,7 +338,9 @@ async function startup(server, floorRequest) {
     floorCallToResultOverBareMs: toResultOverBare('floorCall'),
     floorCallSplit: split('floorCall'),
   };
-  out.extraChange = median(samples.firstCallExtra.map((s, i) => (toResult(s) - samples.bare[i].wallMs) / (toResult(samples.firstCall[i]) - samples.bare[i].wallMs) - 1));
+  const extraChanges = samples.firstCallExtra.map((s, i) => (toResult(s) - samples.bare[i].wallMs) / (toResult(samples.firstCall[i]) - samples.bare[i].wallMs) - 1);
+  out.extraChange = median(extraChanges);
+  out.extraChangeRange = range(extraChanges);
   return out;
 }
 
@@ -351,8 +356,10 @@ async function memory(server, floorRequest) {
   return {
     startMB: median(runs.map((r) => r.start.rssMB)),
     after10kMB: median(runs.map((r) => r.first.rssMB)),
+    after10kRange: range(runs.map((r) => r.first.rssMB)),
     after20kMB: median(runs.map((r) => r.second.rssMB)),
     growthMB: median(runs.map((r) => r.second.rssMB - r.first.rssMB)),
+    growthRange: range(runs.map((r) => r.second.rssMB - r.first.rssMB)),
     heapTotal10kMB: median(runs.map((r) => r.first.heapTotalMB)),
     heapTotal20kMB: median(runs.map((r) => r.second.heapTotalMB)),
     heapAfterGc10kMB: median(runs.map((r) => r.first.heapUsedAfterGcMB)),
@@ -403,38 +410,25 @@ function readLoad() {
   }
 }
 
-function targets(tp, st, mem) {
+/** The headline figures, each as its median and the range it spread over; no verdicts: a shared machine moves them by ±15 %. */
+function headlines(tp, st, mem) {
   const row = (c) => tp?.summary.find((s) => s.concurrency === c)?.clients;
-  const seq = row(1);
-  const c32 = row(32);
   const list = [];
-  const add = (name, value, shown, pass) => list.push({ name, value, shown, pass: Number.isFinite(value) ? pass : null });
-  if (seq?.ours) {
-    add(`sequential ≥ ${TARGETS.seqFloor}× floor`, seq.ours.vsFloor, `${fmt(seq.ours.vsFloor, 2)}×`, seq.ours.vsFloor >= TARGETS.seqFloor);
-    add(`sequential ≥ ${TARGETS.seqOfficial}× official SDK`, seq.ours.vsOfficial, `${fmt(seq.ours.vsOfficial, 1)}×`, seq.ours.vsOfficial >= TARGETS.seqOfficial);
-  }
-  if (c32?.ours) {
-    add(`concurrency 32 ≥ ${TARGETS.c32Floor}× floor`, c32.ours.vsFloor, `${fmt(c32.ours.vsFloor, 2)}×`, c32.ours.vsFloor >= TARGETS.c32Floor);
-    add(`concurrency 32 ≥ ${TARGETS.c32Official}× official SDK`, c32.ours.vsOfficial, `${fmt(c32.ours.vsOfficial, 1)}×`, c32.ours.vsOfficial >= TARGETS.c32Official);
+  const add = (name, value, [lo, hi], unit, digits = 1) => list.push({ name, shown: `${fmt(value, digits)}${unit} (range ${fmt(lo, digits)}–${fmt(hi, digits)}${unit})` });
+  for (const [concurrency, label] of [[1, 'sequential'], [32, 'concurrency 32']]) {
+    const ours = row(concurrency)?.ours;
+    if (!ours) continue;
+    add(`${label}, calls/s against raw undici`, ours.vsFloor, ours.vsFloorRange, '×', 2);
+    add(`${label}, calls/s against the official SDK`, ours.vsOfficial, ours.vsOfficialRange, '×');
   }
   if (st) {
-    add(`import ≤ ${TARGETS.importMs} ms over bare node`, st.importOverBareMs, `${fmt(st.importOverBareMs)} ms`, st.importOverBareMs <= TARGETS.importMs);
-    add(`first call ≤ ${TARGETS.firstCallMs} ms over bare node (to its result)`, st.firstCallToResultOverBareMs, `${fmt(st.firstCallToResultOverBareMs)} ms`, st.firstCallToResultOverBareMs <= TARGETS.firstCallMs);
-    add(
-      `${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors change the first call by ≤ ${TARGETS.extraDescriptorsChange * 100} %`,
-      st.extraChange,
-      `${st.extraChange >= 0 ? '+' : ''}${fmt(st.extraChange * 100)} %`,
-      Math.abs(st.extraChange) <= TARGETS.extraDescriptorsChange,
-    );
+    add('import, over bare node', st.importOverBareMs, st.importOverBareRange, ' ms');
+    add('first call from a fresh process, to its result, over bare node', st.firstCallToResultOverBareMs, st.firstCallToResultOverBareRange, ' ms');
+    add(`first call with ${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors on the search path, change`, st.extraChange * 100, st.extraChangeRange.map((x) => x * 100), ' %');
   }
   if (mem) {
-    add(`RSS after 10,000 calls ≤ ${TARGETS.rssMB} MB`, mem.after10kMB, `${fmt(mem.after10kMB)} MB`, mem.after10kMB <= TARGETS.rssMB);
-    add(
-      `RSS flat over a second 10,000 calls (growth ≤ ${TARGETS.rssGrowthMB} MB)`,
-      mem.growthMB,
-      `${mem.growthMB >= 0 ? '+' : ''}${fmt(mem.growthMB)} MB (heap after GC ${mem.heapGrowthMB >= 0 ? '+' : ''}${fmt(mem.heapGrowthMB, 2)} MB)`,
-      mem.growthMB <= TARGETS.rssGrowthMB,
-    );
+    add('RSS after 10,000 calls', mem.after10kMB, mem.after10kRange, ' MB');
+    add('RSS growth over a second 10,000 calls', mem.growthMB, mem.growthRange, ' MB');
   }
   return list;
 }
@@ -455,12 +449,13 @@ function throughputTable(tp) {
 }
 
 function consoleTable(tp) {
-  const cols = ['mode', 'client', 'calls/s', 'p50 ms', 'p99 ms', 'CPU µs/call', '× floor', '× official'];
+  const cols = ['mode', 'client', 'calls/s', 'range over rounds', 'p50 ms', 'p99 ms', 'CPU µs/call', '× floor', '× official'];
   const rows = [];
   for (const { concurrency, clients } of tp.summary) {
     for (const client of CLIENTS) {
       const r = clients[client];
-      rows.push([MODE_LABEL(concurrency), CLIENT_LABEL[client], fmt(r.callsPerSecond, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(r.cpuUsPerCall, 0), fmt(r.vsFloor, 2), fmt(r.vsOfficial, 1)]);
+      const [lo, hi] = range(r.perRound);
+      rows.push([MODE_LABEL(concurrency), CLIENT_LABEL[client], fmt(r.callsPerSecond, 0), `${fmt(lo, 0)}–${fmt(hi, 0)}`, fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(r.cpuUsPerCall, 0), fmt(r.vsFloor, 2), fmt(r.vsOfficial, 1)]);
     }
   }
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
@@ -496,22 +491,21 @@ change, and the figures before and after (same machine, same run settings)._
 
 function writeResults(m, tp, st, mem, list) {
   const file = join(here, 'RESULTS.md');
-  const status = (t) => (t.pass === null ? 'n/a' : t.pass ? '**PASS**' : '**FAIL**');
   const generated = [
     START,
     '<!-- Generated by `npm run bench` (bench/run.mjs); everything between these markers is replaced on each run. -->',
     '',
     `Run ${m.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node} (${m.platform}); load average at the start ${m.loadAtStart}, at the end ${m.load}. Code: ${m.revision}.`,
     `Each client in its own long-lived process per mode, warmed up ${FIRST_WARMUP_MS} ms once; then ${ROUNDS} rounds of one ${SECONDS} s slice per client (after ${WARMUP_MS} ms of warm-up), one client at a time, the floor and ours back to back (alternating which first), the others rotated; medians over rounds (ratios paired by round).`,
-    'A benchmark on a shared machine: compare figures from the same run; the per-round columns show the spread.',
+    'A benchmark on a shared machine: figures move by ±15 % from run to run; compare figures from the same run, and read the ranges (lowest–highest round or process) beside the medians.',
     'Server: node:http on loopback in its own process, keep-alive, a fixed `{"requestId":…,"result":true}`. Call: `/v2/finetuning` `DescribeFineTuningTask` `{taskId}`.',
     'The floor sends a request signed once through undici\'s `request()` and reads the JSON answer with `body.text()`; "raw undici dispatch" sends the same request through undici\'s lower-level `dispatch()` with a handler that collects the body, as our transport does, and shows what our pipeline costs over the leanest sender undici allows.',
     '',
-    '### Targets (issue 7)',
+    '### Headline figures',
     '',
-    '| target | measured | status |',
-    '| --- | --- | --- |',
-    ...list.map((t) => `| ${t.name} | ${t.shown} | ${status(t)} |`),
+    '| figure | median (range) |',
+    '| --- | --- |',
+    ...list.map((t) => `| ${t.name} | ${t.shown} |`),
     '',
     '### Throughput and latency',
     '',
@@ -567,21 +561,37 @@ async function main() {
     server.close();
   }
   m.load = readLoad();
-  const list = targets(tp, st, mem);
+  const list = headlines(tp, st, mem);
   const out = [
     '',
     ...(tp ? [consoleTable(tp), ''] : []),
     ...(st ? startupLines(st) : []),
     ...(mem ? memoryLines(mem) : []),
     '',
-    'targets (issue 7):',
-    ...list.map((t) => `  ${t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.shown}`),
-    '',
-    list.every((t) => t.pass) && tp && st && mem ? 'all targets met' : `targets missed: ${list.filter((t) => !t.pass).map((t) => t.name).join('; ')}`,
+    'headline figures, median (range over rounds or processes; expect ±15 % between runs):',
+    ...list.map((t) => `  ${t.name}: ${t.shown}`),
   ];
   console.log(out.join('\n'));
-  if (env.BENCH_NO_RESULTS !== '1' && tp && st && mem) console.log(`\nwrote ${writeResults(m, tp, st, mem, list)}`);
+  if (WRITE_RESULTS) console.log(tp && st && mem ? `\nwrote ${writeResults(m, tp, st, mem, list)}` : '\n--write: bench/RESULTS.md left alone, since BENCH_ONLY ran only part of the benchmark');
+  await runScaleScripts();
   console.log(`benchmark took ${fmt((Date.now() - started) / 1000, 0)} s`);
+}
+
+/** Every bench/scale-*.mjs present, one after another, each printing its own figures; none present is fine. */
+async function runScaleScripts() {
+  const scripts = readdirSync(here).filter((name) => /^scale-.*\.mjs$/.test(name)).sort();
+  for (const script of scripts) {
+    console.log(`\n${script}`);
+    const code = await new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(here, script)], { cwd: join(here, '..'), env: cleanEnv(), stdio: 'inherit' });
+      child.once('error', () => resolve(-1));
+      child.once('exit', (exitCode) => resolve(exitCode));
+    });
+    if (code !== 0) {
+      console.log(`${script} exited with ${code}`);
+      process.exitCode = 1;
+    }
+  }
 }
 
 main().catch((error) => {

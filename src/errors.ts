@@ -1,9 +1,17 @@
 /**
  * One error hierarchy for everything a call can fail with. Every error names the route and action it
- * belongs to (when known) and never carries a secret: messages are built from the service's own words,
- * local facts and masked values only.
+ * belongs to (when known) and never carries a secret: its message, code and requestId are scrubbed when
+ * it is made (before the stack is captured), whatever path built them, and cut to a readable length.
  */
 import type { CallMetadata } from './client/metadata.js';
+import { excerpt } from './logging/redact.js';
+
+/** A safety net: a message longer than this (every problem of a huge body, say) is cut. */
+const MAX_MESSAGE_CHARS = 10_000;
+/** A code or request id is an identifier: longer is not one. */
+const MAX_FIELD_CHARS = 200;
+/** Each line of a validation report. */
+const MAX_PROBLEM_CHARS = 1_000;
 
 export interface QianfanErrorFields {
   route?: string | undefined;
@@ -25,12 +33,12 @@ export class QianfanError extends Error {
   metadata: CallMetadata | undefined;
 
   constructor(message: string, fields: QianfanErrorFields & { code: string }) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    super(excerpt(message, MAX_MESSAGE_CHARS), fields.cause === undefined ? undefined : { cause: fields.cause });
     this.route = fields.route;
     this.action = fields.action;
     this.httpStatus = fields.httpStatus;
-    this.requestId = fields.requestId;
-    this.code = fields.code;
+    this.requestId = fields.requestId === undefined ? undefined : excerpt(fields.requestId, MAX_FIELD_CHARS);
+    this.code = excerpt(fields.code, MAX_FIELD_CHARS);
     this.metadata = undefined;
   }
 
@@ -81,6 +89,18 @@ export class AbortError extends QianfanError {
   override name = 'AbortError';
 }
 
+/** The error a fired signal ends a wait with: its own reason when that is ours (a deadline's TimeoutError), else an AbortError. */
+export function abortErrorFrom(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof AbortError || reason instanceof TimeoutError) return reason;
+  return new AbortError('the call was aborted by its signal', { code: 'Aborted', cause: reason });
+}
+
+/** A call was made on a client after its close(): nothing was sent. */
+export class ClientClosedError extends QianfanError {
+  override name = 'ClientClosedError';
+}
+
 /** Options, environment or credentials are missing or malformed. */
 export class ConfigError extends QianfanError {
   override name = 'ConfigError';
@@ -111,12 +131,14 @@ export class ValidationError extends QianfanError {
   override name = 'ValidationError';
   readonly problems: readonly Problem[];
   constructor(subject: string, problems: readonly Problem[], fields: QianfanErrorFields = {}) {
-    const lines = problems.map((p) => `  - ${p.path}: ${p.message}`);
+    // A problem may quote the caller's value (a route name of a megabyte, say): the report quotes a readable part.
+    const shown = problems.map((p) => ({ ...p, path: excerpt(p.path, MAX_FIELD_CHARS), message: excerpt(p.message, MAX_PROBLEM_CHARS) }));
+    const lines = shown.map((p) => `  - ${p.path}: ${p.message}`);
     super(`${subject}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${lines.join('\n')}`, {
       ...fields,
       code: 'ValidationError',
     });
-    this.problems = problems;
+    this.problems = shown;
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,8 +1,13 @@
 export { createClient, QianfanClient, type ClientOptions, type CallOptions, type PreparedCall } from './client/client.js';
 export { callAction, getDefaultClient, resetDefaultClient } from './client/default.js';
 export { metadataOf, type CallMetadata } from './client/metadata.js';
+export { fromEnv, fromProfile, fromProcess, chain, type ProfileProviderOptions, type ProcessProviderOptions } from './credentials/providers.js';
+export { fromStsAssumeRole, type StsOptions } from './credentials/sts.js';
+export type { CredentialProvider, ProvidedCredentials, CredentialsOption } from './credentials/types.js';
+export type { Middleware, RequestContext, ResponseContext, ErrorContext } from './middleware/types.js';
 export { paginate, paginatePages, type Page, type PaginateOptions } from './paginate/paginate.js';
 export { waitFor, WaiterError, type WaitOptions, type WaitProgress } from './waiters/wait.js';
+export { parseRoute, parseActionName, type ActionName } from './descriptors/names.js';
 export type { ActionResponse } from './response/parse.js';
 export type * from './generated/actions.js';
 export {
@@ -12,6 +17,7 @@ export {
   NetworkError,
   TimeoutError,
   AbortError,
+  ClientClosedError,
   ConfigError,
   DescriptorError,
   ValidationError,
@@ -19,10 +25,13 @@ export {
 } from './errors.js';
 export type { ActionDescriptor, Pagination, Waiter, Example } from './descriptors/types.js';
 export type { ValidationMode } from './validation/body.js';
+export type { UndescribedActions } from './descriptors/resolve.js';
 export type { RetryPolicy } from './retry/policy.js';
 export type { SharedRateOptions } from './limits/shared-rate.js';
 export type { Logger } from './logging/logger.js';
-export type { Transport, HttpRequest, HttpResponse, SendOptions } from './transport/types.js';
+export type { Transport, TransportOptions, HttpRequest, HttpResponse, SendOptions } from './transport/types.js';
+export { UndiciTransport } from './transport/undici.js';
+export { FetchTransport } from './transport/fetch.js';
 export { sign, parseAuthorization, type Credentials, type SigningInput, type Signature } from './signing/bce-auth-v1.js';
 
 // Type-only: erased from the JavaScript, so the emulator's modules load only when startEmulator is called.

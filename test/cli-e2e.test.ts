@@ -9,14 +9,12 @@ import { hasScript, runCli, runCliInTerminal } from './support/cli-process.js';
 
 const AK = 'ALTAKe2e0000000000000001';
 const SK = 'e2e-secret-key-must-never-show-0001';
-/** Emulated seconds per real second: a 65 s training run takes about 5 s, long enough to watch it move. */
-const SPEED = 13;
-/** A training run takes about 5 s; the margin is for a loaded CI machine. */
+/** The margin is for a loaded CI machine: the wait tests move the emulator's clock, not the wall clock. */
 const WAIT_TEST_TIMEOUT_MS = 40_000;
 let emulator: ServedEmulator;
 
 beforeAll(async () => {
-  emulator = await serveEmulator(['--speed', String(SPEED)], { accessKey: AK, secretKey: SK });
+  emulator = await serveEmulator([], { accessKey: AK, secretKey: SK });
 });
 afterAll(() => emulator?.stop());
 
@@ -37,7 +35,7 @@ describe('qianfan-console against qianfan-console serve', () => {
   it('lists and describes', async () => {
     const list = await cli(['list', 'finetuning', '-o', 'table']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/\/v2\/finetuning\s+DescribeFineTuningJobs\s+List fine-tuning jobs, one page at a time\.\s+--all/);
+    expect(list.stdout).toMatch(/^DescribeFineTuningJobs\s+List fine-tuning jobs, one page at a time\.\s+--all$/m);
     const describe = await cli(['describe', 'finetuning', 'CreateFineTuningJob', '-o', 'table']);
     expect(describe.code).toBe(0);
     expect(describe.stdout).toContain('--name <string>   required');
@@ -79,11 +77,15 @@ describe('qianfan-console against qianfan-console serve', () => {
     const jobId = await newJob();
     const task = await cli(['call', 'finetuning', 'CreateFineTuningTask', '--jobId', jobId, ...TRAINING]);
     const taskId = json<{ result: { taskId: string } }>(task.stdout).result.taskId;
-    const waited = await runCli(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '250'], { env: env(), timeoutMs: 30_000 });
+    const waiting = runCli(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '50'], { env: env(), timeoutMs: 30_000 });
+    await walkTrainingRun();
+    const waited = await waiting;
     expect(waited.code).toBe(0);
     expect(json<{ result: { runStatus: string; metrics: object } }>(waited.stdout).result).toMatchObject({ runStatus: 'Done', metrics: expect.any(Object) });
     const lines = waited.stderr.trimEnd().split('\n');
     for (const line of lines) expect(line).toMatch(/^FineTuningTaskDone: (Waiting|Running( \d+%)?|Done) \(poll \d+, \d+s\)$/);
+    expect(lines[0]).toMatch(/^FineTuningTaskDone: Waiting /);
+    expect(lines.some((line) => /^FineTuningTaskDone: Running [1-9]\d?% /.test(line))).toBe(true);
     expect(lines.at(-1)).toMatch(/^FineTuningTaskDone: Done /);
   }, WAIT_TEST_TIMEOUT_MS);
 
@@ -91,7 +93,9 @@ describe('qianfan-console against qianfan-console serve', () => {
     const jobId = await newJob();
     const task = await cli(['call', 'finetuning', 'CreateFineTuningTask', '--jobId', jobId, ...TRAINING]);
     const taskId = json<{ result: { taskId: string } }>(task.stdout).result.taskId;
-    const waited = await runCliInTerminal(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '250'], { env: env(), timeoutMs: 30_000 });
+    const waiting = runCliInTerminal(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '50'], { env: env(), timeoutMs: 30_000 });
+    await walkTrainingRun();
+    const waited = await waiting;
     expect(waited.code).toBe(0);
     const redraws = waited.stdout.split('\r\x1b[K').slice(1);
     const final = redraws.pop()!;
@@ -120,6 +124,30 @@ describe('qianfan-console against qianfan-console serve', () => {
     expect(unreachable.stderr).toContain('ECONNREFUSED');
   });
 });
+
+/**
+ * Takes the task a `wait` command is polling through its 65 s training run (5 s Waiting, 60 s
+ * Running, then Done) by moving the emulator's clock, each step once the command has polled: it sees
+ * Waiting, then Running halfway, then Done. The emulator logs one line per request it answers.
+ */
+async function walkTrainingRun(): Promise<void> {
+  const polls = () => emulator.output().split('finetuning/DescribeFineTuningTask ').length - 1;
+  // Two polls after a step: the first may have been read before the clock moved.
+  const twoMorePolls = async () => {
+    const seen = polls();
+    await vi.waitFor(() => expect(polls()).toBeGreaterThanOrEqual(seen + 2), { timeout: 20_000, interval: 20 });
+  };
+  await twoMorePolls();
+  await advanceClock(35_000);
+  await twoMorePolls();
+  await advanceClock(60_000);
+}
+
+/** POST /_emulator/api/clock: the emulator's control plane, open on loopback. */
+async function advanceClock(advanceMs: number): Promise<void> {
+  const res = await fetch(`${emulator.url}/_emulator/api/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs }) });
+  expect(res.status).toBe(200);
+}
 
 async function newJob(): Promise<string> {
   const created = await cli(['call', 'finetuning', 'CreateFineTuningJob', '--name', 'e2e-train', '--model', 'ERNIE-Speed-8K', '--trainMode', 'SFT']);

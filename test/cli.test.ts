@@ -61,8 +61,8 @@ describe('help, version and usage errors', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--jobId <string>   required');
     expect(result.stdout).toContain('--parameterScale <FullFineTuning|PromptTuning|LoRA>');
-    expect(result.stdout).toContain('--datasetConfig.sourceType <Platform|Bos>   required');
-    expect(result.stdout).toContain('--datasetConfig.splitRatio <integer>   0..20');
+    expect(result.stdout).toContain('--datasetConfig.sourceType <Platform|Bos|Afs>   required');
+    expect(result.stdout).toContain('--datasetConfig.splitRatio <integer>   0..100');
     expect(result.stdout).toContain('qianfan-console call finetuning CreateFineTuningTask --jobId job-1xzycis4jm3b');
   });
 
@@ -109,7 +109,7 @@ describe('list and describe', () => {
     expect(actions).toContainEqual(expect.objectContaining({ route: '/v2/finetuning', action: 'DescribeFineTuningJobs', pages: true }));
     expect(actions).toContainEqual(expect.objectContaining({ action: 'DescribeFineTuningTask', waiters: ['FineTuningTaskDone'] }));
     const table = await runCli(['list', '/v2/finetuning', '--output', 'table']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^ROUTE\s+ACTION\s+SUMMARY\s+ALSO$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ACTION\s+SUMMARY\s+ALSO$/); // one route: no ROUTE column
     expect(table.stdout).toMatch(/DescribeFineTuningTask\s+Show one training task.*wait FineTuningTaskDone/);
     const missing = await runCli(['list', 'nosuch']);
     expect(missing.code).toBe(2);
@@ -350,15 +350,31 @@ describe('call --dry-run', () => {
 });
 
 describe('call --all', () => {
-  it('collects 25 jobs over three pages into one list where a page keeps it', async () => {
-    server.handler = pagedJobs(25);
+  it('collects 250 jobs over three pages of the descriptor\'s maximum (100) into one list where a page keeps it', async () => {
+    server.handler = pagedJobs(250);
     const result = await call(['finetuning', 'DescribeFineTuningJobs', '--all']);
     expect(result.code).toBe(0);
     const all = JSON.parse(result.stdout) as { requestIds: string[]; result: { jobList: { jobId: string }[] } };
-    expect(all.result.jobList.map((j) => j.jobId)).toEqual(Array.from({ length: 25 }, (_, i) => `job-${String(i).padStart(3, '0')}`));
+    expect(all.result.jobList.map((j) => j.jobId)).toEqual(Array.from({ length: 250 }, (_, i) => `job-${String(i).padStart(3, '0')}`));
     expect(all.requestIds).toHaveLength(3);
-    expect(server.requests.map((r) => (JSON.parse(r.body) as { marker?: string }).marker)).toEqual([undefined, 'job-010', 'job-020']);
+    expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([{ maxKeys: 100 }, { maxKeys: 100, marker: 'job-100' }, { maxKeys: 100, marker: 'job-200' }]);
     expect(result.stderr).toBe(''); // progress only on a terminal
+  });
+
+  it('--max-items stops early, asks for no more than it needs, and says so on stderr', async () => {
+    server.handler = pagedJobs(25);
+    const result = await call(['finetuning', 'DescribeFineTuningJobs', '--page-size', '10', '--max-items', '15']);
+    expect(result.code).toBe(0);
+    const all = JSON.parse(result.stdout) as { result: { jobList: { jobId: string }[] } };
+    expect(all.result.jobList.map((j) => j.jobId)).toEqual(Array.from({ length: 15 }, (_, i) => `job-${String(i).padStart(3, '0')}`));
+    expect(server.requests).toHaveLength(2);
+    expect(result.stderr).toBe('stopped at --max-items 15: more items remain\n');
+    server.requests.length = 0;
+    const small = await call(['finetuning', 'DescribeFineTuningJobs', '--max-items', '5']);
+    expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([{ maxKeys: 5 }]);
+    expect(small.stderr).toBe('stopped at --max-items 5: more items remain\n');
+    const exact = await call(['finetuning', 'DescribeFineTuningJobs', '--max-items', '25']);
+    expect(exact.stderr).toBe('');
   });
 
   it('sends --page-size as the page-size field', async () => {
@@ -532,7 +548,7 @@ describe.skipIf(!hasScript)('on a terminal (pseudo-terminal via script)', () => 
 
   it('shows page progress on stderr for --all', async () => {
     server.handler = pagedJobs(25);
-    const result = await runCliInTerminal(['call', 'finetuning', 'DescribeFineTuningJobs', '--all'], { env: env() });
+    const result = await runCliInTerminal(['call', 'finetuning', 'DescribeFineTuningJobs', '--all', '--page-size', '10'], { env: env() });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('\r\x1b[Kfetched 1 page, 10 items…\r\x1b[Kfetched 2 pages, 20 items…\r\x1b[Kfetched 3 pages, 25 items…\r\x1b[K');
     expect(result.stdout).toMatch(/job-024\s+name of job-024\r\n$/);

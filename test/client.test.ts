@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { callAction, ConfigError, createClient, metadataOf, resetDefaultClient, ResponseError, ServiceError, ValidationError } from 'qianfan-console';
+import { callAction, ClientClosedError, ConfigError, createClient, metadataOf, resetDefaultClient, ResponseError, ServiceError, ValidationError } from 'qianfan-console';
 import { actionDir } from './support/action-dir.js';
 import { startConnectProxy } from './support/connect-proxy.js';
 import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
@@ -80,7 +80,7 @@ describe('callAction over undici against a verifying loopback server', () => {
     await qf.close();
   });
 
-  it('sends an action without a descriptor unvalidated (warning when it looks like a misspelt known one), and refuses it under strict: true listing known actions', async () => {
+  it('sends an action without a descriptor unvalidated (warning when it looks like a misspelt known one), and refuses it under undescribedActions: "refuse" listing known actions', async () => {
     const warnings: string[] = [];
     const qf = client({ logger: { debug: () => undefined, warn: (line) => warnings.push(line) } });
     await qf.callAction('/v2/finetuning', 'DescribeSomethingNew', { anything: 1 });
@@ -92,12 +92,35 @@ describe('callAction over undici against a verifying loopback server', () => {
     // Once per client, not per call.
     expect(warnings).toEqual(['DescribeFineTuningJob (/v2/finetuning) has no descriptor, so it is sent unchecked; did you mean DescribeFineTuningJobs?']);
     server.requests.length = 1;
-    const strict = client({ strict: true });
+    const strict = client({ undescribedActions: 'refuse' });
     const error = await strict.callAction('/v2/finetuning', 'DescribeSomethingNew', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain('CreateFineTuningJob');
     expect(server.requests).toHaveLength(1);
     await Promise.all([qf.close(), strict.close()]);
+  });
+
+  it('a call on a closed client fails with ClientClosedError and sends nothing', async () => {
+    const qf = client();
+    await qf.close();
+    const error = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientClosedError);
+    expect(error).toMatchObject({ code: 'ClientClosed', action: 'DescribeFineTuningTask' });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses an undescribedActions value it does not know, naming the choices', () => {
+    expect(() => client({ undescribedActions: 'strict' as never })).toThrow(/undescribedActions must be one of send, refuse/);
+  });
+
+  it('refuses an option it does not know, client-wide or per call, naming the likely one; nothing is sent', async () => {
+    expect(() => client({ strict: true } as never)).toThrow(/"strict" is not a client option/);
+    expect(() => client({ timeout: 5 } as never)).toThrow(/"timeout" is not a client option; did you mean timeoutMs\?/);
+    const qf = client();
+    const error = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' }, { deadline: 5 } as never).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ConfigError', code: 'InvalidConfig' });
+    expect((error as Error).message).toMatch(/"deadline" is not a call option; did you mean deadlineMs\?/);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('uses a descriptor dropped into an actionPaths directory, overriding and adding actions', async () => {

@@ -77,14 +77,14 @@ describe('life cycles', () => {
   it('dataset: versions belong to a dataset, publish, filter, import, cascade on delete', async () => {
     const R = '/v2/dataset';
     const { datasetId } = await call(R, 'CreateDataset', { datasetName: 'faq', dataFormat: 'PromptResponse', storageType: 'sysStorage' });
-    expect(datasetId).toMatch(/^ds-/);
+    expect(datasetId).toMatch(/^dg-/);
     await call(R, 'CreateDataset', { datasetName: 'corpus', dataFormat: 'Text', storageType: 'sysStorage' });
     expect((await call(R, 'DescribeDatasets', { filter: { dataFormatList: ['PromptResponse'] } })).datasetList).toEqual([expect.objectContaining({ datasetId, datasetName: 'faq' })]);
     const { versionId } = await call(R, 'CreateDatasetVersion', { datasetId });
     expect(await call(R, 'DescribeDatasetVersion', { versionId })).toMatchObject({ versionId, datasetId, datasetName: 'faq', publishStatus: 'Unpublished' });
     await call(R, 'PublishDatasetVersion', { versionId });
     expect((await call(R, 'DescribeDatasetVersions', { datasetId, filter: { publishStatusList: ['Published'] } })).versionList).toHaveLength(1);
-    const { taskId } = await call(R, 'CreateImportTask', { versionId, files: ['bos:/b/a.jsonl'] });
+    const taskId = await call(R, 'CreateImportTask', { versionId, files: ['bos:/b/a.jsonl'] });
     expect(await call(R, 'DescribeImportTask', { taskId })).toMatchObject({ taskId, versionId, files: ['bos:/b/a.jsonl'] });
     await call(R, 'DeleteDataset', { datasetId });
     expect((await refusal(fixture.qf.callAction(R, 'DescribeDatasetVersion', { versionId }))).code).toBe('ResourceNotFound');
@@ -120,7 +120,7 @@ describe('life cycles', () => {
     const created = await call(R, 'CreateService', { modelSetId: 'am-set', modelId: 'amv-version', name: 'faq', urlSuffix: 'faq' });
     expect(created).toEqual({ serviceId: expect.stringMatching(/^svco-/), instanceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     const { serviceId } = created;
-    expect(await call(R, 'DescribeService', { serviceId })).toMatchObject({ modelId: 'am-set', modelVersionId: 'amv-version', runStatus: 'Deploying' });
+    expect(await call(R, 'DescribeService', { serviceId })).toMatchObject({ modelSetId: 'am-set', modelId: 'amv-version', modelVersionId: 'amv-version', runStatus: 'Deploying' });
     fixture.advance(10_000);
     expect((await call(R, 'DescribeServices', { runStatus: ['Serving'] })).serviceList).toEqual([expect.objectContaining({ serviceId })]);
     await call(R, 'ModifyService', { serviceId, modelSetId: 'am-set', modelId: 'amv-newer' });
@@ -146,7 +146,7 @@ describe('life cycles', () => {
 
   it('eval: modify, stop, export results, delete', async () => {
     const R = '/v2/eval';
-    const { taskId } = await call(R, 'CreateEvalTask', { taskName: 'faq-eval', evalObjectType: 'model', evalObjectConfig: {}, evalConfig: {} });
+    const taskId = await call(R, 'CreateEvalTask', { taskName: 'faq-eval', evalObjectType: 'model', evalObjectConfig: {}, evalConfig: {} });
     expect(taskId).toMatch(/^ame-/);
     expect(await call(R, 'ModifyEvalTask', { taskId, description: 'April' })).toEqual({});
     expect((await call(R, 'DescribeEvalTask', { taskId })).description).toBe('April');

@@ -89,14 +89,16 @@ describe('serve', () => {
   });
 
   it('refuses bad arguments with 2, and a state file that is not its own with 1, leaving the file alone', async () => {
-    for (const args of [['--port', 'x'], ['--fault', 'nonsense'], ['--speed', '-1'], ['--access-key', 'AK'], ['--bogus']]) {
-      const { code, stderr } = await watch(serve(args)).done;
-      expect(code, args.join(' ')).toBe(2);
-      expect(stderr).toMatch(/^qianfan-console serve: /);
-    }
     const statePath = join(mkdtempSync(join(tmpdir(), 'qf-serve-')), 'notes.json');
     writeFileSync(statePath, '{"my": "notes"}\n');
-    const { code, stderr } = await watch(serve(['--port', '0', '--state', statePath])).done;
+    // The processes run side by side: each starts node, which is most of the time they take.
+    const badArguments = [['--port', 'x'], ['--fault', 'nonsense'], ['--speed', '-1'], ['--access-key', 'AK'], ['--bogus']];
+    const [stateRun, ...argumentRuns] = await Promise.all([['--port', '0', '--state', statePath], ...badArguments].map((args) => watch(serve(args)).done));
+    argumentRuns.forEach(({ code, stderr }, i) => {
+      expect(code, badArguments[i]!.join(' ')).toBe(2);
+      expect(stderr).toMatch(/^qianfan-console serve: /);
+    });
+    const { code, stderr } = stateRun!;
     expect(code).toBe(1);
     expect(stderr).toContain(`refusing to use ${statePath}`);
     expect(readFileSync(statePath, 'utf8')).toBe('{"my": "notes"}\n');

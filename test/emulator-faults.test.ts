@@ -81,12 +81,11 @@ describe('fault kinds', () => {
   });
 
   it('a delay holds the answer back, then answers as usual', async () => {
-    emulator.faults.inject('*:delay-300x1');
-    const started = performance.now();
-    expect((await listJobs()).result.jobList).toEqual([]);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(280);
+    // Held back: a call that will not wait as long times out.
     emulator.faults.inject('*:delay-2000x1');
     expect(await outcome(qf.callAction(ROUTE, 'DescribeFineTuningJobs', {}, { timeoutMs: 100 }))).toBeInstanceOf(TimeoutError);
+    emulator.faults.inject('*:delay-20x1');
+    expect((await listJobs()).result.jobList).toEqual([]);
   });
 
   it('a dropped connection: no answer at all', async () => {

@@ -4,7 +4,7 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { AbortError, createClient, metadataOf, NetworkError, ResponseError, ServiceError, TimeoutError, type RetryPolicy } from 'qianfan-console';
+import { AbortError, createClient, metadataOf, NetworkError, ResponseError, ServiceError, TimeoutError, type Logger, type RetryPolicy } from 'qianfan-console';
 import { consoleLike, useVerifyingServer, verifySignature, type Reply } from './support/verifying-server.js';
 
 const AK = 'ALTAKfaults';
@@ -42,6 +42,44 @@ function script(...replies: Reply[]): void {
   server.handler = (req) => (i < replies.length ? replies[i++]! : ok(req));
 }
 
+
+/** A logger that keeps the client's debug lines, and says when one containing some text is written. */
+function debugLines(): Logger & { lines: string[]; seen(text: string): Promise<void> } {
+  const lines: string[] = [];
+  const watchers: Array<{ text: string; resolve: () => void }> = [];
+  return {
+    lines,
+    debug(line) {
+      lines.push(line);
+      for (const watcher of watchers) if (line.includes(watcher.text)) watcher.resolve();
+    },
+    warn: () => undefined,
+    seen: (text) => (lines.some((line) => line.includes(text)) ? Promise.resolve() : new Promise((resolve) => watchers.push({ text, resolve }))),
+  };
+}
+
+/**
+ * When each request left the client: its debug line is written as the request is signed, past the
+ * client's limits. Timed there rather than at the server, whose arrival times also carry the
+ * network's jitter (a request on a new connection arrives later than one on an open connection).
+ */
+function sendTimes(): Logger & { times: number[] } {
+  const times: number[] = [];
+  return { times, debug: (line) => void (line.startsWith('→ POST') && times.push(Date.now())), warn: () => undefined };
+}
+
+/** The request for taskId "first" gets no answer until release(); every other is answered at once. */
+function holdFirst(): { release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  server.handler = async (req) => {
+    if (req.body.includes('first')) await released;
+    return ok(req);
+  };
+  return { release };
+}
+
+const taskIds = (): string[] => server.requests.map((r) => (JSON.parse(r.body) as { taskId: string }).taskId);
 
 const throttled: Reply = { status: 429, body: { requestId: 'r429', code: 'RequestLimitExceeded', message: 'slow down' } };
 const unavailable: Reply = { status: 503, body: { requestId: 'r503', code: 'ServiceUnavailable', message: 'try later' } };
@@ -99,14 +137,19 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
   });
 
   it('Retry-After is honoured, within the policy bound', async () => {
-    script({ ...throttled, headers: { 'retry-after-ms': '120' } });
+    // Waits of a few milliseconds: the policy's backoff would give at most 5 ms for a first throttle.
+    script({ ...throttled, headers: { 'retry-after-ms': '12' } });
     const qf = client();
     const res = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
-    expect(metadataOf(res)?.totalRetryDelayMs).toBe(120);
-    script({ ...throttled, headers: { 'retry-after': '3600' } });
-    const capped = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { deadlineMs: 10_000 });
-    expect(metadataOf(capped)?.totalRetryDelayMs).toBe(FAST.retryAfter.maxMs);
+    expect(metadataOf(res)?.totalRetryDelayMs).toBe(12);
     await qf.close();
+    // An hour asked for: the policy's bound (here 15 ms) is waited instead.
+    script({ ...throttled, headers: { 'retry-after': '3600' } });
+    const bounded = client({ retryPolicy: { ...FAST, retryAfter: { maxMs: 15 } } });
+    const capped = await bounded.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { deadlineMs: 10_000 });
+    expect(metadataOf(capped)?.totalRetryDelayMs).toBe(15);
+    expect(server.requests).toHaveLength(4);
+    await bounded.close();
   });
 
   it('a server that never answers: TimeoutError after timeoutMs, retried for an idempotent action', async () => {
@@ -174,28 +217,39 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
 
   it('abort mid-request rejects at once with AbortError and sends nothing more', async () => {
     script({ hang: true });
-    const qf = client();
+    const log = debugLines();
+    const qf = client({ logger: log });
     const controller = new AbortController();
     const pending = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { signal: controller.signal, timeoutMs: 30_000 });
-    setTimeout(() => controller.abort(), 50);
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    controller.abort();
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect((error as Error).name).toBe('AbortError');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // No retry was decided or attempted: one request line, no failure line.
+    expect(log.lines.filter((line) => line.startsWith('→ POST'))).toHaveLength(1);
+    expect(log.lines.filter((line) => line.startsWith('✗'))).toEqual([]);
     expect(server.requests).toHaveLength(1);
     await qf.close();
   });
 
-  it('abort mid-backoff rejects at once and nothing is sent after the abort', async () => {
-    script({ ...throttled, headers: { 'retry-after-ms': '1500' } });
-    const qf = client();
+  it('abort mid-backoff ends the wait at once and nothing is sent after the abort', async () => {
+    // A wait longer than the test's timeout: only the abort can end it.
+    const waitMs = 60_000;
+    script({ ...throttled, headers: { 'retry-after-ms': String(waitMs) } });
+    const log = debugLines();
+    const qf = client({ logger: log, retryPolicy: { ...FAST, retryAfter: { maxMs: waitMs } } });
     const controller = new AbortController();
-    const pending = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
-    const error = await pending.catch((e: unknown) => e);
+    const pending = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { signal: controller.signal }).catch((e: unknown) => e);
+    await log.seen(`retrying in ${waitMs} ms`);
+    // The line is written just before the wait starts; abort once it has.
+    setImmediate(() => controller.abort());
+    const error = await pending;
     expect(error).toBeInstanceOf(AbortError);
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(metadataOf(error)).toMatchObject({ attempts: 1, totalRetryDelayMs: waitMs });
+    expect(metadataOf(error)!.durationMs).toBeLessThan(waitMs);
     expect(server.requests).toHaveLength(1);
+    expect(log.lines.filter((line) => line.startsWith('→ POST'))).toHaveLength(1);
     await qf.close();
   });
 
@@ -221,22 +275,19 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
   });
 
   it('a call still waiting for a connection is aborted at once, and never sent', async () => {
-    server.handler = (req) => (req.body.includes('first') ? { hang: true } : ok(req));
+    const first = holdFirst();
     const qf = client({ maxSockets: 1, maxAttempts: 1 });
-    const first = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'first' }, { timeoutMs: 1_500 }).catch((e: unknown) => e);
+    const answered = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'first' }, { timeoutMs: 30_000 });
     await vi.waitFor(() => expect(server.requests).toHaveLength(1));
     const controller = new AbortController();
     const second = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'second' }, { signal: controller.signal }).catch((e: unknown) => e);
-    const settled: string[] = [];
-    void first.then(() => settled.push('first'));
-    void second.then(() => settled.push('second'));
     controller.abort();
+    // Refused while the connection it waited for is still busy: the first is held until released.
     expect(await second).toBeInstanceOf(AbortError);
-    expect(await first).toBeInstanceOf(TimeoutError);
-    // Refused while the connection it waited for was still busy, not when it came free.
-    expect(settled).toEqual(['second', 'first']);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(server.requests.map((r) => JSON.parse(r.body).taskId)).toEqual(['first']);
+    first.release();
+    expect((await answered).result).toBe(true);
+    await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'third' });
+    expect(taskIds()).toEqual(['first', 'third']);
     await qf.close();
   });
 
@@ -347,29 +398,26 @@ describe('the retry budget', () => {
     const qf = budgeted(undefined);
     for (let i = 0; i < 3; i++) expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e))?.attempts).toBe(5);
     await qf.close();
-    expect(() => budgeted({ capacity: -1, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 }).retryPolicy).toThrow('quota.capacity must be a whole number of tokens');
+    expect(() => budgeted({ capacity: -1, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 }).retryPolicy).toThrow('the retryPolicy option: invalid retry policy: $.quota.capacity must be >= 0');
   });
 });
 
 describe('client-side limits', () => {
   it('timeoutMs bounds the wait for a free connection: refused in time, and never sent', async () => {
-    server.handler = (req) => (req.body.includes('first') ? { hang: true } : ok(req));
+    const first = holdFirst();
     const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxSockets: 1, maxAttempts: 1 });
-    const first = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'first' }, { timeoutMs: 1_500 }).catch((e: unknown) => e);
+    const answered = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'first' }, { timeoutMs: 30_000 });
     await vi.waitFor(() => expect(server.requests).toHaveLength(1));
     const second = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'second' }, { timeoutMs: 100 }).catch((e: unknown) => e);
-    const settled: string[] = [];
-    void first.then(() => settled.push('first'));
-    void second.then(() => settled.push('second'));
+    // Refused while the first still holds the connection (it is held until released).
     expect(await second).toMatchObject({ name: 'TimeoutError', code: 'ConnectionWaitTimeout' });
-    expect(await first).toMatchObject({ name: 'TimeoutError', code: 'RequestTimeout' });
-    expect(settled).toEqual(['second', 'first']);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(server.requests.map((r) => JSON.parse(r.body).taskId)).toEqual(['first']);
-    // A wait that ends in time costs nothing: a queued call goes out once the connection is free.
-    server.handler = consoleLike(() => true);
+    first.release();
+    expect((await answered).result).toBe(true);
+    // A wait that ends in time costs nothing: queued calls go out once the connection is free, and
+    // after them nothing of the refused one.
     const results = await Promise.all([1, 2, 3].map((n) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: `t${n}` }, { timeoutMs: 5_000 })));
     expect(results.map((r) => r.result)).toEqual([true, true, true]);
+    expect(taskIds()).toEqual(['first', 't1', 't2', 't3']);
     await qf.close();
   });
 
@@ -392,33 +440,27 @@ describe('client-side limits', () => {
   });
 
   it('qps spaces the requests of all calls of a client', async () => {
-    const arrivals: number[] = [];
-    server.handler = (req) => {
-      arrivals.push(Date.now());
-      return ok(req);
-    };
-    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, qps: 20 });
-    // A first call opens the connection (and loads what a first call loads), which would delay the
-    // first arrival and shorten the span measured below.
+    const sent = sendTimes();
+    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, qps: 20, logger: sent });
+    // A first call loads what a first call loads, which would delay the first request and shorten
+    // the span measured below.
     await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'warm-up' });
-    arrivals.length = 0;
+    sent.times.length = 0;
     await Promise.all(Array.from({ length: 5 }, (_, i) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: `t${i}` })));
+    expect(server.requests).toHaveLength(6);
     // Five requests at 20 per second need at least four intervals of 50 ms.
-    expect(arrivals[4]! - arrivals[0]!).toBeGreaterThanOrEqual(190);
+    expect(sent.times[4]! - sent.times[0]!).toBeGreaterThanOrEqual(190);
     await qf.close();
   });
 
   it('QIANFAN_QPS_LIMIT sets the rate from the environment', async () => {
-    const arrivals: number[] = [];
-    server.handler = (req) => {
-      arrivals.push(Date.now());
-      return ok(req);
-    };
-    const qf = createClient({ baseUrl: server.url, env: { QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_QPS_LIMIT: '10' } });
+    const sent = sendTimes();
+    const qf = createClient({ baseUrl: server.url, logger: sent, env: { QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_QPS_LIMIT: '10' } });
     await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'warm-up' });
-    arrivals.length = 0;
+    sent.times.length = 0;
     await Promise.all(Array.from({ length: 3 }, (_, i) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: `t${i}` })));
-    expect(arrivals[2]! - arrivals[0]!).toBeGreaterThanOrEqual(190);
+    expect(server.requests).toHaveLength(4);
+    expect(sent.times[2]! - sent.times[0]!).toBeGreaterThanOrEqual(190);
     await qf.close();
   });
 
@@ -434,9 +476,11 @@ describe('client-side limits', () => {
       }
       return ok(req);
     };
-    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, retryPolicy: FAST });
+    const log = debugLines();
+    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, retryPolicy: FAST, logger: log });
     const first = qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'a' });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The client has read the throttle (and paused) once it says it will retry.
+    await log.seen('retrying in 300 ms');
     await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'b' });
     await first;
     const throttledAt = arrivals[0]!.at;

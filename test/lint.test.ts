@@ -179,11 +179,21 @@ describe('lint refuses, naming the file and the line', () => {
   });
 
   it('a descriptor outside an area directory, and a broken retry policy', async () => {
-    const dir = actionsDir({ 'DescribeWidget.yaml': descriptor('DescribeWidget'), 'retry-policy.yaml': 'maxAttempts: 0\n' });
+    const policy = [
+      'maxAttempts: 0',
+      'backoff: { baseMs: 100, throttleBaseMs: 500, capMs: 20000 }',
+      'retryAfter: { maxMs: 60000 }',
+      'throttle: { httpStatus: [429] }',
+      'transient: { httpStatus: [503], legacyCodes: [two] }',
+      'clockSkew: { codes: [RequestExpired] }',
+      'network: { notSent: [ECONNREFUSED], ambiguous: [ECONNRESET] }',
+    ];
+    const dir = actionsDir({ 'DescribeWidget.yaml': descriptor('DescribeWidget'), 'retry-policy.yaml': policy.join('\n') });
     const result = await lint([dir]);
     expect(problems(result, dir)).toEqual([
       'DescribeWidget.yaml:1: not in an area directory, so never loaded: a descriptor lies at <dir>/<area>/<Action>.yaml',
-      expect.stringMatching(/^retry-policy\.yaml:1: invalid retry policy: maxAttempts must be a whole number ≥ 1; /),
+      'retry-policy.yaml:1: invalid retry policy: $.maxAttempts must be >= 1',
+      'retry-policy.yaml:5: invalid retry policy: $.transient.legacyCodes[0] must be integer',
     ]);
   });
 });

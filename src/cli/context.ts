@@ -5,10 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { UsageError, booleanOption, listOption, parseArgv, stringOption, wholeNumberOption, type OptionSpecs, type ParsedArgs } from './argv.js';
-import { checkOutputFormat, type OutputFormat, type OutputStream } from './output.js';
+import { checkOutputFormat, checkQuery, print, type OutputFormat, type OutputStream, type Printed } from './output.js';
 import type { QianfanClient } from '../client/client.js';
 import type { DescriptorStore } from '../descriptors/store.js';
 import { VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
+
+/** How long one console call of a command may take, all attempts and waits included, unless --deadline-ms says otherwise. */
+export const DEFAULT_CLI_DEADLINE_MS = 300_000;
 
 export const GLOBAL_OPTIONS: OptionSpecs = {
   endpoint: { type: 'string' },
@@ -20,8 +23,10 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   'actions-path': { type: 'string', multiple: true },
   'max-attempts': { type: 'string' },
   'attempt-timeout-ms': { type: 'string' },
+  'deadline-ms': { type: 'string' },
   validation: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  query: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -36,8 +41,11 @@ export interface GlobalOptions {
   actionPaths: string[];
   maxAttempts?: number | undefined;
   attemptTimeoutMs?: number | undefined;
+  deadlineMs?: number | undefined;
   validation?: ValidationMode | undefined;
   output?: OutputFormat | undefined;
+  /** JMESPath applied to the printed document. */
+  query?: string | undefined;
   debug: boolean;
   help: boolean;
 }
@@ -70,8 +78,10 @@ export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalO
     actionPaths: [...globals.actionPaths, ...listOption(parsed, 'actions-path')],
     maxAttempts: wholeNumberOption(parsed, 'max-attempts', 'attempts') ?? globals.maxAttempts,
     attemptTimeoutMs: wholeNumberOption(parsed, 'attempt-timeout-ms', 'milliseconds') ?? globals.attemptTimeoutMs,
+    deadlineMs: wholeNumberOption(parsed, 'deadline-ms', 'milliseconds') ?? globals.deadlineMs,
     validation: validationOption(parsed) ?? globals.validation,
     output: checkOutputFormat(stringOption(parsed, 'output')) ?? globals.output,
+    query: checkQuery(stringOption(parsed, 'query')) ?? globals.query,
     debug: booleanOption(parsed, 'debug') || globals.debug,
     help: booleanOption(parsed, 'help') || globals.help,
   };
@@ -108,14 +118,14 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
   const proxy = globals.proxy ?? proxyFor(resolveConfig({ baseUrl: globals.endpoint }, env).baseUrl, ctx.env);
   const credentials = chooseCredentials({ accessKey: globals.accessKey, secretKey: globals.secretKey }, ctx.env, profile, globals.profile !== undefined);
   const client = createClient({
-    // Empty rather than undefined: the library must not complete the set from the environment.
-    accessKey: credentials.accessKey ?? '',
-    secretKey: credentials.secretKey ?? '',
-    sessionToken: credentials.sessionToken ?? '',
+    // One set, as chosen: the credentials option is never completed from the environment.
+    credentials,
     baseUrl: globals.endpoint,
     actionPaths: globals.actionPaths,
     maxAttempts: globals.maxAttempts,
     timeoutMs: globals.attemptTimeoutMs,
+    // A command never hangs: each console call ends by this deadline, retries included (a waiter's polls each get their own).
+    deadlineMs: globals.deadlineMs ?? DEFAULT_CLI_DEADLINE_MS,
     validation: globals.validation,
     qpsStore: globals.qpsStore,
     env,
@@ -124,6 +134,11 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
   });
   for (const secret of [client.config.secretKey, client.config.sessionToken]) if (secret) ctx.secrets.push(secret);
   return client;
+}
+
+/** Prints a command's result in the format and with the --query the context asks for. */
+export function printResult(ctx: CommandContext, printed: Printed, forTerminal: OutputFormat): void {
+  print(ctx.io.stdout, ctx.env, ctx.globals, printed, forTerminal);
 }
 
 /** Reads `-` (stdin) or `@file` for --body. */

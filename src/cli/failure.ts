@@ -1,7 +1,8 @@
 /**
  * A failure as one paragraph on stderr, and the exit code scripts branch on:
  * 0 ok · 1 the service said no · 2 usage, configuration or validation · 3 network, timeout or an
- * unreadable answer · 130 interrupted · 70 a bug in this program.
+ * unreadable answer · 4 the console was throttling or failing, still so after the retries · 130
+ * interrupted · 70 a bug in this program.
  */
 import { UsageError } from './argv.js';
 import { AbortError, ConfigError, DescriptorError, NetworkError, QianfanError, ResponseError, ServiceError, TimeoutError, ValidationError } from '../errors.js';

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { UsageError, parseArgv, type OptionSpecs } from './argv.js';
+import { COMMANDS, COMPLETE_COMMAND, type Command } from './command-table.js';
 import { GLOBAL_OPTIONS, withGlobals, type CommandContext } from './context.js';
 import { nearest } from '../validation/report.js';
 
@@ -16,20 +17,6 @@ import { nearest } from '../validation/report.js';
 setFlagsFromString('--liftoff-only');
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-interface Command {
-  run(args: string[], ctx: CommandContext): Promise<number>;
-}
-
-const COMMANDS: Record<string, { synopsis: string; summary: string; load: () => Promise<Command> }> = {
-  list: { synopsis: 'list [ROUTE]', summary: 'actions and waiters, with one-line summaries', load: () => import('./commands/list.js') },
-  describe: { synopsis: 'describe ROUTE ACTION', summary: 'parameters, result shape, waiters and examples of an action', load: () => import('./commands/describe.js') },
-  call: { synopsis: 'call ROUTE ACTION [--FIELD VALUE…]', summary: 'call an action; --body, --dry-run, --all', load: () => import('./commands/call.js') },
-  wait: { synopsis: 'wait ROUTE WAITER [--FIELD VALUE…]', summary: 'poll until a task is done, with a progress bar', load: () => import('./commands/wait.js') },
-  serve: { synopsis: 'serve [--port N]', summary: 'run the local emulator of the console', load: () => import('./commands/serve.js') },
-  lint: { synopsis: 'lint [DIR…]', summary: 'check descriptor directories', load: () => import('./commands/lint.js') },
-  demo: { synopsis: 'demo', summary: 'a fine-tuning life cycle against a private emulator', load: () => import('./commands/demo.js') },
-};
 
 const COMMAND_LINES = [...Object.values(COMMANDS), { synopsis: 'help COMMAND', summary: 'help on a command (also: COMMAND --help)' }];
 const SYNOPSIS_WIDTH = Math.max(...COMMAND_LINES.map((c) => c.synopsis.length)) + 2;
@@ -54,22 +41,26 @@ Global options:
   --profile NAME        section of the profile file (env QIANFAN_PROFILE; default [default])
   --actions-path DIR    extra descriptor directory, repeatable (env QIANFAN_ACTIONS_PATH)
   --max-attempts N      attempts per call, the first included (env QIANFAN_CONSOLE_API_RETRY_COUNT; default 3)
-  --attempt-timeout-ms N  bound on each attempt's waits (default 60000)
+  --attempt-timeout-ms N  bound on each attempt, response body included (default 60000)
+  --deadline-ms N       bound on each console call, retries included (default 300000)
   --validation MODE     strict (default), compatible (enum/range/length only warn) or off
-  -o, --output FORMAT   json, yaml or table (default: json on a pipe, table or yaml on a terminal)
+  -o, --output FORMAT   json, yaml, table or text (tab-separated, one record a line, for cut and awk);
+                        default: json on a pipe, table or yaml on a terminal (tables fit COLUMNS)
+  --query JMESPATH      print only what the JMESPath expression picks from the result (as aws-cli)
   --debug               log every HTTP attempt to stderr, signature masked
   -h, --help            this help, or a command's
   -v, --version         the version
 
 Credentials and endpoint come from the flags, then the environment, then the profile file
-~/.qianfan/config (QIANFAN_CONFIG_FILE points elsewhere):
+~/.qianfan/config (QIANFAN_CONFIG_FILE points elsewhere), written by qianfan-console configure:
 
   [default]
   access_key = ALTAK...
   secret_key = ...
   endpoint = https://qianfan.baidubce.com
 
-It holds secrets: chmod 600 ~/.qianfan/config. Secrets are never printed.
+It holds secrets: configure writes it with mode 600 (made by hand: chmod 600 ~/.qianfan/config).
+Secrets are never printed.
 
 Exit codes: 0 ok, 1 the service said no, 2 usage or validation error, 3 network error, timeout
 or unreadable answer, 4 the console was throttling or failing (after retries: try again later),
@@ -132,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function findCommand(name: string): Promise<Command> {
-  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const entry = name === '__complete' ? COMPLETE_COMMAND : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     const near = nearest(name, Object.keys(COMMANDS));
     throw new UsageError(`unknown command ${JSON.stringify(name)}${near ? `; did you mean ${near}?` : ''}`, 'qianfan-console --help');

@@ -1,17 +1,36 @@
 /**
  * Printing results: JSON for programs (the default when stdout is not a terminal), YAML or a table for
- * people (the default on a terminal). The YAML library is loaded only when YAML is printed.
+ * people (the default on a terminal), tab-separated text for cut and awk. --query (JMESPath, as in
+ * aws-cli) picks from the printed document first. YAML and JMESPath are loaded only when used.
  */
 import { createRequire } from 'node:module';
 import { UsageError } from './argv.js';
+import { renderTable } from './table.js';
 
-const OUTPUT_FORMATS = ['json', 'yaml', 'table'] as const;
+export { renderTable } from './table.js';
+
+const OUTPUT_FORMATS = ['json', 'yaml', 'table', 'text'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface OutputStream {
   write(text: string): unknown;
   isTTY?: boolean;
   columns?: number;
+}
+
+/** What a command prints. */
+export interface Printed {
+  /** The document json and yaml print and --query reads. */
+  document: unknown;
+  /** What table and text show without --query: the list of records (default: the document). */
+  records?: unknown;
+  /** The command's own table (default: the records as a table). */
+  table?: (width: number | undefined) => string;
+}
+
+export interface PrintSettings {
+  output?: OutputFormat | undefined;
+  query?: string | undefined;
 }
 
 const require = createRequire(import.meta.url);
@@ -27,6 +46,38 @@ export function resolveFormat(chosen: OutputFormat | undefined, stream: OutputSt
   return chosen ?? (stream.isTTY ? forTerminal : 'json');
 }
 
+/** Columns to fit a table to: the terminal's, else COLUMNS (e.g. `COLUMNS=80 … -o table | less`), else none. */
+function terminalWidth(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): number | undefined {
+  if (stream.isTTY && stream.columns) return stream.columns;
+  const fromEnv = Number(env['COLUMNS']);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
+}
+
+/** A JMESPath expression checked once, before anything is sent: a typo should not cost a call. */
+export function checkQuery(expression: string | undefined): string | undefined {
+  if (expression === undefined) return undefined;
+  try {
+    jmespath().compile(expression);
+  } catch (error) {
+    throw new UsageError(`--query ${JSON.stringify(expression)} is not a JMESPath expression: ${(error as Error).message}`);
+  }
+  return expression;
+}
+
+export function print(stream: OutputStream, env: Readonly<Record<string, string | undefined>>, settings: PrintSettings, printed: Printed, forTerminal: OutputFormat): void {
+  const format = resolveFormat(settings.output, stream, forTerminal);
+  const queried = settings.query !== undefined;
+  const value = queried ? jmespath().search(printed.document, settings.query!) : printed.document;
+  const records = queried ? value : (printed.records ?? value);
+  if (format === 'json') stream.write(toJson(value));
+  else if (format === 'yaml') stream.write(toYaml(value));
+  else if (format === 'text') stream.write(renderText(records));
+  else {
+    const width = terminalWidth(stream, env);
+    stream.write(!queried && printed.table ? printed.table(width) : renderValue(records, width));
+  }
+}
+
 export function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
@@ -36,93 +87,83 @@ export function toYaml(value: unknown): string {
   return YAML.stringify(value, { lineWidth: 0 });
 }
 
-/** Rows of cells under a header, columns padded to the widest cell and narrowed to fit `width` if given. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], width?: number): string {
-  const cells = [header, ...rows].map((row) => row.map((cell) => cell.replace(/\s*\n\s*/g, ' ')));
-  const widths = header.map((_, column) => Math.max(...cells.map((row) => displayWidth(row[column] ?? ''))));
-  const gap = 2;
-  if (width !== undefined) {
-    // Narrow the widest column first, never below a readable minimum.
-    while (widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) > width) {
-      const widest = widths.indexOf(Math.max(...widths));
-      if (widths[widest]! <= 12) break;
-      widths[widest]!--;
-    }
-  }
-  return (
-    cells
-      .map((row) =>
-        row
-          .map((cell, column) => {
-            const fitted = truncate(cell, widths[column]!);
-            return column === row.length - 1 ? fitted : fitted + ' '.repeat(widths[column]! - displayWidth(fitted) + gap);
-          })
-          .join('')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
+/** The part of the jmespath package used here (it ships no types of its own). */
+interface JmesPath {
+  compile(expression: string): unknown;
+  search(document: unknown, expression: string): unknown;
 }
 
-/** A list of objects as a table: one row per item, one column per scalar field (in order of first appearance). */
-export function renderItems(items: readonly unknown[], width?: number): string {
+function jmespath(): JmesPath {
+  return require('jmespath') as JmesPath;
+}
+
+/** A list as rows, an object as its fields, anything else as itself. */
+function renderValue(value: unknown, width: number | undefined): string {
+  if (Array.isArray(value)) return renderItems(value, width);
+  if (isRecord(value)) return renderFields(value, width);
+  return `${cellText(value)}\n`;
+}
+
+/** A list of objects as a table: one row per item, one column per field (in order of first appearance). */
+function renderItems(items: readonly unknown[], width?: number): string {
   if (items.length === 0) return '(no items)\n';
-  const columns: string[] = [];
-  for (const item of items) {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return renderTable(['VALUE'], items.map((v) => [cellText(v)]), width);
-    for (const key of Object.keys(item)) if (!columns.includes(key)) columns.push(key);
-  }
-  const rows = items.map((item) => columns.map((key) => cellText((item as Record<string, unknown>)[key])));
-  return renderTable(columns.map((c) => c.toUpperCase()), rows, width);
+  if (!items.every(isRecord)) return renderTable(['VALUE'], items.map((v) => [cellText(v)]), width);
+  const columns = columnsOf(items);
+  return renderTable(columns.map((c) => c.toUpperCase()), items.map((item) => columns.map((key) => cellText(item[key]))), width);
 }
 
 /** Any value as a two-column table of dotted field paths and values. */
-export function renderFields(value: unknown, width?: number): string {
-  const rows: string[][] = [];
+function renderFields(value: unknown, width?: number): string {
+  return renderTable(['FIELD', 'VALUE'], fieldRows(value), width);
+}
+
+/**
+ * Tab-separated text, one record a line, no header: a list gives a line per item (an object's fields in
+ * the order of first appearance across the list, so that `cut -f2` is the same field on every line);
+ * an object gives a `path<TAB>value` line per field.
+ */
+function renderText(value: unknown): string {
+  const clean = (cell: string): string => cell.replace(/[\t\r\n]+/g, ' ');
+  let lines: string[];
+  if (Array.isArray(value)) {
+    const columns = value.every(isRecord) ? columnsOf(value) : undefined;
+    lines = value.map((item) => {
+      if (columns && isRecord(item)) return columns.map((key) => clean(cellText(item[key]))).join('\t');
+      return Array.isArray(item) ? item.map((cell) => clean(cellText(cell))).join('\t') : clean(cellText(item));
+    });
+  } else if (isRecord(value)) {
+    lines = fieldRows(value).map(([path, cell]) => `${path}\t${clean(cell)}`);
+  } else {
+    lines = [clean(cellText(value))];
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+function fieldRows(value: unknown): [string, string][] {
+  const rows: [string, string][] = [];
   const walk = (node: unknown, path: string): void => {
-    if (node !== null && typeof node === 'object' && !Array.isArray(node) && Object.keys(node).length > 0) {
+    if (isRecord(node) && Object.keys(node).length > 0) {
       for (const [key, member] of Object.entries(node)) walk(member, path ? `${path}.${key}` : key);
     } else {
       rows.push([path || '(result)', cellText(node)]);
     }
   };
   walk(value, '');
-  return renderTable(['FIELD', 'VALUE'], rows, width);
+  return rows;
+}
+
+function columnsOf(items: readonly Record<string, unknown>[]): string[] {
+  const columns = new Set<string>();
+  for (const item of items) for (const key of Object.keys(item)) columns.add(key);
+  return [...columns];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function cellText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) return value.join(', ');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-function truncate(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  let out = '';
-  for (const char of text) {
-    if (displayWidth(out + char) > width - 1) break;
-    out += char;
-  }
-  return out + '…';
-}
-
-/** Terminal columns a text takes: CJK and full-width characters take two. */
-function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text) width += isWide(char.codePointAt(0)!) ? 2 : 1;
-  return width;
-}
-
-function isWide(code: number): boolean {
-  return (
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0xa4cf) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x1f300 && code <= 0x1faff) ||
-    (code >= 0x20000 && code <= 0x3fffd)
-  );
 }

@@ -3,7 +3,7 @@
  * and leave it generic for any other route and action.
  */
 import type { ConsoleActions } from '../generated/actions.js';
-import type { CallOptions } from './client.js';
+import type { CallOptions } from './options.js';
 
 /** '/v2/finetuning', 'v2/finetuning' and 'finetuning' name the same route, as at run time. */
 type RouteKey<Route extends string> = Route extends `/v2/${string}` ? Route : Route extends `v2/${infer Area}` ? `/v2/${Area}` : `/v2/${Route}`;

@@ -1,109 +1,45 @@
 /**
  * The client: one configuration, one connection pool, one descriptor store, and the pipeline every
- * call runs through — descriptor → validate → sign → send → parse → retry.
+ * call runs through. Each step lives where its folder says:
+ *   options checked      src/config/checks.ts       transport chosen   src/transport/choose.ts
+ *   action resolved      src/descriptors/resolve.ts body validated    src/validation/prepare.ts
+ *   request signed       src/signing/request-signer.ts (clock skew, user agent)
+ *   attempts and retries src/retry/loop.ts          limits             src/limits/limiter.ts
+ *   debug lines          src/logging/debug-lines.ts
  */
-import { resolveConfig, requireCredentials, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type ConfigOptions, type ResolvedConfig } from '../config/config.js';
-import { parseActionName, type ActionName } from '../descriptors/names.js';
+import { checkCallOptions, checkClientCounts, checkMode, checkUndescribedActions } from '../config/checks.js';
+import { resolveConfig, requireCredentials, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type ResolvedConfig } from '../config/config.js';
+import { userAgent } from '../config/user-agent.js';
 import { actionSearchPath } from '../descriptors/paths.js';
-import { DescriptorStore, type LoadedAction } from '../descriptors/store.js';
-import { AbortError, ConfigError, QianfanError, ValidationError } from '../errors.js';
+import { ActionResolver, type ResolvedAction } from '../descriptors/resolve.js';
+import { DescriptorStore } from '../descriptors/store.js';
+import { CredentialCache } from '../credentials/cache.js';
+import { ClientClosedError, ConfigError } from '../errors.js';
 import { NO_SLOT, type Limiter, type Release } from '../limits/limiter.js';
-import { createLimiter, type SharedRateOptions } from '../limits/shared-rate.js';
-import { sleep } from '../limits/sleep.js';
+import { createLimiter } from '../limits/shared-rate.js';
+import { requestLine, shownRequest, type ShownRequest } from '../logging/debug-lines.js';
 import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
-import { redactBody, redactHeaders, scrub } from '../logging/redact.js';
+import { scrub } from '../logging/redact.js';
 import { parseResponse, type ActionResponse } from '../response/parse.js';
-import { classify } from '../retry/classify.js';
-import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
 import { RetryBudget } from '../retry/budget.js';
-import { decideRetry, type RetryDecision } from '../retry/strategy.js';
-import { packageRequire } from '../runtime/require.js';
-import { ConsoleSigner } from '../signing/console-signer.js';
-import { FetchTransport } from '../transport/fetch.js';
+import { runWithRetries, type Attempts } from '../retry/loop.js';
+import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
+import { RequestSigner } from '../signing/request-signer.js';
+import { chooseTransport } from '../transport/choose.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
-import { UndiciTransport } from '../transport/undici.js';
-import { checkBody, serialiseBody, VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
-import { nearest } from '../validation/report.js';
+import type { ValidationMode } from '../validation/body.js';
+import { prepareCall, type PreparedCall } from '../validation/prepare.js';
+import type { Middleware } from '../middleware/types.js';
+import { callThrough, type MiddlewareCall } from '../middleware/run.js';
+import { traced, tracingEnabled } from '../tracing/otel.js';
 import type { ActionArguments, ActionResult } from './action-types.js';
-import { attachMetadata, type CallMetadata } from './metadata.js';
+import type { CallOptions, ClientOptions } from './options.js';
 import { followSignal, linkSignals } from './signals.js';
 
-export interface ClientOptions extends ConfigOptions {
-  /** Directories searched for descriptors after the built-in actions/ and QIANFAN_ACTIONS_PATH; later ones win. */
-  actionPaths?: readonly string[];
-  /** Refuse actions that have no descriptor (default: send them unvalidated, as the official SDKs do). */
-  strict?: boolean;
-  /** strict (default): refuse every schema violation; compatible: only warn on enum/range/length/pattern; off. */
-  validation?: ValidationMode;
-  /** Attempts per call, the first included (default from the retry policy: 3). 1 disables retries; a RequestExpired refusal is still re-signed once with the server's clock. */
-  maxAttempts?: number;
-  /** Bounds each attempt (default 60 000 ms). */
-  timeoutMs?: number;
-  /** Bounds the whole call across attempts and waits (default: none). */
-  deadlineMs?: number;
-  connectTimeoutMs?: number;
-  /** Connections kept to the console (default 64). */
-  maxSockets?: number;
-  maxResponseBytes?: number;
-  /** Calls in flight at once across the client (default: unlimited). */
-  maxConcurrency?: number;
-  /** With qpsStore: the name of the shared budget (default: a hash of the access key, i.e. the account). */
-  qpsKey?: string;
-  /** With qpsStore: how the shared rate adapts to throttling, and how long a call waits on the store. */
-  sharedRate?: SharedRateOptions;
-  /** Reach the console through this HTTP(S) proxy (undici transport; https targets are tunnelled with CONNECT). */
-  proxy?: string;
-  /** 'undici' (default), 'fetch' (the global fetch, e.g. under nock), or your own Transport. */
-  transport?: 'undici' | 'fetch' | Transport;
-  /** A retry policy object, or the path of a YAML file; default: retry-policy.yaml on the search path. */
-  retryPolicy?: RetryPolicy | string;
-  /** Receives debug lines (each attempt) and validation warnings. QIANFAN_DEBUG=1 sends debug lines to stderr. */
-  logger?: Logger;
-  /** Fires to abort every call of this client. */
-  signal?: AbortSignal;
-  /** The environment to read instead of process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  deadlineMs?: number;
-  maxAttempts?: number;
-  validation?: ValidationMode;
-}
-
-/** A route and action resolved once per client: names checked, descriptor found. */
-export interface ResolvedAction {
-  name: ActionName;
-  descriptor: LoadedAction | undefined;
-  idempotent: boolean;
-  /** The path the request is signed and sent to: the base URL's path, then the route. */
-  path: string;
-  /** The route, action and path with query, as errors and the transport need them. */
-  where: { route: string; action: string };
-  target: string;
-}
-
-/** A call checked and serialised, ready to be signed. */
-export interface PreparedCall {
-  action: ResolvedAction;
-  body: Record<string, unknown>;
-  json: string;
-}
-
-/** A request as it may be shown: signature masked, x-sensitive body fields masked. */
-export interface ShownRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-/** What actions without a descriptor are presumed to be: reads are safe to repeat. */
-const READ_ONLY_PREFIX = /^(Describe|Get|List|Query|Check)[A-Z]/;
-/** Distinct route/action pairs one client remembers; past it the memory starts over rather than grow. */
-const MAX_RESOLVED_ACTIONS = 1024;
+export type { CallOptions, ClientOptions } from './options.js';
+export type { ResolvedAction } from '../descriptors/resolve.js';
+export type { PreparedCall } from '../validation/prepare.js';
+export type { ShownRequest } from '../logging/debug-lines.js';
 
 export class QianfanClient {
   readonly config: ResolvedConfig;
@@ -112,44 +48,84 @@ export class QianfanClient {
   readonly #transport: Transport;
   readonly #limiter: Limiter;
   readonly #logger: Logger;
-  readonly #debug: boolean;
   readonly #validation: ValidationMode;
+  readonly #resolver: ActionResolver;
+  readonly #signer: RequestSigner;
   /** Follows options.signal; see followSignal. */
   readonly #signal: AbortSignal | undefined;
-  /** route → action → resolution; two levels, so a call looks up without building a key string. */
-  readonly #resolved = new Map<string, Map<string, ResolvedAction>>();
-  #resolvedCount = 0;
-  readonly #basePath: string;
-  #signer: ConsoleSigner | undefined;
+  readonly #attempts: Attempts<PreparedCall, ActionResponse>;
+  /** The same for calls through middleware, which carry extra headers and keep the last response; made on first use(). */
+  #middlewareAttempts: Attempts<MiddlewareCall, ActionResponse> | undefined;
+  readonly #middleware: Middleware[] = [];
+  /** Only with a credentials provider: asked before each attempt, answers at once while its keys are valid. */
+  readonly #credentials: CredentialCache | undefined;
+  readonly #maxResponseBytes: number;
   #retryPolicy: RetryPolicy | undefined;
   #retryBudget: RetryBudget | undefined;
-  #clockOffsetMs = 0;
+  #closed = false;
 
   constructor(options: ClientOptions = {}) {
     this.#options = options;
     const env = options.env ?? process.env;
     this.config = resolveConfig(options, env);
-    this.#basePath = this.config.baseUrl.pathname.replace(/\/$/, '');
     this.store = new DescriptorStore(actionSearchPath(this.config.actionsPathEnv, options.actionPaths));
     this.#validation = checkMode(options.validation ?? 'strict');
-    for (const name of CLIENT_COUNTS) checkCount(options[name], name);
+    checkClientCounts(options);
     this.#signal = options.signal && followSignal(options.signal);
-    const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, proxy: checkProxy(options.proxy, options.transport) };
-    this.#transport =
-      options.transport === undefined || options.transport === 'undici'
-        ? new UndiciTransport(transportOptions)
-        : options.transport === 'fetch'
-          ? new FetchTransport()
-          : checkTransport(options.transport);
-    this.#debug = options.logger !== undefined || this.config.debug;
+    this.#transport = chooseTransport(options);
+    const debug = options.logger !== undefined || this.config.debug;
     this.#logger = options.logger ?? (this.config.debug ? stderrLogger : quietLogger);
     const { qps, qpsStore, accessKey } = this.config;
     this.#limiter = createLimiter({ qps, qpsStore, accessKey, maxConcurrency: options.maxConcurrency, qpsKey: options.qpsKey, sharedRate: options.sharedRate, logger: this.#logger });
+    this.#resolver = new ActionResolver(this.store, this.config.baseUrl.pathname.replace(/\/$/, ''), checkUndescribedActions(options.undescribedActions), this.#logger);
+    this.#signer = new RequestSigner({
+      origin: this.config.baseUrl.origin,
+      host: this.config.baseUrl.host,
+      expirationSeconds: this.config.expirationSeconds,
+      credentials: () => requireCredentials(this.config),
+      userAgent: () => userAgent(this.config.appId),
+    });
+    this.#credentials = typeof options.credentials === 'function' ? new CredentialCache(options.credentials) : undefined;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#attempts = {
+      send: (prepared, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(prepared, undefined, signal, timeoutMs, attempt, maxAttempts),
+      read: (prepared, response) => parseResponse(response, prepared.action.where),
+      clockOffsetMs: () => this.#signer.clockOffsetMs,
+      onClockSkew: (date, action) => {
+        const disbelieved = this.#signer.learnClockOffset(date);
+        if (disbelieved) this.#logger.warn(`${action} was refused as expired, but ${disbelieved}`);
+      },
+      onThrottle: (delayMs) => this.#limiter.pause(delayMs),
+      onAnswer: (headers, throttled) => this.#limiter.observe(headers, throttled),
+      debug: debug ? (line) => this.#log(line) : undefined,
+    };
+  }
+
+  /**
+   * Adds middleware: its hooks run around every later call, after those added before it (see Middleware).
+   * Returns a function that removes it again.
+   */
+  use(middleware: Middleware): () => void {
+    if (middleware === null || typeof middleware !== 'object') throw new ConfigError(`use() takes an object with onRequest, onResponse or onError hooks, got ${middleware === null ? 'null' : typeof middleware}`, { code: 'InvalidConfig' });
+    const direct = this.#attempts;
+    this.#middlewareAttempts ??= {
+      ...direct,
+      send: (call, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(call.prepared, call.headers, signal, timeoutMs, attempt, maxAttempts),
+      read: (call, response) => {
+        call.response = response;
+        return direct.read(call.prepared, response);
+      },
+    };
+    this.#middleware.push(middleware);
+    return () => {
+      const at = this.#middleware.indexOf(middleware);
+      if (at >= 0) this.#middleware.splice(at, 1);
+    };
   }
 
   /** Server time minus local time, as learnt from a RequestExpired answer; added to the clock when signing. */
   get clockOffsetMs(): number {
-    return this.#clockOffsetMs;
+    return this.#signer.clockOffsetMs;
   }
 
   get retryPolicy(): RetryPolicy {
@@ -179,153 +155,59 @@ export class QianfanClient {
 
   /** Checks the names and finds the descriptor, once per route and action; touches nothing outside the action directories. */
   resolveAction(route: string, action: string): ResolvedAction {
-    let byAction = this.#resolved.get(route);
-    let resolved = byAction?.get(action);
-    if (!resolved) {
-      const name = parseActionName(route, action);
-      const where = { route: name.route, action: name.action };
-      const descriptor = this.store.find(name);
-      // Listing the area costs a directory read, once per client and only for an action without a descriptor.
-      const known = descriptor ? [] : this.store.list(name.area).map((a) => a.action);
-      if (!descriptor && this.#options.strict) {
-        throw new ValidationError(`${name.action} (${name.route}) is not a known action`, [
-          {
-            path: 'action',
-            keyword: 'unknownAction',
-            message: known.length ? `no descriptor for ${name.action}; ${name.route} has: ${known.join(', ')}` : `no descriptors exist for ${name.route}`,
-          },
-        ], where);
-      }
-      const guess = descriptor ? undefined : nearest(name.action, known);
-      if (guess) this.#logger.warn(`${name.action} (${name.route}) has no descriptor, so it is sent unchecked; did you mean ${guess}?`);
-      if (descriptor?.descriptor.contentType === 'multipart/form-data') {
-        throw new ValidationError(`${name.action} (${name.route}) is an upload the client does not send yet; nothing was sent`, [
-          { path: '$', keyword: 'contentType', message: 'the console takes this body as multipart/form-data (a file), and qianfan-console sends JSON only' },
-        ], where);
-      }
-      const path = this.#basePath + name.route;
-      resolved = {
-        name,
-        descriptor,
-        idempotent: descriptor ? descriptor.descriptor.idempotent : READ_ONLY_PREFIX.test(name.action),
-        path,
-        where,
-        target: `${path}?Action=${name.action}`,
-      };
-      if (this.#resolvedCount >= MAX_RESOLVED_ACTIONS) {
-        this.#resolved.clear();
-        this.#resolvedCount = 0;
-        byAction = undefined;
-      }
-      if (!byAction) this.#resolved.set(route, (byAction = new Map()));
-      byAction.set(action, resolved);
-      this.#resolvedCount++;
-    }
-    return resolved;
+    return this.#resolver.resolve(route, action);
   }
 
   /** Checks names, finds the descriptor, validates and serialises the body. Touches no network. */
   prepare(route: string, action: string, body: unknown, validation: ValidationMode = this.#validation): PreparedCall {
-    const resolved = this.resolveAction(route, action);
-    const { descriptor, where } = resolved;
-    const schema = descriptor ? { check: descriptor.checkBody, schema: descriptor.descriptor.body } : undefined;
-    const { warnings } = checkBody(body, schema, validation === this.#validation ? validation : checkMode(validation), where);
-    for (const w of warnings) this.#logger.warn(`${where.action}: ${w.path}: ${w.message} (sent anyway: validation is compatible)`);
-    const checked = body as Record<string, unknown>;
-    return { action: resolved, body: checked, json: serialiseBody(checked, where) };
+    return prepareCall(this.resolveAction(route, action), body, validation === this.#validation ? validation : checkMode(validation), this.#logger);
   }
 
   /** The signed HTTP request for a prepared call, at the client's clock (local time plus the learnt offset). */
-  signRequest(prepared: PreparedCall, nowMs = Date.now() + this.#clockOffsetMs): HttpRequest {
-    this.#signer ??= this.#createSigner();
-    const { path, name, target } = prepared.action;
-    const headers = this.#signer.headersAt(path, name.action, nowMs, target);
-    return { origin: this.config.baseUrl.origin, path: target, method: 'POST', headers, body: prepared.json };
+  signRequest(prepared: PreparedCall, nowMs?: number): HttpRequest {
+    return this.#signer.sign(prepared, nowMs);
   }
 
   /** The exact request a call would send, signed now, as it may be shown (for a dry run); sends nothing. */
   showRequest(route: string, action: string, body: unknown): ShownRequest {
     const prepared = this.prepare(route, action, body);
-    return shown(prepared, this.signRequest(prepared));
-  }
-
-  #createSigner(): ConsoleSigner {
-    return new ConsoleSigner(requireCredentials(this.config), this.config.baseUrl.host, this.config.expirationSeconds, { 'user-agent': userAgent() });
+    return shownRequest(prepared, this.signRequest(prepared));
   }
 
   /** Sends a prepared call: signs each attempt afresh, parses the answer, retries as the policy decides. */
-  async send(prepared: PreparedCall, options: CallOptions = {}): Promise<ActionResponse> {
+  send(prepared: PreparedCall, options: CallOptions = {}): Promise<ActionResponse> {
     const started = performance.now();
-    const { where } = prepared.action;
-    const policy = this.retryPolicy;
-    const budget = (this.#retryBudget ??= new RetryBudget(policy.quota));
-    // Tokens this call's retries took from the budget; given back if it succeeds.
-    let retryCost = 0;
-    const maxAttempts = options.maxAttempts ?? this.#options.maxAttempts ?? this.config.maxAttempts ?? policy.maxAttempts;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
-    const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;
-    const linked = linkSignals(options.signal, this.#signal, deadlineMs);
-    const signal = linked.signal;
-    const metadata: CallMetadata = { attempts: 0, totalRetryDelayMs: 0, durationMs: 0, requestId: undefined, httpStatus: undefined, clockOffsetMs: this.#clockOffsetMs, failure: undefined };
-    let skewCorrected = false;
+    if (this.#closed) return Promise.reject(new ClientClosedError('the client was closed; create a new one to call again (nothing was sent)', { code: 'ClientClosed', ...prepared.action.where }));
+    let policy: RetryPolicy;
     try {
-      for (;;) {
-        metadata.attempts++;
-        let response: HttpResponse | undefined;
-        const attemptStarted = performance.now();
-        try {
-          response = await this.#attempt(prepared, signal, Math.min(timeoutMs, deadlineAt - Date.now()), metadata.attempts, maxAttempts);
-          metadata.httpStatus = response.status;
-          const parsed = parseResponse(response, where);
-          this.#limiter.observe(response.headers, false);
-          metadata.requestId = parsed.requestId;
-          if (this.#debug) this.#log(`← ${response.status} ${where.action} requestId ${parsed.requestId} in ${elapsed(attemptStarted)} ms`);
-          metadata.durationMs = elapsed(started);
-          metadata.clockOffsetMs = this.#clockOffsetMs;
-          attachMetadata(parsed, metadata);
-          budget.recordSuccess(retryCost);
-          return parsed;
-        } catch (error) {
-          if (signal?.aborted || error instanceof AbortError) throw error;
-          if (error instanceof QianfanError) metadata.requestId = error.requestId ?? metadata.requestId;
-          const failure = classify(error, policy);
-          this.#limiter.observe(response?.headers, failure === 'throttle');
-          let decision: RetryDecision = decideRetry(failure, policy, {
-            attempt: metadata.attempts,
-            maxAttempts,
-            idempotent: prepared.action.idempotent,
-            skewCorrected,
-            remainingMs: deadlineAt - Date.now(),
-            headers: response?.headers,
-          });
-          if (decision.retry) {
-            const cost = budget.charge(failure);
-            if (cost === undefined) decision = { retry: false, reason: "the client's retry budget is spent (many failures lately; see quota in the retry policy)" };
-            else retryCost += cost;
-          }
-          if (this.#debug) {
-            const code = error instanceof QianfanError ? error.code : 'Error';
-            this.#log(`✗ ${response ? response.status : 'no response'} ${where.action} ${code} after ${elapsed(attemptStarted)} ms; ${decision.retry ? `retrying in ${decision.delayMs} ms (${decision.reason})` : `not retried: ${decision.reason}`}`);
-          }
-          if (!decision.retry) {
-            metadata.failure = failure;
-            throw error;
-          }
-          if (failure === 'clockSkew') {
-            skewCorrected = true;
-            this.#learnClockOffset(response?.headers['date']);
-          }
-          if (failure === 'throttle') this.#limiter.pause(decision.delayMs);
-          metadata.totalRetryDelayMs += decision.delayMs;
-          await sleep(decision.delayMs, signal);
-        }
-      }
+      policy = this.retryPolicy;
     } catch (error) {
-      throw this.#finish(error, where, metadata, started);
-    } finally {
-      linked.dispose();
+      return Promise.reject(error);
     }
+    if (tracingEnabled()) return traced({ ...prepared.action.where, host: this.config.baseUrl.host }, () => this.#dispatch(prepared, policy, options, started));
+    return this.#dispatch(prepared, policy, options, started);
+  }
+
+  #dispatch(prepared: PreparedCall, policy: RetryPolicy, options: CallOptions, started: number): Promise<ActionResponse> {
+    if (this.#middleware.length > 0) return callThrough(this.#middleware.slice(), prepared, (call) => this.#run(this.#middlewareAttempts!, call, prepared, policy, options, started));
+    return this.#run(this.#attempts, prepared, prepared, policy, options, started);
+  }
+
+  #run<Call>(attempts: Attempts<Call, ActionResponse>, call: Call, prepared: PreparedCall, policy: RetryPolicy, options: CallOptions, started: number): Promise<ActionResponse> {
+    const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
+    const linked = linkSignals(options.signal, this.#signal, deadlineMs);
+    return runWithRetries(attempts, call, {
+      policy,
+      budget: (this.#retryBudget ??= new RetryBudget(policy.quota)),
+      maxAttempts: options.maxAttempts ?? this.#options.maxAttempts ?? this.config.maxAttempts ?? policy.maxAttempts,
+      idempotent: prepared.action.idempotent,
+      timeoutMs: options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      deadlineAt: deadlineMs === undefined ? Infinity : Date.now() + deadlineMs,
+      signal: linked.signal,
+      where: prepared.action.where,
+      started,
+      settled: linked.dispose,
+    });
   }
 
   /**
@@ -333,22 +215,33 @@ export class QianfanClient {
    * retry waits. Plain promises rather than an async function: this runs once per attempt, and without
    * limits it adds no promise of its own to the transport's.
    */
-  #attempt(prepared: PreparedCall, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
-    const slot = this.#limiter.acquire(signal);
-    if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, signal, timeoutMs, attempt, maxAttempts));
-    return this.#sendHolding(slot, prepared, signal, timeoutMs, attempt, maxAttempts);
+  #attempt(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
+    if (this.#credentials) {
+      // Before taking a slot: a refresh of the keys does not hold one.
+      const current = this.#credentials.get();
+      if (current instanceof Promise) {
+        return current.then((credentials) => {
+          this.#signer.useCredentials(credentials);
+          return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts);
+        });
+      }
+      this.#signer.useCredentials(current);
+    }
+    return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts);
   }
 
-  #sendHolding(release: Release, prepared: PreparedCall, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
+  #limited(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
+    const slot = this.#limiter.acquire(signal);
+    if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, headers, signal, timeoutMs, attempt, maxAttempts));
+    return this.#sendHolding(slot, prepared, headers, signal, timeoutMs, attempt, maxAttempts);
+  }
+
+  #sendHolding(release: Release, prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
     let sent: Promise<HttpResponse>;
     try {
-      const request = this.signRequest(prepared);
-      if (this.#debug) this.#logRequest(request, prepared, attempt, maxAttempts);
-      sent = this.#transport.send(request, {
-        signal,
-        timeoutMs: Math.max(1, timeoutMs),
-        maxResponseBytes: this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      });
+      const request = this.#signer.sign(prepared, undefined, headers);
+      if (this.#attempts.debug) this.#log(requestLine(prepared, request, attempt, maxAttempts));
+      sent = this.#transport.send(request, { signal, timeoutMs: Math.max(1, timeoutMs), maxResponseBytes: this.#maxResponseBytes });
     } catch (error) {
       release();
       return Promise.reject(error);
@@ -356,94 +249,15 @@ export class QianfanClient {
     return release === NO_SLOT ? sent : sent.finally(release);
   }
 
-  /** Closes the connection pool (and the shared rate's store connection); calls after this fail. */
+  /** Closes the connection pool (and the shared qps budget's Redis connection); calls after this fail with ClientClosedError. */
   async close(): Promise<void> {
+    this.#closed = true;
     await Promise.all([this.#transport.close(), this.#limiter.close()]);
   }
 
-  #learnClockOffset(date: string | undefined): void {
-    const server = date === undefined ? NaN : Date.parse(date);
-    if (!Number.isNaN(server)) this.#clockOffsetMs = server - Date.now();
-  }
-
-  #finish(error: unknown, where: { route: string; action: string }, metadata: CallMetadata, started: number): unknown {
-    if (!(error instanceof QianfanError)) return error;
-    error.route ??= where.route;
-    error.action ??= where.action;
-    metadata.durationMs = elapsed(started);
-    metadata.clockOffsetMs = this.#clockOffsetMs;
-    error.metadata = metadata;
-    return error;
-  }
-
-  #logRequest(request: HttpRequest, prepared: PreparedCall, attempt: number, maxAttempts: number): void {
-    const { url, headers, body } = shown(prepared, request);
-    this.#log(`→ POST ${url} attempt ${attempt}/${maxAttempts} headers ${JSON.stringify(headers)} body ${JSON.stringify(body)}`);
-  }
-
   #log(line: string): void {
-    this.#logger.debug(scrub(line, [this.config.secretKey, this.config.sessionToken]));
+    this.#logger.debug(scrub(line));
   }
-}
-
-function shown(prepared: PreparedCall, request: HttpRequest): ShownRequest {
-  return { method: request.method, url: request.origin + request.path, headers: redactHeaders(request.headers), body: redactBody(prepared.body, prepared.action.descriptor?.descriptor.body) };
-}
-
-let userAgentValue: string | undefined;
-
-/** Read on the first signed request rather than at import: importing the package touches no file. */
-function userAgent(): string {
-  userAgentValue ??= `qianfan-console/${(packageRequire('../../package.json') as { version: string }).version} node/${process.versions.node}`;
-  return userAgentValue;
-}
-
-function elapsed(since: number): number {
-  return Math.round(performance.now() - since);
-}
-
-/** Options that count something (attempts, milliseconds, bytes, connections): whole numbers of at least 1. */
-const CALL_COUNTS = ['maxAttempts', 'timeoutMs', 'deadlineMs'] as const;
-const CLIENT_COUNTS = [...CALL_COUNTS, 'connectTimeoutMs', 'maxSockets', 'maxResponseBytes', 'maxConcurrency'] as const;
-
-function checkCallOptions(options: CallOptions): void {
-  for (const name of CALL_COUNTS) checkCount(options[name], name);
-}
-
-function checkCount(value: unknown, name: string): void {
-  if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
-    throw new ConfigError(`${name} must be a whole number of at least 1, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`, { code: 'InvalidConfig' });
-  }
-}
-
-function checkProxy(proxy: unknown, transport: ClientOptions['transport']): string | undefined {
-  if (proxy === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = typeof proxy === 'string' ? new URL(proxy) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError('proxy must be an http(s) URL such as http://proxy.example:3128', { code: 'InvalidConfig' });
-  }
-  if (transport !== undefined && transport !== 'undici') throw new ConfigError('proxy works with the undici transport; give your own Transport its proxy instead', { code: 'InvalidConfig' });
-  return url.href;
-}
-
-function checkTransport(transport: unknown): Transport {
-  const given = transport as Partial<Transport> | null;
-  if (given === null || typeof given !== 'object' || typeof given.send !== 'function' || typeof given.close !== 'function') {
-    throw new ConfigError(`transport must be 'undici', 'fetch' or an object with send() and close(), got ${typeof transport === 'string' ? JSON.stringify(transport) : typeof transport}`, { code: 'InvalidConfig' });
-  }
-  return given as Transport;
-}
-
-function checkMode(mode: ValidationMode): ValidationMode {
-  if (!VALIDATION_MODES.includes(mode)) {
-    throw new ConfigError(`validation must be one of ${VALIDATION_MODES.join(', ')}, got ${JSON.stringify(mode)}`, { code: 'InvalidConfig' });
-  }
-  return mode;
 }
 
 export function createClient(options: ClientOptions = {}): QianfanClient {

@@ -15,6 +15,11 @@ export function callAction<Route extends string, Action extends string>(route: R
   return getDefaultClient().callAction(route, action, ...args);
 }
 
+/** Arguments with the client first: the given one, or the default client when the first argument is the route. */
+export function withClient<Rest extends unknown[]>(args: unknown[]): [QianfanClient, ...Rest] {
+  return (typeof args[0] === 'string' ? [getDefaultClient(), ...args] : args) as [QianfanClient, ...Rest];
+}
+
 /** Closes the default client's connections and forgets it; the next callAction reads the environment again. */
 export async function resetDefaultClient(): Promise<void> {
   const client = defaultClient;

@@ -1,4 +1,4 @@
-import type { FailureClass } from '../retry/classify.js';
+import type { FailureClass } from '../retry/failure-class.js';
 
 /**
  * What happened during a call, beside its result: kept off the plain `{requestId, result}` object

@@ -4,11 +4,11 @@
  */
 import { basename, dirname } from 'node:path';
 import { DescriptorError } from '../errors.js';
-import { toJsonPath } from '../validation/report.js';
+import { describeFailure, parseLocatedYaml } from '../validation/located-yaml.js';
 import { strictAjv, wrap, type JsonSchema, type SchemaCheck } from '../validation/schema.js';
 import { BUILTIN_ACTIONS_DIR } from './paths.js';
 import type { ActionDescriptor } from './types.js';
-import { fs, packageRequire } from '../runtime/require.js';
+import { fs } from '../runtime/require.js';
 
 /** Aliases expand; a small document with nested aliases can otherwise expand to gigabytes (a "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
@@ -80,20 +80,10 @@ export function parseDescriptor(text: string, file: string): ActionDescriptor {
 
 /** Parses and checks descriptor text, collecting every problem; `file` is used for the file-name checks. */
 export function inspectDescriptor(text: string, file: string): DescriptorInspection {
-  const YAML = packageRequire('yaml') as typeof import('yaml');
-  const lineCounter = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const lineOf = (pointer: string): number => {
-    const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    for (let n = segments.length; n >= 0; n--) {
-      const node = doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return 1;
-  };
+  const { doc, lineAt, lineOf } = parseLocatedYaml(text);
   const failed = (problems: DescriptorProblem[]): DescriptorInspection => ({ descriptor: undefined, problems, lineOf });
   if (doc.errors.length > 0) {
-    return failed(doc.errors.map((e) => ({ line: lineCounter.linePos(e.pos[0]).line, message: `not valid YAML: ${firstLine(e.message)}`, code: 'InvalidYAML' })));
+    return failed(doc.errors.map((e) => ({ line: lineAt(e.pos[0]), message: `not valid YAML: ${firstLine(e.message)}`, code: 'InvalidYAML' })));
   }
   let value: unknown;
   try {
@@ -108,9 +98,8 @@ export function inspectDescriptor(text: string, file: string): DescriptorInspect
   const failures = descriptorFormat()(value);
   if (failures !== true) {
     for (const f of failures) {
-      const extra = f.keyword === 'additionalProperties' ? String(f.params['additionalProperty']) : undefined;
-      const detail = `${toJsonPath(f.instancePath)} ${f.message ?? 'is invalid'}${extra === undefined ? '' : ` (${extra})`}${f.keyword === 'enum' ? ` (${(f.params['allowedValues'] as unknown[]).join(', ')})` : ''}`;
-      problems.push({ line: lineOf(extra === undefined ? f.instancePath : `${f.instancePath}/${extra}`), message: `breaks the descriptor format: ${detail}`, code: 'InvalidDescriptor' });
+      const { pointer, detail } = describeFailure(f);
+      problems.push({ line: lineOf(pointer), message: `breaks the descriptor format: ${detail}`, code: 'InvalidDescriptor' });
     }
   }
   // The name checks run even when the format is broken elsewhere, so that lint reports them together.

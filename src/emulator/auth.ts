@@ -7,8 +7,23 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { parseAuthorization, sign } from '../signing/bce-auth-v1.js';
+import { authStringPrefix, deriveSigningKey, parseAuthorization, sign } from '../signing/bce-auth-v1.js';
 import { ConsoleError } from './console-error.js';
+
+/** Signing keys by secret key and auth string prefix (access key, second, expiration): a client sending many calls in one second costs one derivation. */
+const signingKeys = new Map<string, string>();
+const MAX_CACHED_SIGNING_KEYS = 64;
+
+function signingKeyFor(secretKey: string, prefix: string): string {
+  const cacheKey = `${secretKey}\u0000${prefix}`;
+  let key = signingKeys.get(cacheKey);
+  if (key === undefined) {
+    if (signingKeys.size >= MAX_CACHED_SIGNING_KEYS) signingKeys.clear();
+    key = deriveSigningKey(secretKey, prefix);
+    signingKeys.set(cacheKey, key);
+  }
+  return key;
+}
 
 /** How far ahead of the emulator's clock a signing timestamp may be (the console allows a little skew). */
 const MAX_FUTURE_SKEW_MS = 15 * 60_000;
@@ -18,6 +33,8 @@ export interface ReceivedRequest {
   /** The request target as sent: path and query, percent-encoded. */
   rawUrl: string;
   headers: IncomingHttpHeaders;
+  /** rawUrl already split by splitTarget, when the caller has it. */
+  target?: { path: string; query: Array<[string, string | null]> };
 }
 
 /** Returns the access key the request was signed with, or throws a ConsoleError. */
@@ -36,16 +53,16 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
   }
   const signedAtMs = Date.parse(parsed.timestamp);
   if (Number.isNaN(signedAtMs)) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', `the signing timestamp ${parsed.timestamp} is not a date`);
-  const server = new Date(nowMs).toISOString();
+  const server = (): string => new Date(nowMs).toISOString();
   if (nowMs > signedAtMs + parsed.expirationSeconds * 1000) {
-    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp} for ${parsed.expirationSeconds} s and has expired; the server time is ${server}`);
+    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp} for ${parsed.expirationSeconds} s and has expired; the server time is ${server()}`);
   }
   if (signedAtMs > nowMs + MAX_FUTURE_SKEW_MS) {
-    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp}, more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after the server time ${server}`);
+    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp}, more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after the server time ${server()}`);
   }
-  const headers = singleValued(request.headers);
   // An empty list means the protocol's default set plus every x-bce-* header (reference §2).
   const defaultSet = parsed.signedHeaders.length === 0;
+  const headers = singleValued(request.headers, defaultSet ? undefined : parsed.signedHeaders);
   if (!defaultSet) {
     if (!parsed.signedHeaders.includes('host')) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'host must be among the signed headers');
     const missing = parsed.signedHeaders.filter((name) => headers[name] === undefined);
@@ -55,7 +72,7 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
   } else if (headers['host'] === undefined) {
     throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the request has no Host header to sign');
   }
-  const { path, query } = splitTarget(request.rawUrl);
+  const { path, query } = request.target ?? splitTarget(request.rawUrl);
   const expected = sign(
     { accessKey: parsed.accessKey, secretKey },
     {
@@ -67,6 +84,7 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
       expirationSeconds: parsed.expirationSeconds,
       ...(defaultSet ? {} : { headersToSign: parsed.signedHeaders, exactHeaders: true }),
     },
+    signingKeyFor(secretKey, authStringPrefix(parsed.accessKey, parsed.timestamp, parsed.expirationSeconds)),
   );
   if (!timingSafeEqual(Buffer.from(expected.signature, 'hex'), Buffer.from(parsed.signature, 'hex'))) {
     throw new ConsoleError(
@@ -78,10 +96,14 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
   return parsed.accessKey;
 }
 
-/** Node joins repeated headers with ", " except set-cookie; signing treats each header as one value. */
-function singleValued(headers: IncomingHttpHeaders): Record<string, string> {
+/**
+ * The headers signing reads (`names`, or all of them for the default set) as single values: Node joins
+ * repeated headers with ", " except set-cookie; signing treats each header as one value.
+ */
+function singleValued(headers: IncomingHttpHeaders, names: readonly string[] = Object.keys(headers)): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of names) {
+    const value = Object.hasOwn(headers, name) ? headers[name] : undefined;
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
   }
   return out;
@@ -92,14 +114,16 @@ export function splitTarget(rawUrl: string): { path: string; query: Array<[strin
   const at = rawUrl.indexOf('?');
   const rawPath = at < 0 ? rawUrl : rawUrl.slice(0, at);
   const rawQuery = at < 0 ? '' : rawUrl.slice(at + 1);
+  // Targets without a percent sign (the common case) have nothing to decode.
+  const decode = rawUrl.includes('%') ? decodeURIComponent : (text: string): string => text;
   try {
-    const path = rawPath.split('/').map(decodeURIComponent).join('/');
+    const path = decode === decodeURIComponent ? rawPath.split('/').map(decode).join('/') : rawPath;
     const query = rawQuery
       .split('&')
       .filter((pair) => pair !== '')
       .map((pair): [string, string | null] => {
         const eq = pair.indexOf('=');
-        return eq < 0 ? [decodeURIComponent(pair), null] : [decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1))];
+        return eq < 0 ? [decode(pair), null] : [decode(pair.slice(0, eq)), decode(pair.slice(eq + 1))];
       });
     return { path, query };
   } catch {

@@ -23,23 +23,63 @@ export interface ReceivedCall {
   fault?: string;
 }
 
-/** Calls remembered; past it the oldest are forgotten. */
+/** Calls remembered, and the body bytes they may hold; past either the oldest are forgotten. */
 export const MAX_REMEMBERED_CALLS = 1000;
+export const MAX_REMEMBERED_BODY_BYTES = 8 * 1024 * 1024;
 
+/** A ring buffer, so that remembering a call never shifts an array, bounded in count and in body bytes, so that a flood of large bodies cannot pin memory. */
 export class CallLog {
-  /** Oldest first. */
-  readonly calls: ReceivedCall[] = [];
+  readonly #slots: Array<ReceivedCall | undefined> = new Array<undefined>(MAX_REMEMBERED_CALLS);
+  /** Body bytes of the calls still remembered. */
+  readonly #bytes = new WeakMap<ReceivedCall, number>();
+  /** Each entry's place in the order of arrival, to tell whether it is still remembered. */
+  readonly #arrival = new WeakMap<ReceivedCall, number>();
+  #arrived = 0;
+  #oldest = 0;
+  #count = 0;
+  #totalBytes = 0;
+
+  /** Oldest first (a copy). */
+  get calls(): ReceivedCall[] {
+    const calls: ReceivedCall[] = [];
+    for (let i = 0; i < this.#count; i++) calls.push(this.#slots[(this.#oldest + i) % MAX_REMEMBERED_CALLS]!);
+    return calls;
+  }
 
   /** Starts the entry of a call that has just arrived; the handler fills in the rest as it learns it. */
   open(call: Pick<ReceivedCall, 'route' | 'action' | 'at' | 'requestId'>): ReceivedCall {
     const entry: ReceivedCall = { ...call, body: undefined, signature: 'unchecked' };
-    if (this.calls.length >= MAX_REMEMBERED_CALLS) this.calls.shift();
-    this.calls.push(entry);
+    this.#arrival.set(entry, this.#arrived++);
+    if (this.#count === MAX_REMEMBERED_CALLS) this.#forgetOldest();
+    this.#slots[(this.#oldest + this.#count) % MAX_REMEMBERED_CALLS] = entry;
+    this.#count++;
     return entry;
   }
 
+  /** Gives an entry the body read from `bytes` bytes, forgetting the oldest calls while the bodies pass the bound (the newest stays). */
+  attachBody(entry: ReceivedCall, body: unknown, bytes: number): void {
+    entry.body = body;
+    // A call forgotten while its body streamed (or since clear()) holds nothing here.
+    if (this.#arrival.get(entry)! < this.#arrived - this.#count) return;
+    this.#bytes.set(entry, bytes);
+    this.#totalBytes += bytes;
+    while (this.#totalBytes > MAX_REMEMBERED_BODY_BYTES && this.#count > 1) this.#forgetOldest();
+  }
+
   clear(): void {
-    this.calls.length = 0;
+    this.#slots.fill(undefined);
+    this.#oldest = 0;
+    this.#count = 0;
+    this.#totalBytes = 0;
+  }
+
+  #forgetOldest(): void {
+    const oldest = this.#slots[this.#oldest]!;
+    this.#totalBytes -= this.#bytes.get(oldest) ?? 0;
+    this.#bytes.delete(oldest);
+    this.#slots[this.#oldest] = undefined;
+    this.#oldest = (this.#oldest + 1) % MAX_REMEMBERED_CALLS;
+    this.#count--;
   }
 }
 

@@ -21,7 +21,8 @@ Options:
   --host HOST           interface to bind (default 127.0.0.1)
   --access-key AK       access key to accept (default QIANFAN_ACCESS_KEY, else a demo key)
   --secret-key SK       its secret key (default QIANFAN_SECRET_KEY, else the demo secret)
-  --state FILE          keep the records in FILE across restarts (default: in memory)
+  --state FILE          keep the records in FILE across restarts (default: in memory);
+                        FILE.journal and FILE.lock live beside it
   --speed X             run the emulator's clock X times faster (default 1); 0 stops it,
                         so lifecycles move only when POST /_emulator/api/clock advances it
   --control-token T     require T (8+ characters) in the x-emulator-control-token header of the

@@ -6,6 +6,7 @@
  */
 import type { LoadedAction } from '../descriptors/store.js';
 import { DescriptorError } from '../errors.js';
+import { forbiddenSegment } from './dotted.js';
 import { templateProblems } from './templates.js';
 
 export type EmulationKind = 'create' | 'describe' | 'list' | 'update' | 'delete';
@@ -85,6 +86,25 @@ function blockProblems(block: EmulationBlock, action: LoadedAction): string[] {
   if (block.lifecycle && !block.lifecycle.stages.some((stage) => stage.seconds === undefined)) {
     problems.push('the last lifecycle stage must have no seconds: it is where the record stays');
   }
+  for (const path of fieldPaths(block)) {
+    const forbidden = forbiddenSegment(path);
+    if (forbidden !== undefined) problems.push(`the field path ${JSON.stringify(path)} has the segment ${forbidden}, which is refused`);
+  }
   problems.push(...templateProblems([block.defaults, block.set === '$body' ? undefined : block.set, block.returns, block.lifecycle?.stages.map((s) => s.set)]));
   return problems;
+}
+
+/** Every field name or dotted path the block points with. */
+function fieldPaths(block: EmulationBlock): string[] {
+  const filters = Array.isArray(block.filters) ? block.filters : Object.entries(block.filters ?? {}).flat();
+  return [
+    block.items,
+    block.idField,
+    block.parent?.field,
+    block.lifecycle?.field,
+    block.lifecycle?.progress,
+    ...filters,
+    ...Object.keys(block.onlyFrom ?? {}),
+    ...(Array.isArray(block.returns) ? block.returns : []),
+  ].filter((path): path is string => typeof path === 'string');
 }

@@ -5,11 +5,11 @@
  */
 import type { LoadedAction } from '../descriptors/store.js';
 import type { ActionDescriptor } from '../descriptors/types.js';
-import { readDottedPath } from '../paginate/dotted-path.js';
 import { ConsoleError, invalidParameter, resourceNotFound } from './console-error.js';
+import { ownField, readPath, writePath } from './dotted.js';
 import type { EmulationBlock, Returns } from './emulation.js';
 import { lifecycleFields } from './lifecycle.js';
-import type { EmulatorState, StoredRecord } from './state.js';
+import type { EmulatorState, StoredRecord, WalkOptions } from './state.js';
 import { fill, fillFields, type TemplateContext } from './templates.js';
 
 export interface EngineClock {
@@ -110,47 +110,69 @@ export class Engine {
 
   #list(block: EmulationBlock, body: Body, descriptor: ActionDescriptor): unknown {
     const pagination = descriptor.pagination;
-    let records = this.state.list(block.resource);
+    const walk: WalkOptions = { reverse: body['pageReverse'] === true };
     if (block.parent && !isBlank(body[block.parent.field])) {
       const parentId = body[block.parent.field];
       if (typeof parentId !== 'string' || !this.state.get(block.parent.resource, parentId)) throw resourceNotFound(block.parent.field, parentId);
-      records = records.filter((r) => r.parent?.resource === block.parent!.resource && r.parent.id === parentId);
+      walk.parent = { resource: block.parent.resource, id: parentId };
     }
-    const views = records.map((record) => ({ id: record.id, view: this.#view(record) })).filter(({ view }) => matchesFilters(block, view, body));
-    if (body['pageReverse'] === true) views.reverse();
     const result: Body = {};
     if (!pagination) {
-      setDottedPath(result, block.items!, views.map((v) => v.view));
+      writePath(result, block.items!, [...this.#matches(block, body, walk)!].map((match) => match.view));
       return result;
     }
     const marker = body[pagination.inputToken];
     const requested = body[pagination.limitKey] ?? schemaDefault(descriptor, pagination.limitKey);
     const pageSize = Math.min(pagination.maxLimit, Math.max(1, typeof requested === 'number' ? Math.floor(requested) : DEFAULT_PAGE_SIZE));
-    const start = isBlank(marker) ? 0 : views.findIndex((v) => v.id === marker);
-    if (start < 0) throw invalidParameter(`${pagination.inputToken} ${JSON.stringify(marker)} is not an item of this list; pass the nextMarker of the previous page, or nothing for the first page`);
-    const page = views.slice(start, start + pageSize);
-    const next = views[start + pageSize];
-    setDottedPath(result, block.items ?? pagination.items, page.map((v) => v.view));
+    // The page starts at the marker and reads no further than one match past its end.
+    const matches = isBlank(marker) ? this.#matches(block, body, walk) : typeof marker === 'string' ? this.#matches(block, body, { ...walk, fromId: marker }) : undefined;
+    const page: Body[] = [];
+    let next: string | undefined;
+    for (const match of matches ?? []) {
+      if (page.length === 0 && !isBlank(marker) && match.id !== marker) break;
+      if (page.length === pageSize) {
+        next = match.id;
+        break;
+      }
+      page.push(match.view);
+    }
+    // The marker must be an item of this list: a record that exists, and passes the filters.
+    if (!isBlank(marker) && page.length === 0) {
+      throw invalidParameter(`${pagination.inputToken} ${JSON.stringify(marker)} is not an item of this list; pass the nextMarker of the previous page, or nothing for the first page`);
+    }
+    writePath(result, block.items ?? pagination.items, page);
     // pageInfo {marker, maxKeys, isTruncated, nextMarker}: the last two where the pagination block says.
     const infoPath = pagination.outputToken.split('.').slice(0, -1).join('.');
     if (infoPath) {
-      setDottedPath(result, `${infoPath}.marker`, typeof marker === 'string' ? marker : '');
-      setDottedPath(result, `${infoPath}.maxKeys`, pageSize);
+      writePath(result, `${infoPath}.marker`, typeof marker === 'string' ? marker : '');
+      writePath(result, `${infoPath}.maxKeys`, pageSize);
     }
-    setDottedPath(result, pagination.moreResults, next !== undefined);
-    if (next) setDottedPath(result, pagination.outputToken, next.id);
+    writePath(result, pagination.moreResults, next !== undefined);
+    if (next !== undefined) writePath(result, pagination.outputToken, next);
     return result;
+  }
+
+  /** The records the walk reaches that pass the block's filters, with their views, lazily; undefined when the walk's start is unknown. */
+  #matches(block: EmulationBlock, body: Body, walk: WalkOptions): Iterable<{ id: string; view: Body }> | undefined {
+    const records = this.state.walk(block.resource, walk);
+    return records && this.#filtered(records, block, body);
+  }
+
+  *#filtered(records: Iterable<StoredRecord>, block: EmulationBlock, body: Body): Generator<{ id: string; view: Body }> {
+    for (const record of records) {
+      const view = this.#view(record);
+      if (matchesFilters(block, view, body)) yield { id: record.id, view };
+    }
   }
 
   /** The record the body names by its id field — or, when it gives none, the first one its filters match. */
   #find(block: EmulationBlock, body: Body): StoredRecord {
     const idField = block.idField!;
     const id = body[idField];
-    const given = isBlank(id) ? filterEntries(block).find(([bodyField]) => !isBlank(readDottedPath(body, bodyField))) : undefined;
+    const given = isBlank(id) ? filterEntries(block).find(([bodyField]) => !isBlank(readPath(body, bodyField))) : undefined;
     if (given) {
-      const found = this.state.list(block.resource).find((record) => matchesFilters(block, this.#view(record), body));
-      if (!found) throw resourceNotFound(given[0], readDottedPath(body, given[0]));
-      return found;
+      for (const match of this.#matches(block, body, {})!) return this.state.get(block.resource, match.id)!;
+      throw resourceNotFound(given[0], readPath(body, given[0]));
     }
     const record = typeof id === 'string' ? this.state.get(block.resource, id) : undefined;
     if (!record) throw resourceNotFound(idField, id);
@@ -164,7 +186,7 @@ export class Engine {
 
   #checkPrecondition(block: EmulationBlock, current: Body, body: Body): void {
     for (const [field, allowed] of Object.entries(block.onlyFrom ?? {})) {
-      const value = current[field];
+      const value = ownField(current, field);
       if (!allowed.includes(String(value))) {
         throw new ConsoleError(
           400,
@@ -179,7 +201,7 @@ export class Engine {
   #answer(returns: Returns, record: StoredRecord, body: Body, current: Body = this.#view(record)): unknown {
     if (returns === 'record') return current;
     if (returns === 'id') return record.id;
-    if (Array.isArray(returns)) return Object.fromEntries(returns.filter((f) => f in current).map((f) => [f, current[f]]));
+    if (Array.isArray(returns)) return Object.fromEntries(returns.filter((f) => Object.hasOwn(current, f)).map((f) => [f, current[f]]));
     return fill(returns, this.#context(record, body, current));
   }
 
@@ -207,9 +229,10 @@ function filterEntries(block: EmulationBlock): Array<[string, string]> {
 /** Every filter lets the record through: a blank body value lets everything through; an array means any of its values. */
 function matchesFilters(block: EmulationBlock, view: Body, body: Body): boolean {
   return filterEntries(block).every(([bodyField, recordField]) => {
-    const wanted = readDottedPath(body, bodyField);
+    const wanted = readPath(body, bodyField);
     if (isBlank(wanted)) return true;
-    return Array.isArray(wanted) ? wanted.some((w) => w === view[recordField]) : wanted === view[recordField];
+    const actual = ownField(view, recordField);
+    return Array.isArray(wanted) ? wanted.some((w) => w === actual) : wanted === actual;
   });
 }
 
@@ -217,15 +240,4 @@ function matchesFilters(block: EmulationBlock, view: Body, body: Body): boolean 
 function schemaDefault(descriptor: ActionDescriptor, field: string): unknown {
   const property = (descriptor.body['properties'] as Record<string, { default?: unknown }> | undefined)?.[field];
   return property?.default;
-}
-
-function setDottedPath(target: Body, path: string, value: unknown): void {
-  const segments = path.split('.');
-  let node = target;
-  for (const segment of segments.slice(0, -1)) {
-    const next = node[segment];
-    if (next === null || typeof next !== 'object') node[segment] = {};
-    node = node[segment] as Body;
-  }
-  node[segments[segments.length - 1]!] = value;
 }

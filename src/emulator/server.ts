@@ -28,7 +28,9 @@ import { Engine } from './engine.js';
 import { fallbackResult } from './fallback.js';
 import { FaultInjector, LEGACY_CODES, faultText, type Fault, type FaultSpec } from './faults.js';
 import { EmulatorState, type StateDocument } from './state.js';
+import { StsEmulator } from './sts.js';
 import { StateViewer, type StateView } from './view.js';
+import { parseBody, readBody, send, tooLarge } from './wire.js';
 
 export type { Fault, FaultSpec } from './faults.js';
 export type { ReceivedCall } from './call-log.js';
@@ -48,7 +50,7 @@ export interface EmulatorOptions {
   /** Credentials the emulator accepts; default QIANFAN_ACCESS_KEY / QIANFAN_SECRET_KEY, else the demo keys. Give both or neither. */
   accessKey?: string;
   secretKey?: string;
-  /** Keep the records in this file across restarts (written atomically on every change). Default: in memory only. */
+  /** Keep the records in this file across restarts (a snapshot, a journal of changes and a lock beside it; docs/emulator.md#state). Default: in memory only. */
   statePath?: string;
   /** Emulated time per real time (default 1): records' times and lifecycles such as a fine-tuning task's. 0 stops the clock: lifecycles move only when `clock.advance` (or POST /_emulator/api/clock) moves it. */
   speed?: number;
@@ -83,7 +85,7 @@ export interface Emulator {
   readonly faults: { inject(spec: FaultSpec | string): void; clear(): void; list(): ReadonlyArray<{ spec: FaultSpec; text: string; seen: number; fired: number }> };
   /** The emulator's clock: records' times and lifecycles. `advance(ms)` moves it forward and returns the new time. */
   readonly clock: { now(): number; advance(ms: number): number; readonly speed: number };
-  /** The last 1,000 calls to console routes, oldest first — refused and faulted ones included: what a test's code really sent. */
+  /** The last 1,000 calls to console routes (fewer when their bodies pass 8 MiB), oldest first — refused and faulted ones included: what a test's code really sent. */
   readonly calls: readonly ReceivedCall[];
   /** Every record by resource, as a state file holds them (a copy). */
   snapshot(): StateDocument;
@@ -93,14 +95,14 @@ export interface Emulator {
   view(): StateView;
   /** Forgets every record (and saves that, with a state file) and the calls. */
   reset(): void;
-  /** Stops listening and ends every connection; pending delayed answers are dropped. */
+  /** Stops listening and ends every connection; pending delayed answers are dropped. With a state file, writes it whole and releases its lock. */
   close(): Promise<void>;
 }
 
 type Body = Record<string, unknown>;
+type Target = ReturnType<typeof splitTarget>;
 
 const ROUTE = /^\/v2\/([^/]+)$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The code of an injected HTTP status, as a gateway in front of the console would say it; other statuses answer InvalidRequest (4xx) or InternalError (5xx). */
 const STATUS_CODES: Record<number, string> = {
   403: 'AccessDenied',
@@ -113,7 +115,12 @@ const STATUS_CODES: Record<number, string> = {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const emulator = new RunningEmulator(options);
-  await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  try {
+    await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
   return emulator;
 }
 
@@ -134,7 +141,10 @@ class RunningEmulator implements Emulator {
   readonly #server: Server;
   /** Fires on close, so that delayed answers stop waiting. */
   readonly #closing = new AbortController();
+  readonly #sts = new StsEmulator(() => this.clock.wallNow());
   #address: AddressInfo | undefined;
+  #dateSecond = NaN;
+  #dateHeader = '';
 
   constructor(options: EmulatorOptions) {
     const env = options.env ?? process.env;
@@ -227,26 +237,34 @@ class RunningEmulator implements Emulator {
 
   close(): Promise<void> {
     this.#closing.abort();
-    return new Promise((resolve) => {
-      this.#server.close(() => resolve());
+    return new Promise((resolve, reject) => {
+      this.#server.close(() => {
+        try {
+          this.#state.close();
+          resolve();
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
       this.#server.closeAllConnections();
     });
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.#sts.handles(req)) return this.#sts.answer(req, res, (ak) => (ak === this.accessKey ? this.#secretKey : undefined));
     const started = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-bce-request-id', requestId);
-    res.setHeader('date', new Date(this.clock.wallNow()).toUTCString());
+    res.setHeader('date', this.#httpDate());
     res.setHeader('content-type', 'application/json; charset=utf-8');
     let what = `${req.method} ${req.url}`;
     let outcome: string;
     let call: ReceivedCall | undefined;
     try {
-      const name = this.#route(req);
+      const { name, target } = this.#route(req);
       what = `${name.area}/${name.action}`;
       call = this.#callLog.open({ route: name.route, action: name.action, at: this.clock.now(), requestId });
-      outcome = await this.#answer(req, res, name, requestId, call);
+      outcome = await this.#answer(req, res, name, target, requestId, call);
     } catch (error) {
       const refusal = error instanceof ConsoleError ? error : internalError(error);
       // A refusal before the body was read (too large, not authenticated) does not read the rest of it:
@@ -260,16 +278,27 @@ class RunningEmulator implements Emulator {
     this.#log?.(`${outcome} ${what} ${Math.round(performance.now() - started)} ms`);
   }
 
-  /** The action a request is for, checked before anything is read. */
-  #route(req: IncomingMessage): ActionName {
+  /** The Date header: made once per second of the wall clock. */
+  #httpDate(): string {
+    const second = Math.floor(this.clock.wallNow() / 1000);
+    if (second !== this.#dateSecond) {
+      this.#dateSecond = second;
+      this.#dateHeader = new Date(second * 1000).toUTCString();
+    }
+    return this.#dateHeader;
+  }
+
+  /** The action a request is for, checked before anything is read, and the request target as split. */
+  #route(req: IncomingMessage): { name: ActionName; target: Target } {
     if (req.method !== 'POST') throw new ConsoleError(405, 'MethodNotAllowed', `console actions are called with POST, not ${req.method}`);
-    const { path, query } = splitTarget(req.url ?? '/');
+    const target = splitTarget(req.url ?? '/');
+    const { path, query } = target;
     const area = ROUTE.exec(path)?.[1];
     if (area === undefined) throw new ConsoleError(404, 'InvalidURI', `there is no console route at ${path}; routes are /v2/<area>, such as /v2/finetuning`);
     const action = query.find(([key]) => key === 'Action')?.[1];
     if (!action) throw new ConsoleError(400, 'InvalidAction', 'the query has no Action; call POST /v2/<area>?Action=<Action>');
     try {
-      return parseActionName(area, action);
+      return { name: parseActionName(area, action), target };
     } catch (error) {
       if (error instanceof ValidationError) throw new ConsoleError(400, 'InvalidAction', error.problems.map((p) => p.message).join('; '));
       throw error;
@@ -277,19 +306,19 @@ class RunningEmulator implements Emulator {
   }
 
   /** Answers one action call; returns a word for the log. */
-  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, requestId: string, call: ReceivedCall): Promise<string> {
+  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, target: Target, requestId: string, call: ReceivedCall): Promise<string> {
     const declared = Number(req.headers['content-length']);
     if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
     try {
-      authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers }, (ak) => (ak === this.accessKey ? this.#secretKey : undefined), this.clock.wallNow());
+      authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers, target }, (ak) => (ak === this.accessKey ? this.#secretKey : this.#sts.secretKeyOf(ak)), this.clock.wallNow());
     } catch (error) {
       if (error instanceof ConsoleError) call.signature = error.code;
       throw error;
     }
     call.signature = 'valid';
     const bytes = await readBody(req, this.#maxBodyBytes);
-    // Parsed once, for the record of calls and for the action; a malformed body is refused after the
-    // faults and the action lookup, as before.
+    // Parsed once, for the record of calls and for the action. A malformed body is refused only after
+    // the faults and the action lookup, so that an injected fault or an unknown action answers first.
     let body: Body | ConsoleError;
     try {
       body = parseBody(bytes);
@@ -297,7 +326,7 @@ class RunningEmulator implements Emulator {
       if (!(error instanceof ConsoleError)) throw error;
       body = error;
     }
-    if (!(body instanceof ConsoleError)) call.body = body;
+    if (!(body instanceof ConsoleError)) this.#callLog.attachBody(call, body, bytes.length);
     for (const fault of this.faults.take(name.area, name.action)) {
       call.fault = call.fault === undefined ? faultText(fault) : `${call.fault}, ${faultText(fault)}`;
       if (fault.type === 'delay') {
@@ -334,50 +363,6 @@ function resolveKeys(options: EmulatorOptions, env: Readonly<Record<string, stri
   return { accessKey: DEMO_ACCESS_KEY, secretKey: DEMO_SECRET_KEY, source: 'demo' };
 }
 
-/** Reads the body as it streams, refusing it as soon as it passes the limit. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.pause();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', reject);
-    // A client that goes away mid-body: nothing will answer it, but the handler must not wait forever.
-    req.once('close', () => reject(new ConsoleError(400, 'InvalidHTTPRequest', 'the request body was cut short')));
-  });
-}
-
-/** The body as a JSON object; an empty body is `{}` (the official JS SDK sends none without data). */
-function parseBody(bytes: Buffer): Body {
-  if (bytes.length === 0) return {};
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new ConsoleError(400, 'MalformedJSON', 'The JSON you provided was not well-formed: the body is not UTF-8');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ConsoleError(400, 'MalformedJSON', `The JSON you provided was not well-formed: ${(error as Error).message}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but the body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
-  }
-  return value as Body;
-}
-
 function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMessage, res: ServerResponse, requestId: string): string {
   switch (fault.type) {
     case 'drop':
@@ -395,15 +380,6 @@ function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMess
       return `${fault.status} ${code} (injected)`;
     }
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status).end(JSON.stringify(body));
-}
-
-function tooLarge(limit: number): ConsoleError {
-  return new ConsoleError(413, 'RequestEntityTooLarge', `the request body is larger than ${limit} bytes`);
 }
 
 /** An unexpected failure: a broken descriptor says which file; anything else is the emulator's own bug. */

@@ -1,52 +1,53 @@
 /**
- * The emulator's records, in memory, optionally kept in a file (`--state FILE`).
+ * The emulator's records, in memory, optionally kept in a file (`--state FILE`, see state-file.ts).
  *
- * Every change is written whole to a temporary file in the same directory, flushed, then renamed over
- * the state file, so the file is always either the old state or the new one — never half of each.
- * A file that is not JSON, lacks the format marker or has an unknown version is refused when the
- * emulator starts and never written to: it may be something else the user cares about.
+ * Each resource keeps its records in creation order with an index by id, and each record with a parent
+ * is also listed under that parent, so reading a page, finding a record's children or deleting a tree
+ * costs what it touches, not what is stored.
  */
-import { randomBytes, randomInt } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { ConfigError } from '../errors.js';
-import type { Lifecycle } from './emulation.js';
+import { randomInt } from 'node:crypto';
+import { OrderedRecords } from './ordered-records.js';
+import { damageOf, STATE_FORMAT, STATE_VERSION, type StateDocument, type StoredRecord } from './state-document.js';
+import { StateFile, type JournalEntry } from './state-file.js';
 
-export interface StoredRecord {
-  id: string;
-  /** Creation order; lists follow it. */
-  seq: number;
-  /** The record this one belongs to; deleting that deletes this. */
+export type { StateDocument, StoredRecord } from './state-document.js';
+
+export interface WalkOptions {
+  /** Only the records of this parent. */
   parent?: { resource: string; id: string };
-  /** The record's fields as the console shows them. */
-  data: Record<string, unknown>;
-  /** A running lifecycle: its definition, copied from the create action, and when it started. */
-  lifecycle?: { spec: Lifecycle; startedAtMs: number };
-}
-
-const STATE_FORMAT = 'qianfan-console-emulator-state';
-const STATE_VERSION = 1;
-
-/** The whole state as JSON: the state file's content, and what the control plane's /_emulator/api/state reads and loads. */
-export interface StateDocument {
-  format: typeof STATE_FORMAT;
-  version: typeof STATE_VERSION;
-  nextSeq: number;
-  resources: Record<string, StoredRecord[]>;
+  /** Start at this record (inclusive) instead of the first. */
+  fromId?: string;
+  /** Newest first. */
+  reverse?: boolean;
 }
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** Ids look like the console's: a prefix and twelve lower-case letters and digits (job-1xzycis4jm3b). */
 const ID_LENGTH = 12;
 
+type Records = OrderedRecords<StoredRecord>;
+
 export class EmulatorState {
-  /** Per resource, records by id; a Map keeps insertion (creation) order. */
-  readonly #resources = new Map<string, Map<string, StoredRecord>>();
+  readonly #resources = new Map<string, Records>();
+  /** Per parent (resource NUL id), its children per child resource. */
+  readonly #children = new Map<string, Map<string, Records>>();
+  #file: StateFile | undefined;
   #nextSeq = 1;
 
-  /** Opens the state, reading `path` when given and present. An unusable file is refused with a ConfigError (code StateFileRefused). */
+  /**
+   * Opens the state, reading `path` when given and present. An unusable file is refused with a ConfigError
+   * (code StateFileRefused); a file another emulator holds, with code StateFileLocked.
+   */
   constructor(readonly path?: string) {
-    if (path !== undefined) this.#load(path);
+    if (path === undefined) return;
+    const file = new StateFile(path);
+    try {
+      this.#load(file);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    this.#file = file;
   }
 
   get(resource: string, id: string): StoredRecord | undefined {
@@ -55,7 +56,14 @@ export class EmulatorState {
 
   /** The records of a resource in creation order. */
   list(resource: string): StoredRecord[] {
-    return [...(this.#resources.get(resource)?.values() ?? [])];
+    return [...this.walk(resource)!];
+  }
+
+  /** The records of a resource (or of one parent) in creation order, lazily; undefined when `fromId` is not among them. */
+  walk(resource: string, options: WalkOptions = {}): Iterable<StoredRecord> | undefined {
+    const records = options.parent ? this.#children.get(parentKey(options.parent))?.get(resource) : this.#resources.get(resource);
+    if (options.fromId !== undefined && !records?.has(options.fromId)) return undefined;
+    return records?.walk(options.fromId, options.reverse) ?? [];
   }
 
   /** A fresh id with the given prefix, unused in the resource. */
@@ -68,152 +76,137 @@ export class EmulatorState {
   }
 
   add(resource: string, record: Omit<StoredRecord, 'seq'>): StoredRecord {
-    const stored: StoredRecord = { ...record, seq: this.#nextSeq++ };
-    this.#collection(resource).set(stored.id, stored);
-    this.#save();
+    const stored: StoredRecord = { ...record, seq: this.#nextSeq };
+    this.#commit({ put: resource, record: stored });
     return stored;
   }
 
-  /** Replaces a record, keeping its place in the order. */
+  /** Replaces a record, keeping its place in the order (and its parent). */
   replace(resource: string, record: StoredRecord): void {
-    this.#collection(resource).set(record.id, record);
-    this.#save();
+    this.#commit({ put: resource, record });
   }
 
   /** Removes a record and, transitively, every record whose parent it is. */
   remove(resource: string, id: string): void {
-    this.#removeTree(resource, id);
-    this.#save();
+    const removed: Array<[string, string]> = [];
+    this.#collectTree(resource, id, removed);
+    this.#commit({ remove: removed });
   }
 
   /** Forgets every record. */
   reset(): void {
-    this.#resources.clear();
-    this.#save();
+    this.#commit({ reset: true });
   }
 
   /** Every record by resource, as the state file holds them. */
   snapshot(): StateDocument {
-    return {
-      format: STATE_FORMAT,
-      version: STATE_VERSION,
-      nextSeq: this.#nextSeq,
-      resources: Object.fromEntries([...this.#resources].map(([name, records]) => [name, [...records.values()]])),
-    };
+    return this.#document();
   }
 
-  /** Replaces every record with a document's (a seed, or an earlier snapshot). A document that is not one leaves the state as it was: Error says why. */
+  /**
+   * Replaces every record with a document's (a seed, or an earlier snapshot). A document that is not one
+   * leaves the state as it was: Error says why. Journalled as a reset and a put per record, so a crash
+   * at any point leaves either the old state or the new one.
+   */
   load(document: unknown): void {
-    const problem = documentProblem(document);
+    const problem = damageOf(document);
     if (problem) throw new Error(problem);
-    this.#adopt(structuredClone(document as StateDocument));
-    this.#save();
+    const { nextSeq, resources } = structuredClone(document as StateDocument);
+    const entries: JournalEntry[] = [{ reset: true, nextSeq }];
+    for (const [resource, records] of Object.entries(resources)) {
+      for (const record of records.sort((a, b) => a.seq - b.seq)) entries.push({ put: resource, record });
+    }
+    this.#commit(entries);
   }
 
-  #removeTree(resource: string, id: string): void {
-    this.#resources.get(resource)?.delete(id);
-    for (const [childResource, records] of this.#resources) {
-      for (const child of [...records.values()]) {
-        if (child.parent?.resource === resource && child.parent.id === id) this.#removeTree(childResource, child.id);
+  /** With a state file: writes the whole state as one snapshot and releases the file's lock (once; later changes stay in memory). */
+  close(): void {
+    const file = this.#file;
+    if (!file) return;
+    this.#file = undefined;
+    try {
+      if (file.pending) file.compact(this.#document());
+    } finally {
+      file.close();
+    }
+  }
+
+  /** Journals a change (durably, before anyone is told), then applies it; compacts the journal when it has grown. */
+  #commit(change: JournalEntry | JournalEntry[]): void {
+    const entries = Array.isArray(change) ? change : [change];
+    const compactionDue = this.#file?.append(entries) ?? false;
+    for (const entry of entries) this.#apply(entry);
+    if (!compactionDue) return;
+    try {
+      this.#file!.compact(this.#document());
+    } catch {
+      // The journal still holds every change, durably; the next write tries again.
+    }
+  }
+
+  #apply(entry: JournalEntry): void {
+    if ('put' in entry) {
+      const { record } = entry;
+      this.#collection(this.#resources, entry.put).set(record.id, record);
+      if (record.parent) {
+        let groups = this.#children.get(parentKey(record.parent));
+        if (!groups) this.#children.set(parentKey(record.parent), (groups = new Map()));
+        this.#collection(groups, entry.put).set(record.id, record);
       }
+      this.#nextSeq = Math.max(this.#nextSeq, record.seq + 1);
+    } else if ('remove' in entry) {
+      for (const [resource, id] of entry.remove) this.#removeOne(resource, id);
+    } else {
+      this.#resources.clear();
+      this.#children.clear();
+      if (entry.nextSeq !== undefined) this.#nextSeq = entry.nextSeq;
     }
   }
 
-  #collection(resource: string): Map<string, StoredRecord> {
-    let records = this.#resources.get(resource);
-    if (!records) {
-      records = new Map();
-      this.#resources.set(resource, records);
+  #removeOne(resource: string, id: string): void {
+    const record = this.get(resource, id);
+    if (!record) return;
+    this.#resources.get(resource)!.delete(id);
+    if (record.parent) this.#children.get(parentKey(record.parent))?.get(resource)?.delete(id);
+    this.#children.delete(parentKey({ resource, id }));
+  }
+
+  /** The record and its descendants, parents first. */
+  #collectTree(resource: string, id: string, into: Array<[string, string]>): void {
+    if (!this.get(resource, id)) return;
+    into.push([resource, id]);
+    for (const [childResource, children] of this.#children.get(parentKey({ resource, id })) ?? []) {
+      for (const child of children.walk()) this.#collectTree(childResource, child.id, into);
     }
+  }
+
+  #collection(map: Map<string, Records>, resource: string): Records {
+    let records = map.get(resource);
+    if (!records) map.set(resource, (records = new OrderedRecords()));
     return records;
   }
 
-  #load(path: string): void {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new ConfigError(`cannot read the emulator's state file ${path}: ${(error as Error).message}`, { code: 'StateFileRefused' });
-    }
-    // An empty file (as made by mktemp) holds nothing that could be lost: start afresh in it.
-    if (text.trim() === '') return;
-    const refuse = (why: string): ConfigError =>
-      new ConfigError(`refusing to use ${path} as the emulator's state file: ${why}. The file was left as it is; move it away or pass another --state file.`, {
-        code: 'StateFileRefused',
-      });
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch (error) {
-      throw refuse(`it is not JSON (${(error as Error).message})`);
-    }
-    const problem = documentProblem(document);
-    if (problem) throw refuse(problem);
-    this.#adopt(document as StateDocument);
-  }
-
-  #adopt(document: StateDocument): void {
-    this.#resources.clear();
-    for (const [resource, records] of Object.entries(document.resources)) {
-      this.#resources.set(resource, new Map(records.sort((a, b) => a.seq - b.seq).map((r) => [r.id, r])));
-    }
-    this.#nextSeq = document.nextSeq;
-  }
-
-  #save(): void {
-    if (this.path === undefined) return;
-    writeAtomically(this.path, JSON.stringify(this.snapshot(), null, 1) + '\n');
-  }
-}
-
-/** Why a value is not a state document of this emulator, or undefined. */
-function documentProblem(document: unknown): string | undefined {
-  if (!isObject(document) || document['format'] !== STATE_FORMAT) return `it is not a state file of this emulator (it has no "format": "${STATE_FORMAT}" marker)`;
-  if (document['version'] !== STATE_VERSION) return `it has state version ${JSON.stringify(document['version'])}, and this emulator reads version ${STATE_VERSION}`;
-  const damage = damageOf(document);
-  return damage ? `it is damaged: ${damage}` : undefined;
-}
-
-/** Temporary file beside the target, flushed to disk, then renamed over it. */
-function writeAtomically(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
-/** What is wrong with a document that has the marker and version, or undefined. */
-function damageOf(document: Record<string, unknown>): string | undefined {
-  if (!Number.isSafeInteger(document['nextSeq'])) return 'nextSeq is not an integer';
-  const resources = document['resources'];
-  if (!isObject(resources)) return 'resources is not an object';
-  for (const [name, records] of Object.entries(resources)) {
-    if (!Array.isArray(records)) return `resources.${name} is not a list`;
-    for (const [index, record] of records.entries()) {
-      const where = `resources.${name}[${index}]`;
-      if (!isObject(record) || typeof record['id'] !== 'string' || !Number.isSafeInteger(record['seq']) || !isObject(record['data'])) {
-        return `${where} is not a record with id, seq and data`;
+  #load(file: StateFile): void {
+    const { snapshot, entries } = file.load();
+    if (snapshot) {
+      for (const [resource, records] of Object.entries(snapshot.resources)) {
+        for (const record of records.sort((a, b) => a.seq - b.seq)) this.#apply({ put: resource, record });
       }
-      const lifecycle = record['lifecycle'];
-      if (lifecycle !== undefined && !(isObject(lifecycle) && isObject(lifecycle['spec']) && Array.isArray(lifecycle['spec']['stages']) && typeof lifecycle['startedAtMs'] === 'number')) {
-        return `${where}.lifecycle is not a lifecycle`;
-      }
+      this.#nextSeq = Math.max(this.#nextSeq, snapshot.nextSeq);
     }
+    // Replaying is idempotent (see state-file.ts), so a journal that the snapshot already holds is harmless.
+    for (const entry of entries) this.#apply(entry);
+    // Folds the journal in, drops a torn last line, and makes the file ours from the start.
+    if (!snapshot || entries.length > 0 || file.pending) file.compact(this.#document());
   }
-  return undefined;
+
+  #document(): StateDocument {
+    const resources = Object.create(null) as Record<string, StoredRecord[]>;
+    for (const [name, records] of this.#resources) resources[name] = [...records.walk()];
+    return { format: STATE_FORMAT, version: STATE_VERSION, nextSeq: this.#nextSeq, resources };
+  }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+function parentKey(parent: { resource: string; id: string }): string {
+  return `${parent.resource}\u0000${parent.id}`;
 }

@@ -4,8 +4,8 @@
  * Only whole strings are templates, so no text is ever spliced into another.
  */
 import { randomBytes } from 'node:crypto';
-import { readDottedPath } from '../paginate/dotted-path.js';
 import { formatTimestamp } from '../signing/bce-auth-v1.js';
+import { forbiddenSegment, readPath } from './dotted.js';
 
 export interface TemplateContext {
   nowMs: number;
@@ -25,6 +25,8 @@ function templateProblem(text: string): string | undefined {
   if (!m) return `${JSON.stringify(text)} is not a template; use $now, $id, $randomHex, $body.<field>, $parent.<field> or $record.<field> (or $$ for a literal $)`;
   if ((m[1] === 'now' || m[1] === 'id' || m[1] === 'randomHex') && m[2] !== undefined) return `${JSON.stringify(text)}: $${m[1]} has no fields`;
   if ((m[1] === 'parent' || m[1] === 'record') && m[2] === undefined) return `${JSON.stringify(text)}: name a field, e.g. $${m[1]}.name`;
+  const forbidden = m[2] === undefined ? undefined : forbiddenSegment(m[2]);
+  if (forbidden !== undefined) return `${JSON.stringify(text)}: the segment ${forbidden} is refused`;
   return undefined;
 }
 
@@ -34,7 +36,10 @@ export function templateProblems(value: unknown): string[] {
     const problem = templateProblem(value);
     return problem ? [problem] : [];
   }
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(templateProblems);
+  if (Array.isArray(value)) return value.flatMap(templateProblems);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => (forbiddenSegment(key) === undefined ? templateProblems(item) : [`the field name ${key} is refused`]));
+  }
   return [];
 }
 
@@ -68,5 +73,5 @@ function fillString(text: string, context: TemplateContext): unknown {
   // 32 hex digits, like the console's instance ids; new on every fill, so for defaults rather than lifecycle stages.
   if (source === 'randomHex') return randomBytes(16).toString('hex');
   const from = context[source as (typeof SOURCES)[number]];
-  return structuredClone(path === undefined ? from : readDottedPath(from, path));
+  return structuredClone(path === undefined ? from : readPath(from, path));
 }

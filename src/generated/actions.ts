@@ -4,6 +4,14 @@
 
 /** The body and the result of every action in the catalogue, by route and action: what callAction is typed with. */
 export interface ConsoleActions {
+  "/v2/application": {
+    /**
+     * List the user's applications (app identities used for inference), one page at a time.
+     *
+     * @see https://cloud.baidu.com/doc/qianfan/s/Imh4suxxe
+     */
+    DescribeApplications: { body: DescribeApplicationsBody; result: DescribeApplicationsResult };
+  };
   "/v2/batchinference": {
     /**
      * Run a model over a whole input file set offline and write the answers to BOS or AFS.
@@ -14,13 +22,13 @@ export interface ConsoleActions {
     /**
      * Show one batch inference task, with its state and progress.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/wlvggruwl
      */
     DescribeBatchInferenceTask: { body: DescribeBatchInferenceTaskBody; result: DescribeBatchInferenceTaskResult };
     /**
      * List batch inference tasks, one page at a time, optionally by run state.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/qlxd2dw2z
      */
     DescribeBatchInferenceTasks: { body: DescribeBatchInferenceTasksBody; result: DescribeBatchInferenceTasksResult };
     /**
@@ -32,29 +40,35 @@ export interface ConsoleActions {
   };
   "/v2/charge": {
     /**
-     * Set the automatic renewal rule of a compute unit or TPM instance.
+     * Set the release time of a postpaid compute unit instance, or (as the Python SDK uses it) its automatic renewal rule.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/oly8ar9ai
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/8m33u852z
      */
-    AutoReleaseComputeUnit: { body: AutoReleaseComputeUnitBody; result: AutoReleaseComputeUnitResult };
+    AutoReleaseComputeUnit: { body: ChargeAutoReleaseComputeUnitBody; result: ChargeAutoReleaseComputeUnitResult };
     /**
      * Set or cancel the time at which a TPM/RPM instance is released automatically.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/jm32fl9mj
      */
     AutoReleaseTPMResource: { body: AutoReleaseTPMResourceBody; result: AutoReleaseTPMResourceResult };
+    /**
+     * Create the automatic renewal rule of a prepaid compute unit or TPM instance.
+     *
+     * @see https://cloud.baidu.com/doc/qianfan-api/s/5mo2cn1km
+     */
+    CreateAutoRenewRules: { body: CreateAutoRenewRulesBody; result: CreateAutoRenewRulesResult };
     /**
      * Show one compute unit instance of a service.
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
      */
-    DescribeComputeUnit: { body: DescribeComputeUnitBody; result: DescribeComputeUnitResult };
+    DescribeComputeUnit: { body: ChargeDescribeComputeUnitBody; result: ChargeDescribeComputeUnitResult };
     /**
      * List the compute unit instances of a service.
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klvuk3qob
      */
-    DescribeComputeUnits: { body: DescribeComputeUnitsBody; result: DescribeComputeUnitsResult };
+    DescribeComputeUnits: { body: ChargeDescribeComputeUnitsBody; result: ChargeDescribeComputeUnitsResult };
     /**
      * Show one prepaid resource package and how much of it is used.
      *
@@ -68,9 +82,21 @@ export interface ConsoleActions {
      */
     DescribePackageResources: { body: DescribePackageResourcesBody; result: DescribePackageResourcesResult };
     /**
+     * Show one compute unit instance of a service (the older name of /v2/serviceresources DescribeComputeUnit).
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/glvuk4b7a
+     */
+    DescribeServiceResource: { body: DescribeServiceResourceBody; result: DescribeServiceResourceResult };
+    /**
+     * List the compute unit instances of a service (the older name of /v2/serviceresources DescribeComputeUnits).
+     *
+     * @see https://cloud.baidu.com/doc/qianfan-api/s/9mwbl2jxf
+     */
+    DescribeServiceResources: { body: DescribeServiceResourcesBody; result: DescribeServiceResourcesResult };
+    /**
      * Show the TPM/RPM instances bought for a model.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/ultmls9l9
      */
     DescribeTPMResource: { body: DescribeTPMResourceBody; result: DescribeTPMResourceResult };
     /**
@@ -82,7 +108,7 @@ export interface ConsoleActions {
     /**
      * Buy TPM/RPM capacity (tokens and requests per minute) for a model.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/pltmk8zoc
      */
     PurchaseTPMResource: { body: PurchaseTPMResourceBody; result: PurchaseTPMResourceResult };
     /**
@@ -90,7 +116,13 @@ export interface ConsoleActions {
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
      */
-    ReleaseComputeUnit: { body: ReleaseComputeUnitBody; result: ReleaseComputeUnitResult };
+    ReleaseComputeUnit: { body: ChargeReleaseComputeUnitBody; result: ChargeReleaseComputeUnitResult };
+    /**
+     * Release a postpaid compute unit instance of a service (the older name of /v2/serviceresources ReleaseComputeUnit).
+     *
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Dlyqvo40k
+     */
+    ReleaseServiceResource: { body: ReleaseServiceResourceBody; result: ReleaseServiceResourceResult };
     /**
      * Release a TPM/RPM instance and stop its charges.
      *
@@ -102,13 +134,51 @@ export interface ConsoleActions {
      *
      * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Tm2cxzmhi
      */
-    ResizeComputeUnit: { body: ResizeComputeUnitBody; result: ResizeComputeUnitResult };
+    ResizeComputeUnit: { body: ChargeResizeComputeUnitBody; result: ChargeResizeComputeUnitResult };
     /**
      * Change the amount of capacity in a TPM/RPM instance.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+     * @see https://cloud.baidu.com/doc/qianfan-api/s/9mo1gaa01
      */
     ResizeTPMResource: { body: ResizeTPMResourceBody; result: ResizeTPMResourceResult };
+  };
+  "/v2/computeunit": {
+    /**
+     * Set or remove the time at which a postpaid compute unit instance is released.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/hm4ta37m9
+     */
+    AutoReleaseComputeUnit: { body: ComputeunitAutoReleaseComputeUnitBody; result: ComputeunitAutoReleaseComputeUnitResult };
+    /**
+     * Show one compute unit instance and the services using it.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Gm4ta1xx9
+     */
+    DescribeComputeUnit: { body: ComputeunitDescribeComputeUnitBody; result: ComputeunitDescribeComputeUnitResult };
+    /**
+     * List the user's compute unit instances, optionally by payment, region and type.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/rm4ta1h8o
+     */
+    DescribeComputeUnits: { body: ComputeunitDescribeComputeUnitsBody; result: ComputeunitDescribeComputeUnitsResult };
+    /**
+     * Buy compute units (prepaid or postpaid) that services can later be deployed on.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/2m4ta0wdo
+     */
+    PurchaseComputeUnit: { body: ComputeunitPurchaseComputeUnitBody; result: ComputeunitPurchaseComputeUnitResult };
+    /**
+     * Release a postpaid compute unit instance.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/dm4ta2t6n
+     */
+    ReleaseComputeUnit: { body: ComputeunitReleaseComputeUnitBody; result: ComputeunitReleaseComputeUnitResult };
+    /**
+     * Change the number of compute units in an instance.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Fm4ta2eji
+     */
+    ResizeComputeUnit: { body: ComputeunitResizeComputeUnitBody; result: ComputeunitResizeComputeUnitResult };
   };
   "/v2/dataset": {
     /**
@@ -126,7 +196,7 @@ export interface ConsoleActions {
     /**
      * Export a dataset version to BOS or to platform storage.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/vlzkxgwmb
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Ylyyamaaf
      */
     CreateExportTask: { body: CreateExportTaskBody; result: CreateExportTaskResult };
     /**
@@ -168,7 +238,7 @@ export interface ConsoleActions {
     /**
      * Show the state of a dataset export task.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/vlzkxgwmb
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Zlyyalvxi
      */
     DescribeExportTask: { body: DescribeExportTaskBody; result: DescribeExportTaskResult };
     /**
@@ -350,7 +420,7 @@ export interface ConsoleActions {
     /**
      * Start compressing a model version (quantization or sparsity) into a new version.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Alw1rw6ji
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/tlxcnb2ji
      */
     CreateModelCompTask: { body: CreateModelCompTaskBody; result: CreateModelCompTaskResult };
     /**
@@ -398,7 +468,7 @@ export interface ConsoleActions {
     /**
      * Show one model compression task and its state.
      *
-     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Alw1rw6ji
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/xm347tc2r
      */
     DescribeModelCompTask: { body: DescribeModelCompTaskBody; result: DescribeModelCompTaskResult };
     /**
@@ -431,6 +501,12 @@ export interface ConsoleActions {
      * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Alw1rw6ji
      */
     DescribeModelSystemAdvancedConf: { body: DescribeModelSystemAdvancedConfBody; result: DescribeModelSystemAdvancedConfResult };
+    /**
+     * Show one preset (system) model version.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Sm3s3undj
+     */
+    DescribeSystemModel: { body: DescribeSystemModelBody; result: DescribeSystemModelResult };
     /**
      * Show one preset (system) model set, found by name or by id.
      *
@@ -524,13 +600,13 @@ export interface ConsoleActions {
     /**
      * Show one service, with its URL, run state and resources.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/zlxe2c4l3
      */
     DescribeService: { body: DescribeServiceBody; result: DescribeServiceResult };
     /**
      * Report token and call counts per service and app over a time window.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/klub7dk61
      */
     DescribeServiceMetric: { body: DescribeServiceMetricBody; result: DescribeServiceMetricResult };
     /**
@@ -542,7 +618,7 @@ export interface ConsoleActions {
     /**
      * Switch a service to another model version.
      *
-     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/klub7dk61
      */
     ModifyService: { body: ModifyServiceBody; result: ModifyServiceResult };
     /**
@@ -552,6 +628,86 @@ export interface ConsoleActions {
      */
     ScaleService: { body: ScaleServiceBody; result: ScaleServiceResult };
   };
+  "/v2/serviceresources": {
+    /**
+     * Set or remove the time at which a postpaid compute unit instance of a service is released.
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/8m33u852z
+     */
+    AutoReleaseComputeUnit: { body: ServiceresourcesAutoReleaseComputeUnitBody; result: ServiceresourcesAutoReleaseComputeUnitResult };
+    /**
+     * Show one compute unit instance of a service (configuration only).
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/glvuk4b7a
+     */
+    DescribeComputeUnit: { body: ServiceresourcesDescribeComputeUnitBody; result: ServiceresourcesDescribeComputeUnitResult };
+    /**
+     * List the compute unit instances a service uses, optionally by payment.
+     *
+     * @see https://cloud.baidu.com/doc/qianfan-api/s/9mwbl2jxf
+     */
+    DescribeComputeUnits: { body: ServiceresourcesDescribeComputeUnitsBody; result: ServiceresourcesDescribeComputeUnitsResult };
+    /**
+     * Buy compute unit replicas for a service (prepaid or postpaid).
+     *
+     * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
+     */
+    PurchaseComputeUnit: { body: ServiceresourcesPurchaseComputeUnitBody; result: ServiceresourcesPurchaseComputeUnitResult };
+    /**
+     * Release a postpaid compute unit instance bought for a service.
+     *
+     * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Dlyqvo40k
+     */
+    ReleaseComputeUnit: { body: ServiceresourcesReleaseComputeUnitBody; result: ServiceresourcesReleaseComputeUnitResult };
+  };
+}
+
+/**
+ * Body of DescribeApplications (/v2/application): List the user's applications (app identities used for inference), one page at a time.
+ *
+ * @see https://cloud.baidu.com/doc/qianfan/s/Imh4suxxe
+ */
+export interface DescribeApplicationsBody {
+  /** Id to start the page at; omit or leave empty for the first page. */
+  marker?: string;
+  /**
+   * Page size.
+   *
+   * from 1 to 100; default 10
+   */
+  maxKeys?: number;
+  /**
+   * Return the list in reverse order.
+   *
+   * default false
+   */
+  pageReverse?: boolean;
+  /** Only applications created by these users. */
+  creator?: string[];
+  /**
+   * Inference protocol version of the applications listed.
+   *
+   * default 2
+   */
+  protocolVersion?: number;
+}
+
+/** Result of DescribeApplications (/v2/application). */
+export interface DescribeApplicationsResult {
+  appList?: {
+    appId?: string;
+    name?: string;
+    description?: string;
+    [key: string]: unknown;
+  }[];
+  pageInfo?: {
+    marker?: string;
+    maxKeys?: number;
+    isTruncated?: boolean;
+    nextMarker?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
 }
 
 /**
@@ -562,9 +718,17 @@ export interface ConsoleActions {
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
  */
 export type CreateBatchInferenceTaskBody = {
-  /** Task name. */
+  /**
+   * Task name.
+   *
+   * from 2 to 20 characters
+   */
   name: string;
-  /** Task description. */
+  /**
+   * Task description.
+   *
+   * at most 500 characters
+   */
   description?: string;
   /** Model version to run (amv-…); give this or endpoint. */
   modelId?: string;
@@ -599,6 +763,8 @@ export type CreateBatchInferenceTaskBody = {
   };
   /** Time allowed for the task, e.g. 24h. */
   completion_window?: string;
+  /** Layout of the input records; known values default (when omitted), src_tgt, role. */
+  dataFormat?: string;
 } & ({
   /** Model version to run (amv-…); give this or endpoint. */
   modelId: string;
@@ -641,7 +807,7 @@ export interface CreateBatchInferenceTaskResult {
 /**
  * Body of DescribeBatchInferenceTask (/v2/batchinference): Show one batch inference task, with its state and progress.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/wlvggruwl
  */
 export interface DescribeBatchInferenceTaskBody {
   /** Task to show. */
@@ -655,11 +821,23 @@ export interface DescribeBatchInferenceTaskResult {
   description?: string;
   /** Inference endpoint the task calls. */
   endpoint?: string;
-  /** Known values Running, Done, Stopped, Failed. */
-  runStatus?: string;
+  /** Run state; Done, Stopped, Failed and Expired are final. */
+  runStatus?: "Queuing" | "Running" | "Done" | "Stopping" | "Stopped" | "Failed" | "Expired";
   inferenceParams?: {
     [key: string]: unknown;
   };
+  /** Model version the task runs (amv-…), when it was created with one. */
+  modelId?: string;
+  /** Web searches the task triggered. */
+  searchCounts?: number;
+  /** Tokens the searches added. */
+  searchTokens?: number;
+  /** Why the task failed; present when runStatus is Failed. */
+  errorCode?: number;
+  /** Why the task failed, in words; present when runStatus is Failed. */
+  errorReason?: string;
+  /** Layout of the input records, e.g. default. */
+  dataFormat?: string;
   inputBosUri?: string;
   outputBosUri?: string;
   inputAfsUri?: string;
@@ -675,15 +853,15 @@ export interface DescribeBatchInferenceTaskResult {
 /**
  * Body of DescribeBatchInferenceTasks (/v2/batchinference): List batch inference tasks, one page at a time, optionally by run state.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lvggjek6
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/qlxd2dw2z
  */
 export interface DescribeBatchInferenceTasksBody {
   /** Id to start the page at; omit or leave empty for the first page. */
   marker?: string;
   /**
-   * Page size.
+   * Page size; the service serves at most 100 (a larger value is treated as 100).
    *
-   * from 1 to 100; default 10
+   * at least 1; default 10
    */
   maxKeys?: number;
   /**
@@ -693,7 +871,7 @@ export interface DescribeBatchInferenceTasksBody {
    */
   pageReverse?: boolean;
   /** Only tasks in these states; empty for all. */
-  runStatus?: ("Running" | "Done" | "Stopped" | "Failed")[];
+  runStatus?: ("Queuing" | "Running" | "Done" | "Stopping" | "Stopped" | "Failed" | "Expired")[];
 }
 
 /** Result of DescribeBatchInferenceTasks (/v2/batchinference). */
@@ -704,11 +882,23 @@ export interface DescribeBatchInferenceTasksResult {
     description?: string;
     /** Inference endpoint the task calls. */
     endpoint?: string;
-    /** Known values Running, Done, Stopped, Failed. */
-    runStatus?: string;
+    /** Run state. */
+    runStatus?: "Queuing" | "Running" | "Done" | "Stopping" | "Stopped" | "Failed" | "Expired";
     inferenceParams?: {
       [key: string]: unknown;
     };
+    /** Model version the task runs (amv-…), when it was created with one. */
+    modelId?: string;
+    /** Web searches the task triggered. */
+    searchCounts?: number;
+    /** Tokens the searches added. */
+    searchTokens?: number;
+    /** Why the task failed; present when runStatus is Failed. */
+    errorCode?: number;
+    /** Why the task failed, in words; present when runStatus is Failed. */
+    errorReason?: string;
+    /** Layout of the input records, e.g. default. */
+    dataFormat?: string;
     inputBosUri?: string;
     outputBosUri?: string;
     inputAfsUri?: string;
@@ -751,18 +941,24 @@ export interface StopBatchInferenceTaskBody {
 export type StopBatchInferenceTaskResult = boolean;
 
 /**
- * Body of AutoReleaseComputeUnit (/v2/charge): Set the automatic renewal rule of a compute unit or TPM instance.
+ * Body of AutoReleaseComputeUnit (/v2/charge): Set the release time of a postpaid compute unit instance, or (as the Python SDK uses it) its automatic renewal rule.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/oly8ar9ai
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/8m33u852z
  */
-export interface AutoReleaseComputeUnitBody {
-  /** Instance the rule applies to. */
+export interface ChargeAutoReleaseComputeUnitBody {
+  /** Instance the call applies to. */
   instanceId: string;
-  /** Kind of instance. */
-  instanceType: "ComputingUnit" | "TPM";
-  /** Unit of each renewal, e.g. Month. */
-  autoRenewTimeUnit?: string;
-  /** Length of each renewal. */
+  /** When to release a postpaid instance, RFC 3339 or "YYYY-MM-DD hh:mm:ss"; omit to remove the scheduled release. */
+  releaseTime?: string;
+  /** Kind of instance, for a renewal rule (the Python SDK's use). */
+  instanceType?: "ComputingUnit" | "TPM";
+  /** Unit of each renewal. */
+  autoRenewTimeUnit?: "Month";
+  /**
+   * Months per renewal.
+   *
+   * from 1 to 6
+   */
   autoRenewTime?: number;
 }
 
@@ -771,12 +967,12 @@ export interface AutoReleaseComputeUnitBody {
  *
  * Not captured.
  */
-export type AutoReleaseComputeUnitResult = unknown;
+export type ChargeAutoReleaseComputeUnitResult = unknown;
 
 /**
  * Body of AutoReleaseTPMResource (/v2/charge): Set or cancel the time at which a TPM/RPM instance is released automatically.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/jm32fl9mj
  */
 export interface AutoReleaseTPMResourceBody {
   /** Instance to schedule. */
@@ -793,11 +989,42 @@ export interface AutoReleaseTPMResourceBody {
 export type AutoReleaseTPMResourceResult = unknown;
 
 /**
+ * Body of CreateAutoRenewRules (/v2/charge): Create the automatic renewal rule of a prepaid compute unit or TPM instance.
+ *
+ * @see https://cloud.baidu.com/doc/qianfan-api/s/5mo2cn1km
+ */
+export interface CreateAutoRenewRulesBody {
+  /** Instance the rule applies to, from PurchaseTPMResource or PurchaseServiceResource. */
+  instanceId: string;
+  /** Kind of instance. */
+  instanceType: "ComputingUnit" | "TPM";
+  /**
+   * Unit of each renewal.
+   *
+   * default "Month"
+   */
+  autoRenewTimeUnit?: "Month";
+  /**
+   * Months per renewal.
+   *
+   * from 1 to 6; default 1
+   */
+  autoRenewTime?: number;
+}
+
+/**
+ * Result of CreateAutoRenewRules (/v2/charge).
+ *
+ * true when the rule was created.
+ */
+export type CreateAutoRenewRulesResult = boolean;
+
+/**
  * Body of DescribeComputeUnit (/v2/charge): Show one compute unit instance of a service.
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
  */
-export interface DescribeComputeUnitBody {
+export interface ChargeDescribeComputeUnitBody {
   /** Service the instance belongs to (svco-…). */
   serviceId?: string;
   /** Compute unit instance. */
@@ -805,7 +1032,7 @@ export interface DescribeComputeUnitBody {
 }
 
 /** Result of DescribeComputeUnit (/v2/charge). */
-export interface DescribeComputeUnitResult {
+export interface ChargeDescribeComputeUnitResult {
   [key: string]: unknown;
 }
 
@@ -814,7 +1041,7 @@ export interface DescribeComputeUnitResult {
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klvuk3qob
  */
-export interface DescribeComputeUnitsBody {
+export interface ChargeDescribeComputeUnitsBody {
   /** Service whose compute units are listed (svco-…). */
   serviceId?: string;
   /** Only instances paid this way, e.g. Prepaid. */
@@ -822,7 +1049,7 @@ export interface DescribeComputeUnitsBody {
 }
 
 /** Result of DescribeComputeUnits (/v2/charge). */
-export interface DescribeComputeUnitsResult {
+export interface ChargeDescribeComputeUnitsResult {
   [key: string]: unknown;
 }
 
@@ -872,18 +1099,61 @@ export interface DescribePackageResourcesResult {
 }
 
 /**
+ * Body of DescribeServiceResource (/v2/charge): Show one compute unit instance of a service (the older name of /v2/serviceresources DescribeComputeUnit).
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/glvuk4b7a
+ */
+export interface DescribeServiceResourceBody {
+  /** Service the instance belongs to (svco-…). */
+  serviceId: string;
+  /** Compute unit instance, from PurchaseComputeUnit (PurchaseServiceResource). */
+  instanceId: string;
+}
+
+/** Result of DescribeServiceResource (/v2/charge). */
+export interface DescribeServiceResourceResult {
+  instance?: {
+    instanceId?: string;
+    /** Prepaid or Postpaid. */
+    paymentTiming?: string;
+    /** Replicas in the instance. */
+    replicasCount?: number;
+    status?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * Body of DescribeServiceResources (/v2/charge): List the compute unit instances of a service (the older name of /v2/serviceresources DescribeComputeUnits).
+ *
+ * @see https://cloud.baidu.com/doc/qianfan-api/s/9mwbl2jxf
+ */
+export interface DescribeServiceResourcesBody {
+  /** Service whose compute unit instances are listed (svco-…). */
+  serviceId: string;
+  /** Only instances paid this way; leave out for all instances in use. */
+  paymentTiming?: "Prepaid" | "Postpaid";
+}
+
+/** Result of DescribeServiceResources (/v2/charge). */
+export interface DescribeServiceResourcesResult {
+  [key: string]: unknown;
+}
+
+/**
  * Body of DescribeTPMResource (/v2/charge): Show the TPM/RPM instances bought for a model.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/ultmls9l9
  */
 export interface DescribeTPMResourceBody {
   /** Model whose capacity is shown. */
   model: string;
-  /** Only instances paid this way, e.g. Postpaid. */
+  /** Postpaid for postpaid instances only; leave out for all. */
   paymentTiming?: string;
   /** Only this instance. */
   instanceId?: string;
-  /** Only instances in this state. */
+  /** Only instances in this state, Creating, Running or Stopped (expired). */
   status?: string;
 }
 
@@ -912,23 +1182,43 @@ export interface PurchaseServiceResourceBody {
   serviceId: string;
   /** Payment settings. */
   billing: {
+    paymentTiming: "Prepaid" | "Postpaid";
+    /** Term of a prepaid purchase; required when paymentTiming is Prepaid. */
+    reservation?: {
+      reservationTimeUnit: "Month";
+      /** from 1 to 12 */
+      reservationLength: number;
+      [key: string]: unknown;
+    };
+    /**
+     * Renew a prepaid purchase automatically.
+     *
+     * default false
+     */
+    autoRenew?: boolean;
+    /** default "Month" */
+    autoRenewTimeUnit?: "Month";
+    /** from 1 to 6; default 1 */
+    autoRenewTime?: number;
+    /** When a postpaid purchase is released, RFC 3339 or "YYYY-MM-DD hh:mm:ss". */
+    releaseTime?: string;
     [key: string]: unknown;
   };
   /** Number of replicas to buy. */
   replicasCount: number;
 }
 
-/**
- * Result of PurchaseServiceResource (/v2/charge).
- *
- * Not captured.
- */
-export type PurchaseServiceResourceResult = unknown;
+/** Result of PurchaseServiceResource (/v2/charge). */
+export interface PurchaseServiceResourceResult {
+  /** Id of the purchased compute unit instance. */
+  instanceId?: string;
+  [key: string]: unknown;
+}
 
 /**
  * Body of PurchaseTPMResource (/v2/charge): Buy TPM/RPM capacity (tokens and requests per minute) for a model.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/pltmk8zoc
  */
 export interface PurchaseTPMResourceBody {
   /** Model the capacity is for. */
@@ -937,6 +1227,10 @@ export interface PurchaseTPMResourceBody {
   purchaseCount: number;
   /** Payment settings. */
   billing: {
+    /** Postpaid. */
+    paymentTiming?: string;
+    /** When the postpaid instance is released, RFC 3339 or "YYYY-MM-DD hh:mm:ss". */
+    releaseTime?: string;
     [key: string]: unknown;
   };
 }
@@ -953,7 +1247,7 @@ export interface PurchaseTPMResourceResult {
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
  */
-export interface ReleaseComputeUnitBody {
+export interface ChargeReleaseComputeUnitBody {
   /** Service the instance belongs to (svco-…). */
   serviceId?: string;
   /** Compute unit instance to release. */
@@ -965,7 +1259,22 @@ export interface ReleaseComputeUnitBody {
  *
  * Not captured.
  */
-export type ReleaseComputeUnitResult = unknown;
+export type ChargeReleaseComputeUnitResult = unknown;
+
+/**
+ * Body of ReleaseServiceResource (/v2/charge): Release a postpaid compute unit instance of a service (the older name of /v2/serviceresources ReleaseComputeUnit).
+ *
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Dlyqvo40k
+ */
+export interface ReleaseServiceResourceBody {
+  /** Service the instance belongs to (svco-…). */
+  serviceId?: string;
+  /** Compute unit instance to release. */
+  instanceId: string;
+}
+
+/** Result of ReleaseServiceResource (/v2/charge). */
+export type ReleaseServiceResourceResult = boolean;
 
 /**
  * Body of ReleaseTPMResource (/v2/charge): Release a TPM/RPM instance and stop its charges.
@@ -991,7 +1300,7 @@ export type ReleaseTPMResourceResult = boolean;
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Tm2cxzmhi
  */
-export interface ResizeComputeUnitBody {
+export interface ChargeResizeComputeUnitBody {
   /** Compute unit instance to resize. */
   instanceId: string;
   /** Number of units the instance should have afterwards. */
@@ -1003,12 +1312,12 @@ export interface ResizeComputeUnitBody {
  *
  * Not captured.
  */
-export type ResizeComputeUnitResult = unknown;
+export type ChargeResizeComputeUnitResult = unknown;
 
 /**
  * Body of ResizeTPMResource (/v2/charge): Change the amount of capacity in a TPM/RPM instance.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/cm2cy5ion
+ * @see https://cloud.baidu.com/doc/qianfan-api/s/9mo1gaa01
  */
 export interface ResizeTPMResourceBody {
   /** Instance to resize. */
@@ -1020,9 +1329,178 @@ export interface ResizeTPMResourceBody {
 /**
  * Result of ResizeTPMResource (/v2/charge).
  *
- * Not captured.
+ * true when the change was ordered.
  */
-export type ResizeTPMResourceResult = unknown;
+export type ResizeTPMResourceResult = boolean;
+
+/**
+ * Body of AutoReleaseComputeUnit (/v2/computeunit): Set or remove the time at which a postpaid compute unit instance is released.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/hm4ta37m9
+ */
+export interface ComputeunitAutoReleaseComputeUnitBody {
+  /** Compute unit instance (unit-…). */
+  instanceId: string;
+  /** When to release it, RFC 3339 or "YYYY-MM-DD hh:mm:ss"; omit to remove the scheduled release. */
+  releaseTime?: string;
+}
+
+/**
+ * Result of AutoReleaseComputeUnit (/v2/computeunit).
+ *
+ * true when the time was set or removed.
+ */
+export type ComputeunitAutoReleaseComputeUnitResult = boolean;
+
+/**
+ * Body of DescribeComputeUnit (/v2/computeunit): Show one compute unit instance and the services using it.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Gm4ta1xx9
+ */
+export interface ComputeunitDescribeComputeUnitBody {
+  /** Compute unit instance (unit-…), from PurchaseComputeUnit. */
+  instanceId: string;
+}
+
+/** Result of DescribeComputeUnit (/v2/computeunit). */
+export interface ComputeunitDescribeComputeUnitResult {
+  computeUnitInstance?: {
+    instanceId?: string;
+    region?: string;
+    status?: string;
+    type?: string;
+    totalComputeUnits?: number;
+    usedComputeUnits?: number;
+    paymentTiming?: string;
+    [key: string]: unknown;
+  };
+  serviceUsageList?: {
+    [key: string]: unknown;
+  }[];
+  [key: string]: unknown;
+}
+
+/**
+ * Body of DescribeComputeUnits (/v2/computeunit): List the user's compute unit instances, optionally by payment, region and type.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/rm4ta1h8o
+ */
+export interface ComputeunitDescribeComputeUnitsBody {
+  /** Only instances paid this way. */
+  paymentTiming?: "Prepaid" | "Postpaid";
+  /** Only instances in this region, e.g. bj or bd. */
+  region?: string;
+  /** Only instances of this kind, CPU or gpu-1 … gpu-6. */
+  type?: string;
+}
+
+/** Result of DescribeComputeUnits (/v2/computeunit). */
+export interface ComputeunitDescribeComputeUnitsResult {
+  computeUnitInstanceList?: {
+    instanceId?: string;
+    /** bj, bd, sz, gz, yq or global. */
+    region?: string;
+    /** Creating, CreateFailed, Running, Releasing, Released, Reconfiguring, ReconfigureFailed or BillingChanging. */
+    status?: string;
+    type?: string;
+    [key: string]: unknown;
+  }[];
+  [key: string]: unknown;
+}
+
+/**
+ * Body of PurchaseComputeUnit (/v2/computeunit): Buy compute units (prepaid or postpaid) that services can later be deployed on.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/2m4ta0wdo
+ */
+export interface ComputeunitPurchaseComputeUnitBody {
+  /**
+   * Number of compute units to buy.
+   *
+   * at least 1
+   */
+  computeUnitCount: number;
+  /** Payment settings. */
+  billing: {
+    paymentTiming: "Prepaid" | "Postpaid";
+    /** Term of a prepaid purchase; required when paymentTiming is Prepaid. */
+    reservation?: {
+      reservationTimeUnit: "Month";
+      /** from 1 to 12 */
+      reservationLength: number;
+      [key: string]: unknown;
+    };
+    /**
+     * Renew a prepaid purchase automatically.
+     *
+     * default false
+     */
+    autoRenew?: boolean;
+    /** default "Month" */
+    autoRenewTimeUnit?: "Month";
+    /** from 1 to 6; default 1 */
+    autoRenewTime?: number;
+    /** When a postpaid purchase is released, RFC 3339 or "YYYY-MM-DD hh:mm:ss". */
+    releaseTime?: string;
+    [key: string]: unknown;
+  };
+  /** Where and what to buy. */
+  computeUnitConfig: {
+    /** Region, bj or bd. */
+    region?: string;
+    /** Kind of unit, CPU or gpu-1 … gpu-6. */
+    type: string;
+    [key: string]: unknown;
+  };
+}
+
+/** Result of PurchaseComputeUnit (/v2/computeunit). */
+export interface ComputeunitPurchaseComputeUnitResult {
+  /** Id of the purchased compute unit instance (unit-…). */
+  instanceId?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Body of ReleaseComputeUnit (/v2/computeunit): Release a postpaid compute unit instance.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/dm4ta2t6n
+ */
+export interface ComputeunitReleaseComputeUnitBody {
+  /** Compute unit instance to release (unit-…). */
+  instanceId: string;
+}
+
+/**
+ * Result of ReleaseComputeUnit (/v2/computeunit).
+ *
+ * true when the instance was released.
+ */
+export type ComputeunitReleaseComputeUnitResult = boolean;
+
+/**
+ * Body of ResizeComputeUnit (/v2/computeunit): Change the number of compute units in an instance.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Fm4ta2eji
+ */
+export interface ComputeunitResizeComputeUnitBody {
+  /** Compute unit instance (unit-…). */
+  instanceId: string;
+  /**
+   * Number of units the instance should have afterwards.
+   *
+   * at least 1
+   */
+  count?: number;
+}
+
+/** Result of ResizeComputeUnit (/v2/computeunit). */
+export interface ComputeunitResizeComputeUnitResult {
+  instanceId?: string;
+  /** Order placed for the change. */
+  orderId?: string;
+  [key: string]: unknown;
+}
 
 /**
  * Body of CreateDataset (/v2/dataset): Create an empty dataset with a data format and a storage location.
@@ -1047,9 +1525,11 @@ export interface CreateDatasetBody {
 /**
  * Result of CreateDataset (/v2/dataset).
  *
- * Carries the id of the new dataset (ds-…).
+ * Carries the id of the new dataset.
  */
 export interface CreateDatasetResult {
+  /** Id of the new dataset (dg-…). */
+  datasetId?: string;
   [key: string]: unknown;
 }
 
@@ -1068,34 +1548,46 @@ export interface CreateDatasetVersionBody {
 /**
  * Result of CreateDatasetVersion (/v2/dataset).
  *
- * Carries the id of the new version.
+ * The new version.
  */
 export interface CreateDatasetVersionResult {
+  datasetId?: string;
+  /** Id of the new version (ds-…). */
+  versionId?: string;
+  /** Sequence number of the version within its dataset. */
+  versionNumber?: number;
+  datasetName?: string;
+  dataFormat?: string;
+  description?: string;
+  /** BOS or sysStorage. */
+  storageType?: string;
+  /** Full BOS path when storageType is BOS. */
+  storagePath?: string;
+  creator?: string;
+  createTime?: string;
   [key: string]: unknown;
 }
 
 /**
  * Body of CreateExportTask (/v2/dataset): Export a dataset version to BOS or to platform storage.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/vlzkxgwmb
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Ylyyamaaf
  */
 export interface CreateExportTaskBody {
   /** Version to export (ds-…). */
   versionId: string;
   /** Where the export goes. */
   storageType: "BOS" | "sysStorage";
-  /** Target BOS directory, for storageType BOS. */
+  /** Target BOS directory, for storageType BOS; empty or absent for sysStorage. */
   storagePath?: string;
 }
 
 /**
  * Result of CreateExportTask (/v2/dataset).
  *
- * Carries the id of the export task.
+ * Id of the new export task (task-…).
  */
-export interface CreateExportTaskResult {
-  [key: string]: unknown;
-}
+export type CreateExportTaskResult = string;
 
 /**
  * Body of CreateImportTask (/v2/dataset): Import files from BOS into a dataset version.
@@ -1112,11 +1604,9 @@ export interface CreateImportTaskBody {
 /**
  * Result of CreateImportTask (/v2/dataset).
  *
- * Carries the id of the import task.
+ * Id of the new import task (task-…).
  */
-export interface CreateImportTaskResult {
-  [key: string]: unknown;
-}
+export type CreateImportTaskResult = string;
 
 /**
  * Body of DeleteDataset (/v2/dataset): Delete a dataset.
@@ -1161,9 +1651,9 @@ export interface DescribeDatasetsBody {
   /** Id to start the page at; omit or leave empty for the first page. */
   marker?: string;
   /**
-   * Page size.
+   * Page size; the service serves at most 100 (a larger value is treated as 100).
    *
-   * from 1 to 100; default 10
+   * at least 1; default 10
    */
   maxKeys?: number;
   /**
@@ -1172,10 +1662,11 @@ export interface DescribeDatasetsBody {
    * default false
    */
   pageReverse?: boolean;
-  /** Filters. */
+  /** Filters; besides dataFormatList the service takes a dataset-name filter whose key was not captured. */
   filter?: {
     /** Only datasets with one of these data formats. */
     dataFormatList?: ("PromptResponse" | "Role" | "SFT_FIM" | "Text" | "DPO_PromptChosenRejected" | "KTO_PromptChosenRejected" | "PromptSortedresponses" | "Prompt" | "PromptImage" | "PromptImageResponse")[];
+    [key: string]: unknown;
   };
 }
 
@@ -1206,6 +1697,12 @@ export interface DescribeDatasetVersionBody {
 
 /** Result of DescribeDatasetVersion (/v2/dataset). */
 export interface DescribeDatasetVersionResult {
+  datasetId?: string;
+  versionId?: string;
+  /** Sequence number of the version within its dataset. */
+  versionNumber?: number;
+  datasetName?: string;
+  dataFormat?: string;
   [key: string]: unknown;
 }
 
@@ -1220,9 +1717,9 @@ export interface DescribeDatasetVersionsBody {
   /** Id to start the page at; omit or leave empty for the first page. */
   marker?: string;
   /**
-   * Page size.
+   * Page size; the service serves at most 100 (a larger value is treated as 100).
    *
-   * from 1 to 100; default 10
+   * at least 1; default 10
    */
   maxKeys?: number;
   /**
@@ -1258,7 +1755,7 @@ export interface DescribeDatasetVersionsResult {
 /**
  * Body of DescribeExportTask (/v2/dataset): Show the state of a dataset export task.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/vlzkxgwmb
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Zlyyalvxi
  */
 export interface DescribeExportTaskBody {
   /** Export task to show. */
@@ -1267,6 +1764,18 @@ export interface DescribeExportTaskBody {
 
 /** Result of DescribeExportTask (/v2/dataset). */
 export interface DescribeExportTaskResult {
+  /** BOS or sysStorage. */
+  storageType?: string;
+  /** Full path of the exported file, e.g. bos:/bucket/path/export.zip. */
+  storagePath?: string;
+  /** Size of the data in MB. */
+  sizeMB?: number;
+  sampleCount?: number;
+  /** Export state. */
+  exportStatus?: "Exporting" | "ExportFinished" | "ExportFailed";
+  /** Progress such as "40%" while exporting, 100% when finished, 0 when failed. */
+  progress?: string;
+  creator?: string;
   [key: string]: unknown;
 }
 
@@ -1282,6 +1791,18 @@ export interface DescribeImportTaskBody {
 
 /** Result of DescribeImportTask (/v2/dataset). */
 export interface DescribeImportTaskResult {
+  versionId?: string;
+  /** Import state of the task. */
+  importStatus?: string;
+  /** Import progress. */
+  progress?: string;
+  /** Size of the data in MB. */
+  sizeMB?: number;
+  sampleCount?: number;
+  creator?: string;
+  startTime?: string;
+  /** Empty until the import has finished. */
+  finishTime?: string;
   [key: string]: unknown;
 }
 
@@ -1373,9 +1894,9 @@ export interface CreateEvalTaskBody {
 /**
  * Result of CreateEvalTask (/v2/eval).
  *
- * Not captured in detail; the new task id (ame-…).
+ * Id of the new evaluation task (ame-…).
  */
-export type CreateEvalTaskResult = unknown;
+export type CreateEvalTaskResult = string;
 
 /**
  * Body of DeleteEvalTask (/v2/eval): Delete an evaluation task.
@@ -1423,6 +1944,13 @@ export interface DescribeEvalTaskBody {
 
 /** Result of DescribeEvalTask (/v2/eval). */
 export interface DescribeEvalTaskResult {
+  taskId?: string;
+  taskName?: string;
+  description?: string;
+  /** manual or auto. */
+  evalType?: string;
+  /** State of the task. */
+  state?: "Queued" | "Running" | "RunningWithManualBegin" | "RunningWithMetricsCalculating" | "Successed" | "Stopping" | "Failed" | "Stopped";
   [key: string]: unknown;
 }
 
@@ -1492,6 +2020,8 @@ export interface ModifyEvalTaskBody {
   taskId: string;
   /** New description. */
   description?: string;
+  /** New description, spelt as in the doc's parameter table. */
+  describtion?: string;
 }
 
 /**
@@ -1609,8 +2139,8 @@ export interface CreateFineTuningTaskBody {
   };
   /** Training data. */
   datasetConfig: {
-    /** Platform for published Qianfan dataset versions, Bos for data in a BOS path. */
-    sourceType: "Platform" | "Bos";
+    /** Platform for published Qianfan dataset versions, Bos for data in a BOS path, Afs for data on AFS (SDK only). */
+    sourceType: "Platform" | "Bos" | "Afs";
     /** Dataset versions (Platform) or BOS paths (Bos) to train on. */
     versions: {
       /** Published dataset version id (Platform). */
@@ -1623,11 +2153,12 @@ export interface CreateFineTuningTaskBody {
        * from 0.01 to 10; default 1
        */
       samplingRate?: number;
+      [key: string]: unknown;
     }[];
     /**
-     * Percentage of the training data held back for evaluation.
+     * Percentage of the training data held back for evaluation (the doc gives 0-20).
      *
-     * from 0 to 20
+     * from 0 to 100
      */
     splitRatio?: number;
     [key: string]: unknown;
@@ -1964,7 +2495,7 @@ export interface DescribeSystemMemoriesBody {
   /**
    * Page size.
    *
-   * from 1 to 100; default 100
+   * at least 1; default 100
    */
   maxKeys?: number;
 }
@@ -2121,7 +2652,7 @@ export type CreateCustomModelSetResult = string;
 /**
  * Body of CreateModelCompTask (/v2/model): Start compressing a model version (quantization or sparsity) into a new version.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Alw1rw6ji
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/tlxcnb2ji
  */
 export interface CreateModelCompTaskBody {
   /** Task name. */
@@ -2135,7 +2666,7 @@ export interface CreateModelCompTaskBody {
     /** Compression method. */
     strategy: "Quantization" | "Sparsity";
     /** Quantization scheme; for Quantization only. */
-    weight?: "INT8-PTQ" | "W8A16C16" | "W4A16C16";
+    weight?: "INT8-PTQ" | "int8-ptq" | "W8A16C16" | "W4A16C16";
     [key: string]: unknown;
   };
   /** Task description. */
@@ -2302,7 +2833,7 @@ export interface DescribeModelResult {
 /**
  * Body of DescribeModelCompTask (/v2/model): Show one model compression task and its state.
  *
- * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Alw1rw6ji
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/xm347tc2r
  */
 export interface DescribeModelCompTaskBody {
   /** Compression task to show. */
@@ -2452,6 +2983,52 @@ export interface DescribeModelSystemAdvancedConfBody {
 export type DescribeModelSystemAdvancedConfResult = unknown;
 
 /**
+ * Body of DescribeSystemModel (/v2/model): Show one preset (system) model version.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Sm3s3undj
+ */
+export interface DescribeSystemModelBody {
+  /** Preset model version (amv-…), from the modelIds of DescribeSystemModelSets. */
+  modelId: string;
+}
+
+/** Result of DescribeSystemModel (/v2/model). */
+export interface DescribeSystemModelResult {
+  /** Model set the version belongs to (am-…). */
+  modelSetId?: string;
+  /** Model version (amv-…). */
+  modelId?: string;
+  /** Name of the version. */
+  modelName?: string;
+  /** Ready, Creating or Fail. */
+  status?: string;
+  description?: string;
+  createTime?: string;
+  modifyTime?: string;
+  /** How the model is called, e.g. chat, completion, embedding, reranker, Text-to-Image, Image-to-Text, video, voice. */
+  modelApplicationType?: string;
+  /** Input and output length limits. */
+  tokenLimitations?: {
+    /** Context limits of models that are not rerankers. */
+    trivial?: {
+      [key: string]: unknown;
+    };
+    /** Context limits of reranker models. */
+    reranker?: {
+      [key: string]: unknown;
+    };
+    [key: string]: unknown;
+  };
+  isSupportDeploy?: boolean;
+  isSupportModelComp?: boolean;
+  isSupportEvaluation?: boolean;
+  /** e.g. reasoning, function_call, web_search. */
+  capabilities?: string[];
+  modelProviders?: string[];
+  [key: string]: unknown;
+}
+
+/**
  * Body of DescribeSystemModelSet (/v2/model): Show one preset (system) model set, found by name or by id.
  *
  * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/Lm3s3u253
@@ -2583,6 +3160,13 @@ export interface DescribePromptLabelsBody {
 /** Result of DescribePromptLabels (/v2/promptLabels). */
 export interface DescribePromptLabelsResult {
   items?: {
+    /** Label id (pl-…). */
+    labelId?: string;
+    labelName?: string;
+    /** System (preset) or Custom (user-made). */
+    type?: string;
+    createTime?: string;
+    updateTime?: string;
     [key: string]: unknown;
   }[];
   pageInfo?: {
@@ -2611,7 +3195,7 @@ export interface CreatePromptTemplateBody {
   sceneType?: "TextToText" | "TextToImage";
   /** Comma-separated variable names, e.g. "city,date". */
   templateVariables?: string;
-  /** Ids of labels to attach. */
+  /** Names of labels to attach (at most 3; unknown names are created). */
   labels?: string[];
   /** Negative prompt text (TextToImage only). */
   negativeTemplateContent?: string;
@@ -2619,16 +3203,29 @@ export interface CreatePromptTemplateBody {
   negativeTemplateVariables?: string;
   /** Default inference parameters stored with the template. */
   hyperParameters?: {
+    /** Model family, e.g. EB-Turbo, ERNIE-Bot or open-source. */
+    modelName?: string;
+    /** (0, 1.0], default 0.95. */
+    temperature?: number;
+    /** [0, 1.0], default 0.8. */
+    topP?: number;
+    /** [1.0, 2.0], default 1.0. */
+    penaltyScore?: number;
+    disableSearch?: boolean;
+    enableCitation?: boolean;
+    stop?: string[];
+    /** Persona, at most 1024 characters. */
+    system?: string;
     [key: string]: unknown;
   };
 }
 
-/**
- * Result of CreatePromptTemplate (/v2/promptTemplates).
- *
- * Not captured; the new template id.
- */
-export type CreatePromptTemplateResult = unknown;
+/** Result of CreatePromptTemplate (/v2/promptTemplates). */
+export interface CreatePromptTemplateResult {
+  /** Id of the new template (pt-…). */
+  templateId?: string;
+  [key: string]: unknown;
+}
 
 /**
  * Body of DeletePromptTemplate (/v2/promptTemplates): Delete a prompt template.
@@ -2670,7 +3267,7 @@ export interface DescribePromptTemplateResult {
 export interface DescribePromptTemplatesBody {
   /** Only templates with this name. */
   name?: string;
-  /** Only templates of this type (user-made or preset). */
+  /** Only templates of this type, System (preset) or Custom (user-made). */
   type?: string;
   /** Only templates with these labels. */
   labelIds?: string[];
@@ -2693,6 +3290,12 @@ export interface DescribePromptTemplatesBody {
 /** Result of DescribePromptTemplates (/v2/promptTemplates). */
 export interface DescribePromptTemplatesResult {
   items?: {
+    /** Template id (pt-…). */
+    templateId?: string;
+    templateName?: string;
+    templateContent?: string;
+    /** Negative prompt, for TextToImage templates only. */
+    negativeTemplateContent?: string;
     [key: string]: unknown;
   }[];
   pageInfo?: {
@@ -2715,7 +3318,7 @@ export interface ModifyPromptTemplateBody {
   templateId: string;
   /** New name. */
   templateName?: string;
-  /** New set of label ids. */
+  /** New set of label names (at most 3; unknown names are created). */
   labels?: string[];
   /** New variable brackets. */
   variableIdentifier?: "{}" | "{{}}" | "[]" | "[[]]" | "()" | "(())";
@@ -2725,6 +3328,19 @@ export interface ModifyPromptTemplateBody {
   negativeTemplateContent?: string;
   /** New default inference parameters. */
   hyperParameters?: {
+    /** Model family, e.g. EB-Turbo, ERNIE-Bot or open-source. */
+    modelName?: string;
+    /** (0, 1.0], default 0.95. */
+    temperature?: number;
+    /** [0, 1.0], default 0.8. */
+    topP?: number;
+    /** [1.0, 2.0], default 1.0. */
+    penaltyScore?: number;
+    disableSearch?: boolean;
+    enableCitation?: boolean;
+    stop?: string[];
+    /** Persona, at most 1024 characters. */
+    system?: string;
     [key: string]: unknown;
   };
 }
@@ -2743,13 +3359,13 @@ export type ModifyPromptTemplateResult = unknown;
  */
 export interface AttachLogStoreBody {
   /** Custom for the user's services, Preset for platform services. */
-  serviceType?: "Custom" | "Preset";
+  serviceType: "Custom" | "Preset";
   /**
    * Service whose logs are sent (svco-… or svcp-…).
    *
    * matches ^svc[op]-
    */
-  serviceId?: string;
+  serviceId: string;
   /** Region of the log store. */
   logRegion?: string;
   /** Log project. */
@@ -2910,7 +3526,7 @@ export interface DescribePresetServicesResult {
 /**
  * Body of DescribeService (/v2/service): Show one service, with its URL, run state and resources.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/zlxe2c4l3
  */
 export interface DescribeServiceBody {
   /** Service to show (svco-…). */
@@ -2921,8 +3537,10 @@ export interface DescribeServiceBody {
 export interface DescribeServiceResult {
   serviceId?: string;
   /** Model set (am-…). */
+  modelSetId?: string;
+  /** Model version (amv-…) per the docs; the SDK mock shows the model set here. */
   modelId?: string;
-  /** Model version (amv-…). */
+  /** Model version (amv-…), as the SDK mock shows it. */
   modelVersionId?: string;
   name?: string;
   description?: string;
@@ -2946,7 +3564,7 @@ export interface DescribeServiceResult {
 /**
  * Body of DescribeServiceMetric (/v2/service): Report token and call counts per service and app over a time window.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/klub7dk61
  */
 export interface DescribeServiceMetricBody {
   /** Services to report on; all when omitted. */
@@ -3001,9 +3619,9 @@ export interface DescribeServicesBody {
   /** Id to start the page at; omit or leave empty for the first page. */
   marker?: string;
   /**
-   * Page size.
+   * Page size; the service serves at most 100 (a larger value is treated as 100).
    *
-   * from 1 to 100; default 10
+   * at least 1; default 10
    */
   maxKeys?: number;
   /**
@@ -3050,7 +3668,7 @@ export interface DescribeServicesResult {
 /**
  * Body of ModifyService (/v2/service): Switch a service to another model version.
  *
- * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/klub7dk61
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/klub7dk61
  */
 export interface ModifyServiceBody {
   /** Service to change (svco-…). */
@@ -3092,3 +3710,131 @@ export interface ScaleServiceBody {
  * true when the change was accepted.
  */
 export type ScaleServiceResult = boolean;
+
+/**
+ * Body of AutoReleaseComputeUnit (/v2/serviceresources): Set or remove the time at which a postpaid compute unit instance of a service is released.
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/8m33u852z
+ */
+export interface ServiceresourcesAutoReleaseComputeUnitBody {
+  /** Compute unit instance (unit-…). */
+  instanceId: string;
+  /** When to release it, e.g. 2030-01-01T12:30:00+08:00; omit to remove the scheduled release. */
+  releaseTime?: string;
+}
+
+/**
+ * Result of AutoReleaseComputeUnit (/v2/serviceresources).
+ *
+ * Not captured for this route; the /v2/computeunit action of the same name returns a boolean.
+ */
+export type ServiceresourcesAutoReleaseComputeUnitResult = unknown;
+
+/**
+ * Body of DescribeComputeUnit (/v2/serviceresources): Show one compute unit instance of a service (configuration only).
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/glvuk4b7a
+ */
+export interface ServiceresourcesDescribeComputeUnitBody {
+  /** Service the instance belongs to (svco-…). */
+  serviceId: string;
+  /** Compute unit instance, from PurchaseComputeUnit (PurchaseServiceResource). */
+  instanceId: string;
+}
+
+/** Result of DescribeComputeUnit (/v2/serviceresources). */
+export interface ServiceresourcesDescribeComputeUnitResult {
+  instance?: {
+    instanceId?: string;
+    /** Prepaid or Postpaid. */
+    paymentTiming?: string;
+    /** Replicas in the instance. */
+    replicasCount?: number;
+    status?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * Body of DescribeComputeUnits (/v2/serviceresources): List the compute unit instances a service uses, optionally by payment.
+ *
+ * @see https://cloud.baidu.com/doc/qianfan-api/s/9mwbl2jxf
+ */
+export interface ServiceresourcesDescribeComputeUnitsBody {
+  /** Service whose compute unit instances are listed (svco-…). */
+  serviceId: string;
+  /** Only instances paid this way; leave out for all instances in use. */
+  paymentTiming?: "Prepaid" | "Postpaid";
+}
+
+/** Result of DescribeComputeUnits (/v2/serviceresources). */
+export interface ServiceresourcesDescribeComputeUnitsResult {
+  [key: string]: unknown;
+}
+
+/**
+ * Body of PurchaseComputeUnit (/v2/serviceresources): Buy compute unit replicas for a service (prepaid or postpaid).
+ *
+ * @see https://cloud.baidu.com/doc/WENXINWORKSHOP/s/4lvuk0kxi
+ */
+export interface ServiceresourcesPurchaseComputeUnitBody {
+  /** Service the compute is for (svco-…). */
+  serviceId: string;
+  /** Payment settings. */
+  billing: {
+    paymentTiming: "Prepaid" | "Postpaid";
+    /** Term of a prepaid purchase; required when paymentTiming is Prepaid. */
+    reservation?: {
+      reservationTimeUnit: "Month";
+      /** from 1 to 12 */
+      reservationLength: number;
+      [key: string]: unknown;
+    };
+    /**
+     * Renew a prepaid purchase automatically.
+     *
+     * default false
+     */
+    autoRenew?: boolean;
+    /** default "Month" */
+    autoRenewTimeUnit?: "Month";
+    /** from 1 to 6; default 1 */
+    autoRenewTime?: number;
+    /** When a postpaid purchase is released, RFC 3339 or "YYYY-MM-DD hh:mm:ss". */
+    releaseTime?: string;
+    [key: string]: unknown;
+  };
+  /**
+   * Number of replicas to buy.
+   *
+   * at least 1
+   */
+  replicasCount: number;
+}
+
+/** Result of PurchaseComputeUnit (/v2/serviceresources). */
+export interface ServiceresourcesPurchaseComputeUnitResult {
+  /** Id of the purchased compute unit instance. */
+  instanceId?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Body of ReleaseComputeUnit (/v2/serviceresources): Release a postpaid compute unit instance bought for a service.
+ *
+ * @see https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Dlyqvo40k
+ */
+export interface ServiceresourcesReleaseComputeUnitBody {
+  /** Service the instance belongs to (svco-…). */
+  serviceId?: string;
+  /** Compute unit instance to release, from PurchaseServiceResource. */
+  instanceId: string;
+}
+
+/**
+ * Result of ReleaseComputeUnit (/v2/serviceresources).
+ *
+ * true when the instance was released.
+ */
+export type ServiceresourcesReleaseComputeUnitResult = boolean;

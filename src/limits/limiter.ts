@@ -3,7 +3,7 @@
  * flight (maxConcurrency), and a pause that all calls honour after the console throttles one of them.
  * Nothing here costs anything when no limit is set.
  */
-import { abortErrorFrom } from '../transport/failures.js';
+import { abortErrorFrom } from '../errors.js';
 import { sleep } from './sleep.js';
 
 export interface LimitOptions {

@@ -6,10 +6,9 @@
  * out of reach (or slower than timeoutMs) calls go on under the client's own qps, with one warning, and
  * rejoin the shared budget when a probe finds it again.
  */
-import { ConfigError } from '../errors.js';
+import { abortErrorFrom, ConfigError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { packageRequire } from '../runtime/require.js';
-import { abortErrorFrom } from '../transport/failures.js';
 import { CallLimiter, type Limiter, type Release } from './limiter.js';
 import type { RateStoreSettings, RedisRateStore } from './redis-store.js';
 import { sleep } from './sleep.js';

@@ -1,4 +1,4 @@
-import { abortErrorFrom } from '../transport/failures.js';
+import { abortErrorFrom } from '../errors.js';
 
 /** Waits, or rejects with AbortError as soon as the signal fires; the timer never outlives the wait. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -8,8 +8,7 @@ import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { descriptorFormat, inspectDescriptorFile } from '../descriptors/parse.js';
 import { BUILTIN_ACTIONS_DIR } from '../descriptors/paths.js';
-import { QianfanError } from '../errors.js';
-import { readRetryPolicy, RETRY_POLICY_FILE } from '../retry/policy.js';
+import { inspectRetryPolicyFile, RETRY_POLICY_FILE } from '../retry/policy.js';
 import { strictAjv } from '../validation/schema.js';
 import { checkDescriptorContent } from './descriptor-checks.js';
 
@@ -110,13 +109,7 @@ class LintRun {
   }
 
   #lintRetryPolicy(file: string): void {
-    try {
-      readRetryPolicy(file);
-    } catch (error) {
-      if (!(error instanceof QianfanError)) throw error;
-      // The policy's messages start with the file name, which the problem line already shows.
-      this.#problems.push({ file, line: 1, message: error.message.replace(`${file}: `, '') });
-    }
+    for (const problem of inspectRetryPolicyFile(file).problems) this.#problems.push({ file, ...problem });
   }
 }
 

@@ -4,12 +4,11 @@
  * come out at dotted paths of the result. Nothing here knows any particular action.
  */
 import type { CallOptions, QianfanClient } from '../client/client.js';
-import { getDefaultClient } from '../client/default.js';
+import { withClient } from '../client/default.js';
 import { parseActionName, type ActionName } from '../descriptors/names.js';
 import type { Pagination } from '../descriptors/types.js';
-import { ConfigError, ResponseError, ValidationError } from '../errors.js';
+import { abortErrorFrom, ConfigError, ResponseError, ValidationError } from '../errors.js';
 import type { ActionResponse } from '../response/parse.js';
-import { abortErrorFrom } from '../transport/failures.js';
 import { readDottedPath } from './dotted-path.js';
 
 export interface PaginateOptions extends CallOptions {
@@ -65,11 +64,6 @@ export function paginate<T = unknown>(route: string, action: string, body?: Body
 export async function* paginate<T = unknown>(...args: unknown[]): AsyncGenerator<T> {
   const [client, route, action, body, options] = withClient<[string, string, Body?, PaginateOptions?]>(args);
   for await (const page of pagesOf<T>(client, route, action, body ?? {}, options ?? {})) yield* page.items;
-}
-
-/** Arguments with the client first: the given one, or the default client when the first argument is the route. */
-export function withClient<Rest extends unknown[]>(args: unknown[]): [QianfanClient, ...Rest] {
-  return (typeof args[0] === 'string' ? [getDefaultClient(), ...args] : args) as [QianfanClient, ...Rest];
 }
 
 async function* pagesOf<T>(client: QianfanClient, route: string, action: string, body: Body, options: PaginateOptions): AsyncGenerator<Page<T>> {

@@ -1,9 +1,14 @@
 /**
  * Reading the console's answer: the success body, or one of its error shapes —
  * V2 `{requestId, code, message}` with HTTP ≥ 400, legacy `{error_code, error_msg}` inside a 200,
- * and IAM failures carried in X-Bce-Error-Code / X-Bce-Error-Message headers.
+ * and IAM failures carried in X-Bce-Error-Code / X-Bce-Error-Message headers. A redirect is an error
+ * too: it is never followed, so the signed request goes to the configured endpoint only.
+ *
+ * Whatever the server says is quoted through `excerpt`: scrubbed of secrets (a gateway may echo the
+ * request's Authorization or token) and cut to a readable length.
  */
 import { ResponseError, ServiceError, type QianfanErrorFields } from '../errors.js';
+import { excerpt } from '../logging/redact.js';
 import type { HttpResponse } from '../transport/types.js';
 
 export interface ActionResponse<R = unknown> {
@@ -31,8 +36,16 @@ export function parseResponse(response: HttpResponse, where: Where): ActionRespo
   });
   const iamCode = headers['x-bce-error-code'];
   if (iamCode) {
-    const message = headers['x-bce-error-message'] ?? 'the console refused the request';
-    throw new ServiceError(`${iamCode}: ${message}`, { ...fail(undefined, iamCode), shape: 'iam-header' });
+    const message = excerpt(headers['x-bce-error-message'] ?? 'the console refused the request');
+    throw new ServiceError(`${excerpt(iamCode)}: ${message}`, { ...fail(undefined, iamCode), shape: 'iam-header' });
+  }
+  if (status >= 300 && status < 400) {
+    const location = headers['location'];
+    const to = location ? ` to ${excerpt(location)}` : '';
+    throw new ServiceError(`HTTP ${status}: the console answered with a redirect${to}, which is not followed (a signed request goes to the configured endpoint only)`, {
+      ...fail(undefined, `HTTP${status}`),
+      shape: 'http',
+    });
   }
   let text: string;
   try {
@@ -51,21 +64,21 @@ export function parseResponse(response: HttpResponse, where: Where): ActionRespo
   const bodyRequestId = typeof object?.['requestId'] === 'string' ? (object['requestId'] as string) : undefined;
   if (status >= 400) {
     const code = typeof object?.['code'] === 'string' ? (object['code'] as string) : `HTTP${status}`;
-    const message = typeof object?.['message'] === 'string' ? (object['message'] as string) : preview(text);
-    throw new ServiceError(`${code}: ${message}`, { ...fail(bodyRequestId, code), shape: object && 'code' in object ? 'v2' : 'http' });
+    const message = typeof object?.['message'] === 'string' ? excerpt(object['message'] as string) : preview(text);
+    throw new ServiceError(`${excerpt(code)}: ${message}`, { ...fail(bodyRequestId, code), shape: object && 'code' in object ? 'v2' : 'http' });
   }
   if (!object) throw new ResponseError(`HTTP ${status}: expected a JSON object, got ${preview(text)}`, fail(undefined, 'MalformedResponse'));
   const legacyCode = object['error_code'];
   if (legacyCode !== undefined && legacyCode !== 0 && legacyCode !== '0') {
-    const message = typeof object['error_msg'] === 'string' ? object['error_msg'] : 'the console reported an error';
-    throw new ServiceError(`${String(legacyCode)}: ${message}`, { ...fail(bodyRequestId, String(legacyCode)), shape: 'legacy' });
+    const message = typeof object['error_msg'] === 'string' ? excerpt(object['error_msg']) : 'the console reported an error';
+    throw new ServiceError(`${excerpt(String(legacyCode))}: ${message}`, { ...fail(bodyRequestId, String(legacyCode)), shape: 'legacy' });
   }
   if (!('result' in object)) throw new ResponseError(`HTTP ${status}: the response has no result: ${preview(text)}`, fail(bodyRequestId, 'MalformedResponse'));
   if (bodyRequestId === undefined) object['requestId'] = headers['x-bce-request-id'] ?? '';
   return object as ActionResponse;
 }
 
+/** A body that is not the expected JSON, on one line. */
 function preview(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine || '(empty)';
+  return excerpt(text.replace(/\s+/g, ' ').trim()) || '(empty)';
 }

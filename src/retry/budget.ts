@@ -3,7 +3,7 @@
  * each retry spends tokens, a success earns some back, and when the budget cannot pay, a failure is
  * returned at once instead of retried. The amounts are the retry policy's `quota` (no quota, no limit).
  */
-import type { FailureClass } from './classify.js';
+import type { FailureClass } from './failure-class.js';
 import type { RetryQuota } from './policy.js';
 
 export class RetryBudget {

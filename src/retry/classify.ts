@@ -3,9 +3,10 @@
  * according to the policy's data. The decision (strategy.ts) then weighs it against the action.
  */
 import { NetworkError, QianfanError, ResponseError, ServiceError, TimeoutError } from '../errors.js';
+import type { FailureClass } from './failure-class.js';
 import type { FailureClassRule, RetryPolicy } from './policy.js';
 
-export type FailureClass = 'throttle' | 'transient' | 'notSent' | 'ambiguous' | 'clockSkew' | 'final';
+export type { FailureClass };
 
 export function classify(error: unknown, policy: RetryPolicy): FailureClass {
   if (error instanceof ServiceError) {

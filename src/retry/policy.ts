@@ -1,11 +1,15 @@
 /**
- * The retry policy as data (actions/retry-policy.yaml). The shipped file is converted to JSON at
- * build time so a call does not need the YAML parser; overrides are read with it.
+ * The retry policy as data (actions/retry-policy.yaml), in the format of actions/retry-policy.schema.json.
+ * The shipped file is checked and converted to JSON at build time, so the default policy needs neither
+ * the YAML parser nor the schema check; an override is read with the one and checked with the other,
+ * whose validator is also compiled at build time (scripts/precompile.mjs).
  */
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { BUILTIN_ACTIONS_DIR } from '../descriptors/paths.js';
 import { fs, packageRequire } from '../runtime/require.js';
+import { describeFailure, parseLocatedYaml } from '../validation/located-yaml.js';
+import { strictAjv, wrap, type JsonSchema, type SchemaCheck } from '../validation/schema.js';
 
 export interface FailureClassRule {
   httpStatus?: number[];
@@ -33,6 +37,18 @@ export interface RetryPolicy {
 }
 
 export const RETRY_POLICY_FILE = 'retry-policy.yaml';
+export const RETRY_POLICY_SCHEMA_FILE = 'retry-policy.schema.json';
+
+/** Aliases expand; a small document with nested aliases can otherwise expand to gigabytes. */
+const MAX_ALIAS_COUNT = 50;
+/** The problems one error lists; lint lists them all. */
+const MAX_PROBLEMS_SHOWN = 10;
+
+/** One thing wrong with a policy file, at a line of it. */
+export interface PolicyFileProblem {
+  line: number;
+  message: string;
+}
 
 /** The policy file that wins on a search path (whose first entry is the built-in actions/): the last directory that has one. */
 export function loadRetryPolicy(searchPath: readonly string[]): RetryPolicy {
@@ -56,40 +72,71 @@ function builtinPolicy(): RetryPolicy {
   return builtin;
 }
 
+/** Reads and checks a policy file; a ConfigError names the file, the line and the field of each problem. */
 export function readRetryPolicy(file: string): RetryPolicy {
-  const YAML = packageRequire('yaml') as typeof import('yaml');
-  let value: unknown;
-  try {
-    value = YAML.parse(fs.readFileSync(file, 'utf8'), { maxAliasCount: 50 });
-  } catch (error) {
-    throw new ConfigError(`${file}: not a readable retry policy: ${(error as Error).message.split('\n')[0]}`, { code: 'InvalidRetryPolicy', cause: error });
+  const { policy, problems } = inspectRetryPolicyFile(file);
+  const [first, ...more] = problems;
+  if (first) {
+    const others = more.slice(0, MAX_PROBLEMS_SHOWN - 1).map((p) => `; line ${p.line}: ${p.message}`).join('');
+    throw new ConfigError(`${file}:${first.line}: ${first.message}${others}`, { code: 'InvalidRetryPolicy' });
   }
-  return checkRetryPolicy(value, file);
+  return policy!;
 }
 
-/** Checks a policy given as data (from a file or the retryPolicy option). */
-export function checkRetryPolicy(value: unknown, source: string): RetryPolicy {
-  const problems: string[] = [];
-  const policy = value as Partial<RetryPolicy> | null;
-  const isCount = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
-  if (!policy || typeof policy !== 'object') throw new ConfigError(`${source}: a retry policy must be a mapping`, { code: 'InvalidRetryPolicy' });
-  if (!isCount(policy.maxAttempts) || policy.maxAttempts! < 1) problems.push('maxAttempts must be a whole number ≥ 1');
-  for (const key of ['baseMs', 'throttleBaseMs', 'capMs'] as const) if (!isCount(policy.backoff?.[key])) problems.push(`backoff.${key} must be a whole number of milliseconds`);
-  if (!isCount(policy.retryAfter?.maxMs)) problems.push('retryAfter.maxMs must be a whole number of milliseconds');
-  if (policy.quota !== undefined) {
-    for (const key of ['capacity', 'retryCost', 'timeoutRetryCost', 'successRefill'] as const) if (!isCount(policy.quota?.[key])) problems.push(`quota.${key} must be a whole number of tokens`);
+/** Like readRetryPolicy, but returns every problem instead of throwing (for lint). */
+export function inspectRetryPolicyFile(file: string): { policy: RetryPolicy | undefined; problems: PolicyFileProblem[] } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    return { policy: undefined, problems: [{ line: 1, message: `cannot read the retry policy: ${(error as Error).message}` }] };
   }
-  for (const cls of ['throttle', 'transient'] as const) {
-    const rule = policy[cls];
-    if (!rule || typeof rule !== 'object') problems.push(`${cls} must be a mapping`);
-    else {
-      if (rule.httpStatus !== undefined && !(Array.isArray(rule.httpStatus) && rule.httpStatus.every(isCount))) problems.push(`${cls}.httpStatus must be a list of status codes`);
-      if (rule.codes !== undefined && !(Array.isArray(rule.codes) && rule.codes.every((c) => typeof c === 'string'))) problems.push(`${cls}.codes must be a list of strings`);
-      if (rule.legacyCodes !== undefined && !(Array.isArray(rule.legacyCodes) && rule.legacyCodes.every(isCount))) problems.push(`${cls}.legacyCodes must be a list of numbers`);
+  const { doc, lineAt, lineOf } = parseLocatedYaml(text);
+  if (doc.errors.length > 0) return { policy: undefined, problems: doc.errors.map((e) => ({ line: lineAt(e.pos[0]), message: `not valid YAML: ${firstLine(e.message)}` })) };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return { policy: undefined, problems: [{ line: 1, message: `not usable YAML: ${firstLine((error as Error).message)}` }] };
+  }
+  const problems = policyProblems(value);
+  if (problems.length === 0) return { policy: value as RetryPolicy, problems: [] };
+  return { policy: undefined, problems: problems.map((p) => ({ line: lineOf(p.pointer), message: `invalid retry policy: ${p.detail}` })) };
+}
+
+/** Checks a policy given as data (the retryPolicy option); `source` names it in the error. */
+export function checkRetryPolicy(value: unknown, source: string): RetryPolicy {
+  const problems = policyProblems(value);
+  if (problems.length > 0) {
+    const listed = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => p.detail).join('; ');
+    throw new ConfigError(`${source}: invalid retry policy: ${listed}`, { code: 'InvalidRetryPolicy' });
+  }
+  return value as RetryPolicy;
+}
+
+/** What is wrong with a policy, each with the JSON pointer of the field it is about. */
+function policyProblems(value: unknown): Array<{ pointer: string; detail: string }> {
+  const failures = policyFormat()(value);
+  return failures === true ? [] : failures.map(describeFailure);
+}
+
+let formatCheck: SchemaCheck | undefined;
+
+/** The check of retry-policy.schema.json: precompiled by the build, else compiled on first use. */
+function policyFormat(): SchemaCheck {
+  if (!formatCheck) {
+    try {
+      formatCheck = wrap(packageRequire('../precompiled/retry-policy.schema.cjs') as Parameters<typeof wrap>[0]);
+    } catch (error) {
+      // Not built (a source checkout before `npm run build`): the schema is compiled instead.
+      if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+      const schema = JSON.parse(fs.readFileSync(join(BUILTIN_ACTIONS_DIR, RETRY_POLICY_SCHEMA_FILE), 'utf8')) as JsonSchema;
+      formatCheck = wrap(strictAjv().compile(schema));
     }
   }
-  if (!Array.isArray(policy.clockSkew?.codes)) problems.push('clockSkew.codes must be a list');
-  if (!Array.isArray(policy.network?.notSent) || !Array.isArray(policy.network?.ambiguous)) problems.push('network.notSent and network.ambiguous must be lists');
-  if (problems.length) throw new ConfigError(`${source}: invalid retry policy: ${problems.join('; ')}`, { code: 'InvalidRetryPolicy' });
-  return policy as RetryPolicy;
+  return formatCheck;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!;
 }

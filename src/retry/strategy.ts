@@ -3,7 +3,7 @@
  * left, retry after how long — or stop, and why. Writes are never repeated unless the failure
  * proves the first request was not processed.
  */
-import type { FailureClass } from './classify.js';
+import type { FailureClass } from './failure-class.js';
 import type { RetryPolicy } from './policy.js';
 
 export interface RetryContext {

@@ -6,14 +6,18 @@
  * to a fresh signature, at the cost of one HMAC per action per second (and one per second for the
  * signing key) instead of two per call, and a call allocates no headers of its own.
  */
+import { ConfigError } from '../errors.js';
 import { authStringPrefix, deriveSigningKey, formatTimestamp, sign, type Credentials } from './bce-auth-v1.js';
 
+/** The largest clock reading a Date can hold (±100,000,000 days from 1970): past it there is no timestamp to sign. */
+const MAX_CLOCK_READING_MS = 8.64e15;
+
 /** Headers a console request signs besides every x-bce-* header. */
-const CONSOLE_SIGNED_HEADERS: readonly string[] = ['content-type', 'host', 'x-bce-date'];
+export const CONSOLE_SIGNED_HEADERS: readonly string[] = ['content-type', 'host', 'x-bce-date'];
 const CONSOLE_CONTENT_TYPE = 'application/json';
 
 /** The headers a console request signs. */
-function consoleHeaders(host: string, timestamp: string, sessionToken: string | undefined): Record<string, string> {
+export function consoleHeaders(host: string, timestamp: string, sessionToken: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { host, 'content-type': CONSOLE_CONTENT_TYPE, 'x-bce-date': timestamp };
   if (sessionToken) headers['x-bce-security-token'] = sessionToken;
   return headers;
@@ -51,6 +55,8 @@ export class ConsoleSigner {
   headersAt(path: string, action: string, nowMs: number, key = `${path}?Action=${action}`): SignedConsoleHeaders {
     const second = Math.floor(nowMs / 1000);
     if (second !== this.#second) {
+      // Checked here, once a second: NaN never equals the last second, so it always lands here.
+      if (!(Math.abs(nowMs) <= MAX_CLOCK_READING_MS)) throw new ConfigError(`cannot sign at the clock reading ${nowMs}: it is not a time`, { code: 'InvalidClock' });
       this.#second = second;
       this.#timestamp = formatTimestamp(nowMs);
       this.#signingKey = deriveSigningKey(this.#credentials.secretKey, authStringPrefix(this.#credentials.accessKey, this.#timestamp, this.#expirationSeconds));

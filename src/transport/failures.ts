@@ -1,5 +1,5 @@
 /** Maps what a transport library throws onto our error classes, the same way for undici and fetch. */
-import { AbortError, NetworkError, ResponseError, TimeoutError } from '../errors.js';
+import { abortErrorFrom, AbortError, NetworkError, ResponseError, TimeoutError } from '../errors.js';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'ABORT_ERR_TIMEOUT']);
 
@@ -8,16 +8,10 @@ export function transportFailure(error: unknown, signal: AbortSignal | undefined
   if (signal?.aborted) return abortErrorFrom(signal);
   const code = systemCode(error);
   if (code && TIMEOUT_CODES.has(code)) {
-    return new TimeoutError(`no response within ${timeoutMs} ms (${code})`, { code: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'ConnectTimeout' : 'RequestTimeout', cause: error });
+    return new TimeoutError(`no complete response within ${timeoutMs} ms (${code})`, { code: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'ConnectTimeout' : 'RequestTimeout', cause: error });
   }
   const message = describeCause(error);
   return new NetworkError(`network failure: ${message}`, { code: code ?? 'NetworkError', cause: error });
-}
-
-export function abortErrorFrom(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof AbortError || reason instanceof TimeoutError) return reason;
-  return new AbortError('the call was aborted by its signal', { code: 'Aborted', cause: reason });
 }
 
 /** The first system or undici code in the error or its causes (fetch wraps the real error in TypeError('fetch failed')). */

@@ -2,8 +2,8 @@
  * A transport over the global fetch, for runtimes without undici and for test suites that mock
  * HTTP with nock (which sees fetch but not undici's own sockets). Same contract as the undici one.
  */
-import { ResponseError } from '../errors.js';
-import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
+import { abortErrorFrom, ResponseError } from '../errors.js';
+import { tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport } from './types.js';
 
 export class FetchTransport implements Transport {
@@ -13,7 +13,7 @@ export class FetchTransport implements Transport {
     if (this.#closed) throw new ResponseError('the client was closed', { code: 'ClientClosed' });
     const { signal } = options;
     if (signal?.aborted) throw abortErrorFrom(signal);
-    // fetch has no head/body timeouts of its own: one timer bounds the attempt.
+    // fetch has no head/body timeouts of its own: one timer bounds the whole attempt, body included.
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const headers = { ...request.headers };
@@ -21,6 +21,7 @@ export class FetchTransport implements Transport {
     delete headers['host'];
     let response: Response;
     try {
+      // A redirect is handed back, never followed: the signed request must not travel to another host.
       response = await fetch(request.origin + request.path, { method: request.method, headers, body: request.body, signal: combined, redirect: 'manual' });
     } catch (error) {
       throw transportFailure(timeoutOrError(error, timeout), signal, options.timeoutMs);

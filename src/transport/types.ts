@@ -19,7 +19,7 @@ export interface HttpResponse {
 
 export interface SendOptions {
   signal?: AbortSignal | undefined;
-  /** Bounds the attempt: waiting for the response head, and each pause while its body streams. */
+  /** Bounds the whole attempt: the wait for a connection, the response head and its body to the last byte. */
   timeoutMs: number;
   /** A response body larger than this is refused while it streams in. */
   maxResponseBytes: number;

@@ -4,11 +4,12 @@
  *
  * A console answer is a small JSON document read whole, so requests go through undici's dispatch API
  * with a handler that collects the body's chunks: no stream, no async resource per response, which is
- * what undici's `request()` builds for callers that want to stream.
+ * what undici's `request()` builds for callers that want to stream. Dispatch follows no redirect: a 3xx
+ * comes back as it is, and the response parser refuses it.
  */
 import type { Dispatcher, Pool, ProxyAgent } from 'undici';
-import { ResponseError, TimeoutError } from '../errors.js';
-import { abortErrorFrom, tooLarge, transportFailure, truncated } from './failures.js';
+import { abortErrorFrom, ResponseError, TimeoutError } from '../errors.js';
+import { tooLarge, transportFailure, truncated } from './failures.js';
 import type { HttpRequest, HttpResponse, SendOptions, Transport, TransportOptions } from './types.js';
 import { packageRequire } from '../runtime/require.js';
 
@@ -16,7 +17,7 @@ export class UndiciTransport implements Transport {
   /** One pool per origin, made on the first send to it; or, with a proxy, one agent for every origin. */
   #pools = new Map<string, Dispatcher>();
   #proxyAgent: Dispatcher | undefined;
-  #connectionWaits = new ConnectionWaits();
+  #deadlines = new AttemptDeadlines();
   #closed = false;
 
   constructor(private readonly options: TransportOptions) {}
@@ -43,22 +44,14 @@ export class UndiciTransport implements Transport {
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
     const dispatcher = this.#dispatcher(request.origin);
     return new Promise((resolve, reject) => {
-      const handler = new CollectingHandler(resolve, reject, options);
-      const poolHasRoom = dispatcher.dispatch(
-        {
-          origin: request.origin,
-          path: request.path,
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-          headersTimeout: options.timeoutMs,
-          bodyTimeout: options.timeoutMs,
-        },
+      // Watched from now until the body's last byte: undici's own timers start only once the request is
+      // written, and its body timer starts over with every chunk, so a server sending a byte every few
+      // seconds would hold the call forever. One deadline for the whole attempt, armed once, replaces them.
+      const handler = new CollectingHandler(resolve, reject, options, this.#deadlines);
+      dispatcher.dispatch(
+        { origin: request.origin, path: request.path, method: request.method, headers: request.headers, body: request.body, headersTimeout: 0, bodyTimeout: 0 },
         handler,
       );
-      // Every connection busy: this request may wait for one, and undici's own timers start only when
-      // it is written. Only then is the wait watched.
-      if (!poolHasRoom) handler.watchConnectionWait(this.#connectionWaits);
     });
   }
 
@@ -80,22 +73,24 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   readonly #reject: (error: Error) => void;
   readonly #options: SendOptions;
   #controller: Dispatcher.DispatchController | undefined;
-  /** Why the call was given up before its request started (aborted, or no connection came free in time). */
+  /** Why the call was given up before its request started (aborted, or no connection ready in time). */
   #refusal: Error | undefined;
-  #connectionWaits: ConnectionWaits | undefined;
-  /** When the wait for a free connection ends (performance.now() clock), and its place among the watched. */
-  connectionWaitEndsAt = 0;
-  connectionWaitIndex = -1;
+  readonly #deadlines: AttemptDeadlines;
+  /** When the attempt's time is up (performance.now() clock), and its place among the watched. */
+  endsAt = 0;
+  deadlineIndex = -1;
   #onAbort: (() => void) | undefined;
   #status = 0;
   #headers: Record<string, string> | undefined;
   #chunks: Buffer[] = [];
   #size = 0;
 
-  constructor(resolve: (response: HttpResponse) => void, reject: (error: Error) => void, options: SendOptions) {
+  constructor(resolve: (response: HttpResponse) => void, reject: (error: Error) => void, options: SendOptions, deadlines: AttemptDeadlines) {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#options = options;
+    this.#deadlines = deadlines;
+    deadlines.add(this, options.timeoutMs);
     const { signal } = options;
     if (signal) {
       this.#onAbort = () => this.#giveUp(abortErrorFrom(signal));
@@ -103,17 +98,16 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  /** The request waits in the pool for a free connection: that wait, too, ends after timeoutMs. */
-  watchConnectionWait(waits: ConnectionWaits): void {
-    if (this.#controller || this.#refusal) return;
-    this.connectionWaitEndsAt = performance.now() + this.#options.timeoutMs;
-    this.#connectionWaits = waits;
-    waits.add(this);
-  }
-
-  connectionWaitTimedOut(): void {
+  /** timeoutMs passed: what the attempt was waiting for says whether the request may have been sent. */
+  deadlinePassed(): void {
     const { timeoutMs } = this.#options;
-    this.#giveUp(new TimeoutError(`no connection to the console came free within ${timeoutMs} ms (every one of maxSockets busy)`, { code: 'ConnectionWaitTimeout' }));
+    if (!this.#controller) {
+      this.#giveUp(new TimeoutError(`no connection to the console was ready within ${timeoutMs} ms (connecting, or every one of maxSockets busy); the request was not sent`, { code: 'ConnectionWaitTimeout' }));
+    } else if (!this.#headers) {
+      this.#giveUp(new TimeoutError(`no response within ${timeoutMs} ms`, { code: 'RequestTimeout' }));
+    } else {
+      this.#giveUp(new TimeoutError(`the response body did not arrive whole within ${timeoutMs} ms (${this.#size} bytes came)`, { code: 'RequestTimeout' }));
+    }
   }
 
   /**
@@ -121,6 +115,8 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
    * queued for a connection is refused at once and stopped in onRequestStart before it is written.
    */
   #giveUp(error: Error): void {
+    // Given up once: the abort below may reach onResponseError only later, and the sweep must not come back.
+    this.#deadlines.delete(this);
     if (this.#controller) {
       this.#controller.abort(error);
       return;
@@ -136,7 +132,6 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
       controller.abort(this.#refusal);
       return;
     }
-    this.#connectionWaits?.delete(this);
     this.#controller = controller;
     this.#headers = undefined;
     this.#chunks = [];
@@ -172,37 +167,38 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   }
 
   #settled(): void {
-    this.#connectionWaits?.delete(this);
+    this.#deadlines.delete(this);
     if (this.#onAbort) this.#options.signal!.removeEventListener('abort', this.#onAbort);
   }
 }
 
 /**
- * The calls of a transport waiting for a free connection, watched by one timer for all of them rather
- * than one each (at high concurrency every request may wait). A wait ends within SWEEP_MS after its
- * timeoutMs; the timer runs only while some call waits.
+ * The attempts of a transport in flight, each with its deadline, watched by one timer for all of them
+ * rather than one each: a call adds no timer of its own. An attempt ends within SWEEP_MS after its
+ * timeoutMs; the timer runs only while some attempt is in flight.
  */
-class ConnectionWaits {
+class AttemptDeadlines {
   static readonly SWEEP_MS = 100;
   /** Unordered; a handler knows its index, so it leaves in constant time (the last one takes its place). */
-  readonly #waiting: CollectingHandler[] = [];
+  readonly #watched: CollectingHandler[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  add(handler: CollectingHandler): void {
-    handler.connectionWaitIndex = this.#waiting.push(handler) - 1;
-    this.#timer ??= setInterval(() => this.#sweep(), ConnectionWaits.SWEEP_MS).unref();
+  add(handler: CollectingHandler, timeoutMs: number): void {
+    handler.endsAt = performance.now() + timeoutMs;
+    handler.deadlineIndex = this.#watched.push(handler) - 1;
+    this.#timer ??= setInterval(() => this.#sweep(), AttemptDeadlines.SWEEP_MS).unref();
   }
 
   delete(handler: CollectingHandler): void {
-    const index = handler.connectionWaitIndex;
+    const index = handler.deadlineIndex;
     if (index < 0) return;
-    handler.connectionWaitIndex = -1;
-    const last = this.#waiting.pop()!;
+    handler.deadlineIndex = -1;
+    const last = this.#watched.pop()!;
     if (last !== handler) {
-      this.#waiting[index] = last;
-      last.connectionWaitIndex = index;
+      this.#watched[index] = last;
+      last.deadlineIndex = index;
     }
-    if (this.#waiting.length === 0) {
+    if (this.#watched.length === 0) {
       clearInterval(this.#timer);
       this.#timer = undefined;
     }
@@ -210,10 +206,10 @@ class ConnectionWaits {
 
   #sweep(): void {
     const now = performance.now();
-    // Backwards: a timed-out handler leaves, and the one moved into its place has been looked at.
-    for (let i = this.#waiting.length - 1; i >= 0; i--) {
-      const handler = this.#waiting[i];
-      if (handler && handler.connectionWaitEndsAt <= now) handler.connectionWaitTimedOut();
+    // Backwards: a handler whose time is up leaves, and the one moved into its place has been looked at.
+    for (let i = this.#watched.length - 1; i >= 0; i--) {
+      const handler = this.#watched[i];
+      if (handler && handler.endsAt <= now) handler.deadlinePassed();
     }
   }
 }

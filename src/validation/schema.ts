@@ -26,7 +26,7 @@ type AjvInstance = import('ajv').default;
 
 let bodyAjv: AjvInstance | undefined;
 
-/** An ajv instance in strict mode that reports every error, never fills defaults or coerces types. */
+/** An ajv instance in strict mode that reports every error and never coerces types; it fills defaults only when asked (useDefaults). */
 export function strictAjv(options: { useDefaults?: boolean } = {}): AjvInstance {
   // ajv is a CommonJS package; require keeps its cost out of start-up until this point.
   const Ajv = packageRequire('ajv') as typeof import('ajv').default;

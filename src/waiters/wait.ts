@@ -4,15 +4,16 @@
  * here knows any particular action.
  */
 import type { QianfanClient } from '../client/client.js';
+import { withClient } from '../client/default.js';
+import { metadataOf } from '../client/metadata.js';
 import { parseRoute } from '../descriptors/names.js';
 import type { DescriptorStore, LoadedAction } from '../descriptors/store.js';
 import type { Waiter } from '../descriptors/types.js';
 import { QianfanError, ValidationError, type QianfanErrorFields } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
 import { readDottedPath } from '../paginate/dotted-path.js';
-import { withClient } from '../paginate/paginate.js';
 import type { ActionResponse } from '../response/parse.js';
-import { classify, type FailureClass } from '../retry/classify.js';
+import type { FailureClass } from '../retry/failure-class.js';
 
 export interface WaitProgress {
   /** The status field of the last answer, as text; undefined when the answer had none. */
@@ -85,8 +86,9 @@ export async function waitFor(...args: unknown[]): Promise<ActionResponse> {
     try {
       response = await client.callAction(route, action, body, options.signal ? { signal: options.signal } : {});
     } catch (error) {
-      // A long wait outlives a short outage: a poll that failed for a passing reason is just a poll lost.
-      if (!(error instanceof QianfanError) || !PASSING.has(classify(error, client.retryPolicy))) throw error;
+      // A long wait outlives a short outage: a poll that failed for a passing reason (as the call's retry loop classed it) is just a poll lost.
+      const failure = metadataOf(error)?.failure;
+      if (!(error instanceof QianfanError) || failure === undefined || !PASSING.has(failure)) throw error;
       const elapsedMs = Math.round(performance.now() - started);
       options.onProgress?.({ status: undefined, progress: undefined, attempt, elapsedMs, error });
       const remainingMs = timeoutMs - elapsedMs;

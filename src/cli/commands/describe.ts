@@ -1,8 +1,7 @@
 /** `describe ROUTE ACTION`: an action's parameters, result shape, paging, waiters and examples. */
 import { UsageError } from '../argv.js';
 import { describeAction, renderActionHelp } from '../action-help.js';
-import { parseCommand, storeFor, type CommandContext } from '../context.js';
-import { resolveFormat, toJson, toYaml } from '../output.js';
+import { parseCommand, printResult, storeFor, type CommandContext } from '../context.js';
 import { parseActionName, parseRoute } from '../../descriptors/names.js';
 import type { DescriptorStore, LoadedAction } from '../../descriptors/store.js';
 
@@ -24,10 +23,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   if (route === undefined || extra.length > 0) throw new UsageError('describe takes ROUTE and ACTION', 'qianfan-console describe --help');
   const store = await storeFor(ctx);
   const loaded = findAction(store, route, action, 'describe');
-  const format = resolveFormat(ctx.globals.output, ctx.io.stdout, 'table');
-  if (format === 'json') ctx.io.stdout.write(toJson(describeAction(loaded)));
-  else if (format === 'yaml') ctx.io.stdout.write(toYaml(describeAction(loaded)));
-  else ctx.io.stdout.write(renderActionHelp(loaded));
+  printResult(ctx, { document: describeAction(loaded), table: () => renderActionHelp(loaded) }, 'table');
   return 0;
 }
 

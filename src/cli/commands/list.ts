@@ -1,7 +1,8 @@
 /** `list [ROUTE]`: the actions on the descriptor search path, with summaries, paging and waiters. */
 import { UsageError } from '../argv.js';
-import { parseCommand, storeFor, type CommandContext } from '../context.js';
-import { renderTable, resolveFormat, toJson, toYaml } from '../output.js';
+import { parseCommand, printResult, storeFor, type CommandContext } from '../context.js';
+import { renderTable } from '../output.js';
+import { displayWidth } from '../table.js';
 import { parseRoute } from '../../descriptors/names.js';
 
 const HELP = `Usage: qianfan-console list [ROUTE]
@@ -29,12 +30,16 @@ export async function run(args: string[], context: CommandContext): Promise<numb
     const areas = [...new Set(store.list().map((entry) => entry.route))];
     throw new UsageError(`no actions are described for /v2/${area}; routes: ${areas.join(', ')}`);
   }
-  const format = resolveFormat(ctx.globals.output, ctx.io.stdout, 'table');
-  if (format === 'json') ctx.io.stdout.write(toJson(actions));
-  else if (format === 'yaml') ctx.io.stdout.write(toYaml(actions));
-  else {
-    const rows = actions.map((a) => [a.route, a.action, a.summary, [...(a.pages ? ['--all'] : []), ...a.waiters.map((w) => `wait ${w}`)].join(', ')]);
-    ctx.io.stdout.write(renderTable(['ROUTE', 'ACTION', 'SUMMARY', 'ALSO'], rows, ctx.io.stdout.columns));
-  }
+  const also = (a: (typeof actions)[number]): string => [...(a.pages ? ['--all'] : []), ...a.waiters.map((w) => `wait ${w}`)].join(', ');
+  // With one route asked for, a ROUTE column would repeat the command line on every row. When the table
+  // is wider than the terminal, ALSO joins the summary: two narrow free-text columns read worse than one.
+  const keys = (a: (typeof actions)[number]): string[] => (area === undefined ? [a.route, a.action] : [a.action]);
+  const keyHeader = area === undefined ? ['ROUTE', 'ACTION'] : ['ACTION'];
+  const table = (width: number | undefined): string => {
+    const full = renderTable([...keyHeader, 'SUMMARY', 'ALSO'], actions.map((a) => [...keys(a), a.summary, also(a)]));
+    if (width === undefined || full.split('\n').every((line) => displayWidth(line) <= width)) return full;
+    return renderTable([...keyHeader, 'SUMMARY'], actions.map((a) => [...keys(a), also(a) ? `${a.summary} (${also(a)})` : a.summary]), width);
+  };
+  printResult(ctx, { document: actions, table }, 'table');
   return 0;
 }

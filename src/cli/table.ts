@@ -1,0 +1,115 @@
+/**
+ * Tables that fit the terminal. Identifying columns (ids, names, routes, actions, fields) are never
+ * cut: two rows that differ only past a cut would look the same. When the table is too wide, columns
+ * that are empty in every row go first, then the widest free-text column is narrowed (never below a
+ * readable minimum) and its cells wrap onto continuation lines at word boundaries, so nothing is lost.
+ */
+
+const GAP = 2;
+/** A free-text column is narrowed down to its longest word, but not past this (a long JSON cell is then cut inside). */
+const MIN_FREE_TEXT = 12;
+const MAX_UNBROKEN_WORD = 24;
+/** The narrowest a free-text column gets when even broken words must make room. */
+const MIN_BROKEN = 6;
+
+/** Headers of columns that identify a row: their cells are never narrowed. */
+const IDENTIFYING = /(ID|NAME|^ROUTE|^ACTION|^WAITER|^FIELD|^POLLS)$/i;
+
+/** Rows of cells under a header, columns padded to the widest cell and fitted to `width` if given. */
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], width?: number): string {
+  let columns = header.map((title, index) => ({ title, cells: rows.map((row) => flatten(row[index] ?? '')) }));
+  const total = (widths: readonly number[]): number => widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
+  const natural = (column: (typeof columns)[number]): number => Math.max(displayWidth(column.title), ...column.cells.map(displayWidth));
+  if (width !== undefined && total(columns.map(natural)) > width) columns = columns.filter((column) => column.cells.some((cell) => cell !== ''));
+  const widths = columns.map(natural);
+  if (width !== undefined) {
+    // Identifying columns keep their natural width. Free text goes down to its longest word first (capped,
+    // so that a long JSON cell does not hold the table wide), then, if that is not enough, to a bare minimum.
+    const free = columns.map((column) => !IDENTIFYING.test(column.title));
+    const byWords = columns.map((column, i) => Math.min(widths[i]!, Math.max(MIN_FREE_TEXT, Math.min(MAX_UNBROKEN_WORD, longestWord(column)))));
+    for (const floors of [byWords, widths.map((w) => Math.min(w, MIN_BROKEN))]) {
+      while (total(widths) > width) {
+        let widest = -1;
+        widths.forEach((w, i) => {
+          if (free[i] && w > floors[i]! && (widest === -1 || w > widths[widest]!)) widest = i;
+        });
+        if (widest === -1) break; // what is left identifies rows: better a long line than a cut id
+        widths[widest]!--;
+      }
+    }
+  }
+  const lines: string[] = [];
+  const table = [columns.map((column) => column.title), ...rows.map((_, r) => columns.map((column) => column.cells[r]!))];
+  for (const row of table) {
+    const wrapped = row.map((cell, c) => wrap(cell, widths[c]!));
+    const height = Math.max(...wrapped.map((cellLines) => cellLines.length));
+    for (let line = 0; line < height; line++) {
+      const text = wrapped.map((cellLines, c) => (c === wrapped.length - 1 ? (cellLines[line] ?? '') : pad(cellLines[line] ?? '', widths[c]! + GAP))).join('');
+      lines.push(text.trimEnd());
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function longestWord(column: { title: string; cells: readonly string[] }): number {
+  return Math.max(displayWidth(column.title), ...column.cells.flatMap((cell) => cell.split(' ').map(displayWidth)));
+}
+
+function flatten(cell: string): string {
+  return cell.replace(/\s*\n\s*/g, ' ');
+}
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+/** Lines of at most `width` columns, broken at spaces where there are any, else inside the word. */
+function wrap(text: string, width: number): string[] {
+  if (displayWidth(text) <= width) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/(?<= )/)) {
+    if (line !== '' && displayWidth(line + word.trimEnd()) > width) {
+      lines.push(line.trimEnd());
+      line = '';
+    }
+    line += word;
+    while (displayWidth(line.trimEnd()) > width) {
+      const [head, rest] = splitAt(line, width);
+      lines.push(head);
+      line = rest;
+    }
+  }
+  if (line.trimEnd() !== '') lines.push(line.trimEnd());
+  return lines;
+}
+
+function splitAt(text: string, width: number): [string, string] {
+  let head = '';
+  for (const char of text) {
+    if (displayWidth(head + char) > width) break;
+    head += char;
+  }
+  return [head, text.slice(head.length)];
+}
+
+/** Terminal columns a text takes: CJK and full-width characters take two. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += isWide(char.codePointAt(0)!) ? 2 : 1;
+  return width;
+}
+
+function isWide(code: number): boolean {
+  return (
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    (code >= 0x1f300 && code <= 0x1faff) ||
+    (code >= 0x20000 && code <= 0x3fffd)
+  );
+}

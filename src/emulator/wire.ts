@@ -1,0 +1,68 @@
+/**
+ * The emulator's side of one HTTP exchange: reading a request body as it streams (with a limit),
+ * reading it as a JSON object, and sending a JSON answer with its length.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConsoleError } from './console-error.js';
+
+type Body = Record<string, unknown>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads the body as it streams, refusing it as soon as it passes the limit. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+    // A client that goes away mid-body: nothing will answer it, but the handler must not wait forever.
+    // (Checked first: every request closes, and an error object is not worth building for one that ended well.)
+    req.once('close', () => {
+      if (!req.complete) reject(new ConsoleError(400, 'InvalidHTTPRequest', 'the request body was cut short'));
+    });
+  });
+}
+
+/** The body as a JSON object; an empty body is `{}` (the official JS SDK sends none without data). */
+export function parseBody(bytes: Buffer): Body {
+  if (bytes.length === 0) return {};
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new ConsoleError(400, 'MalformedJSON', 'The JSON you provided was not well-formed: the body is not UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConsoleError(400, 'MalformedJSON', `The JSON you provided was not well-formed: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but the body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+  }
+  return value as Body;
+}
+
+export function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  // With its length, so the answer is one plain write rather than a chunked stream.
+  const payload = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { 'content-length': payload.length }).end(payload);
+}
+
+export function tooLarge(limit: number): ConsoleError {
+  return new ConsoleError(413, 'RequestEntityTooLarge', `the request body is larger than ${limit} bytes`);
+}

@@ -1,0 +1,98 @@
+/**
+ * The package as another project meets it: the `npm pack` tarball unpacked into a fresh consumer
+ * project, loaded with require() and with import, and called from TypeScript compiled as CommonJS and
+ * as ESM, against the emulator. The consumer's dependencies are links to this worktree's node_modules,
+ * so the test needs no registry. The tarball must carry every document the README links to.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from 'qianfan-console';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const work = mkdtempSync(join(tmpdir(), 'qf-package-'));
+const consumer = join(work, 'consumer');
+let emulator: Awaited<ReturnType<typeof startEmulator>>;
+
+interface PackEntry {
+  filename: string;
+  files: { path: string }[];
+}
+
+const npm = (args: string[], cwd: string): string => execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+// Asynchronous: the emulator answers from this process's event loop.
+const node = async (args: string[], extraEnv: Record<string, string> = {}): Promise<string> =>
+  (await promisify(execFile)(process.execPath, args, { cwd: consumer, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', ...extraEnv } })).stdout;
+// --skipLibCheck: the build already checks the package's declarations; here what matters is whether the consumer's own file compiles.
+const tsc = (args: string[]): void => void execFileSync(process.execPath, [TSC, '--strict', '--skipLibCheck', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types'), ...args], { cwd: consumer, encoding: 'utf8' });
+
+beforeAll(async () => {
+  // --ignore-scripts: the test runs after `npm run build`; packing must not rebuild under it.
+  const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)) as PackEntry[];
+  const modules = join(consumer, 'node_modules');
+  mkdirSync(modules, { recursive: true });
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'commonjs' }));
+  execFileSync('tar', ['-xzf', join(work, packed!.filename), '-C', modules]);
+  execFileSync('mv', [join(modules, 'package'), join(modules, 'qianfan-console')]);
+  const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const name of Object.keys(dependencies)) {
+    mkdirSync(dirname(join(modules, name)), { recursive: true }); // a scoped name (@scope/pkg) needs its scope folder
+    symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
+  }
+  emulator = await startEmulator({ env: {} });
+}, 120_000);
+
+afterAll(async () => {
+  await emulator?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const CALL = `
+import { createClient } from 'qianfan-console';
+const client = createClient({ accessKey: process.env['AK']!, secretKey: process.env['SK']!, baseUrl: process.env['URL']! });
+client.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: process.env['JOB']!, model: 'ERNIE-Speed-8K', trainMode: 'SFT' }).then(async (res) => {
+  console.log(JSON.stringify(res.result));
+  await client.close();
+});
+`;
+
+describe('the packed package in a consumer project', () => {
+  it('loads with require() and with import, the same API either way', async () => {
+    const required = await node(['-e', "const q = require('qianfan-console'); console.log(Object.keys(q).sort().join(','))"]);
+    const imported = await node(['--input-type=module', '-e', "const q = await import('qianfan-console'); console.log(Object.keys(q).filter((k) => k !== 'default').sort().join(','))"]);
+    expect(required).toContain('callAction');
+    expect(required).toContain('createClient');
+    expect(required).toBe(imported);
+  });
+
+  it.each([
+    ['CommonJS (module commonjs)', 'call.ts', ['--module', 'commonjs'], 'call.js'],
+    ['CommonJS (module nodenext, type commonjs)', 'call.ts', ['--module', 'nodenext'], 'call.js'],
+    ['ESM (module nodenext, .mts)', 'call.mts', ['--module', 'nodenext'], 'call.mjs'],
+  ])('TypeScript compiles a call as %s and the output calls the emulator', async (label, source, options, output) => {
+    const dir = join(consumer, label.replace(/\W+/g, '-'));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, source), CALL);
+    tsc([...options, '--outDir', dir, join(dir, source)]);
+    const compiled = readFileSync(join(dir, output), 'utf8');
+    expect(compiled).toMatch(source.endsWith('.mts') ? /from 'qianfan-console'/ : /require\("qianfan-console"\)/);
+    const job = `consumer-${output}`;
+    const printed = await node([join(dir, output)], { AK: emulator.accessKey, SK: emulator.secretKey, URL: emulator.url, JOB: job });
+    expect(JSON.parse(printed)).toEqual({ jobId: expect.stringMatching(/^job-/) });
+  }, 60_000);
+
+  it('carries the LICENSE and every document the README links to (npm pack --dry-run)', () => {
+    const [dryRun] = JSON.parse(npm(['pack', '--dry-run', '--ignore-scripts', '--json'], ROOT)) as PackEntry[];
+    const packed = new Set(dryRun!.files.map((f) => f.path));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z]+:/.test(target));
+    expect(linked).toContain('docs/cli.md');
+    for (const target of [...linked, 'LICENSE', 'README.md']) expect(packed, target).toContain(target);
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');
+  });
+});
