@@ -115,6 +115,7 @@ describe('hostile route and action names are refused before any file or network 
 describe('hostile bodies', () => {
   it('__proto__ and constructor keys pollute nothing and are refused as unknown fields', async () => {
     const body = JSON.parse('{"taskId":"t","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') as object;
+    // @ts-expect-error: deliberately not a DescribeFineTuningTask body
     const error = (await refusal(client().callAction('/v2/finetuning', 'DescribeFineTuningTask', body))) as ValidationError;
     expect(error.problems.map((p) => p.path).sort()).toEqual(['$.__proto__', '$.constructor']);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
@@ -148,6 +149,7 @@ describe('hostile bodies', () => {
     ['a string', 'taskId=t'],
     ['a number', 42],
   ])('a body that is %s is refused', async (_label, body) => {
+    // @ts-expect-error: deliberately not a DescribeFineTuningTask body
     const error = (await refusal(client().callAction('/v2/finetuning', 'DescribeFineTuningTask', body as unknown as object))) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toContain('the body must be a JSON object');
@@ -157,6 +159,7 @@ describe('hostile bodies', () => {
   it('a huge body of problems is reported with a bounded list', async () => {
     const body: Record<string, unknown> = { taskId: 't' };
     for (let i = 0; i < 500; i++) body[`field${i}`] = i;
+    // @ts-expect-error: deliberately not a DescribeFineTuningTask body
     const error = (await refusal(client().callAction('/v2/finetuning', 'DescribeFineTuningTask', body))) as ValidationError;
     expect(error.problems.length).toBeLessThanOrEqual(51);
     expect(error.problems.at(-1)?.message).toContain('only the first 50');

@@ -95,7 +95,7 @@ describe('documented results, from the emulator', () => {
   });
 
   it('an evaluation task reports its documented state, which the EvalTaskDone waiter follows to Successed; StopEvalTask sets Stopped', async () => {
-    const body = { taskName: 'judge', evalObjectType: 'model', evalObjectConfig: {}, evalConfig: {} };
+    const body = { taskName: 'judge', evalObjectType: 'model' as const, evalObjectConfig: {}, evalConfig: {} };
     const taskId = (await emulated.qf.callAction('/v2/eval', 'CreateEvalTask', body)).result as string;
     expect((await emulated.qf.callAction('/v2/eval', 'DescribeEvalTask', { taskId })).result).toMatchObject({ taskId, state: 'Queued' });
     emulated.advance(40_000);

@@ -71,6 +71,7 @@ describe('callAction over undici against a verifying loopback server', () => {
 
   it('refuses {taskid: 1} locally with both problems named and sends nothing', async () => {
     const qf = client();
+    // @ts-expect-error: the misspelling is the point, and the types catch it too
     const error = await qf.callAction('/v2/finetuning', 'DeleteFineTuningTask', { taskid: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     const problems = (error as ValidationError).problems.map((p) => [p.path, p.keyword]);

@@ -17,6 +17,7 @@ interface Descriptor {
   action: string;
   route: string;
   result: object;
+  contentType?: string;
   emulation?: { kind: string };
   examples?: Array<{ body: Record<string, unknown> }>;
 }

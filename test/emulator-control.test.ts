@@ -8,14 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, createClient, ServiceError, startEmulator, type Emulator, type EmulatorOptions, type QianfanClient } from 'qianfan-console';
 import { serveEmulator } from './support/cli-emulator.js';
 import { send } from './support/emulator-wire.js';
+import { TRAINING } from './support/training.js';
 
 const FINETUNING = '/v2/finetuning';
 const JOB = { name: 'faq-sft', model: 'ERNIE-Speed-8K', trainMode: 'SFT' } as const;
-const TRAINING = {
-  parameterScale: 'LoRA',
-  hyperParameterConfig: { epoch: 1 },
-  datasetConfig: { sourceType: 'Platform', versions: [{ versionId: 'ds-he8srs01ym0b8fh7' }] },
-} as const;
 const WEEK_MS = 7 * 24 * 3600_000;
 
 const started: Array<{ emulator: Emulator; qf: QianfanClient }> = [];

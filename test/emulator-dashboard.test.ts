@@ -13,16 +13,12 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, startEmulator, type Emulator, type QianfanClient } from 'qianfan-console';
 import { send } from './support/emulator-wire.js';
+import { TRAINING } from './support/training.js';
 
 /** Chromium on the PATH, else Debian's place for it. */
 const CHROMIUM = (process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'chromium')).find((file) => existsSync(file)) ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const FINETUNING = '/v2/finetuning';
-const TRAINING = {
-  parameterScale: 'LoRA',
-  hyperParameterConfig: { epoch: 1 },
-  datasetConfig: { sourceType: 'Platform', versions: [{ versionId: 'ds-he8srs01ym0b8fh7' }] },
-} as const;
 /** Markup in a name a client sent (the console allows 20 characters): the page must show it as text. */
 const MARKUP_NAME = '<img src=x>';
 

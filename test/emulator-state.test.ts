@@ -8,14 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, createClient, QianfanClient, ServiceError, startEmulator, type Emulator } from 'qianfan-console';
+import { TRAINING } from './support/training.js';
 
 const ROUTE = '/v2/finetuning';
 const JOB = { name: 'faq-sft', model: 'ERNIE-Speed-8K', trainMode: 'SFT' } as const;
-const TRAINING = {
-  parameterScale: 'LoRA',
-  hyperParameterConfig: { epoch: 1 },
-  datasetConfig: { sourceType: 'Platform', versions: [{ versionId: 'ds-he8srs01ym0b8fh7' }] },
-} as const;
 
 let emulator: Emulator;
 let clients: QianfanClient[] = [];

@@ -93,7 +93,7 @@ function drip(_req: IncomingMessage, res: ServerResponse): void {
 describe.each(['undici', 'fetch'] as const)('hostile servers, %s transport', (transport) => {
   const client = (extra: Parameters<typeof createClient>[0] = {}) =>
     createClient({ accessKey: AK, secretKey: SK, sessionToken: TOKEN, baseUrl: server.url, transport, retryPolicy: FAST, maxAttempts: 1, ...extra });
-  const describeTask = (qf: ReturnType<typeof client>) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e as QianfanError);
+  const describeTask = async (qf: ReturnType<typeof client>) => (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as QianfanError;
 
   const echoes: Record<string, (request: ReceivedRequest) => Reply> = {
     'a V2 error message': (r) => ({ status: 400, body: { requestId: 'r1', code: 'InvalidHTTPRequest', message: echo(r) } }),
@@ -192,7 +192,7 @@ describe('the client', () => {
   it('a megabyte route or action name is quoted in part', async () => {
     const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url });
     for (const [route, action] of [[`/v2/${'a'.repeat(1_000_000)}-`, 'DescribeX'], ['/v2/finetuning', `Describe${'x'.repeat(1_000_000)}-`]] as const) {
-      const error = await qf.callAction(route, action, {}).catch((e: unknown) => e as ValidationError);
+      const error = (await qf.callAction(route, action, {}).catch((e: unknown) => e)) as ValidationError;
       expect(error).toBeInstanceOf(ValidationError);
       expect(JSON.stringify(error).length).toBeLessThan(3_000);
       expect(error.message.length).toBeLessThan(2_000);
