@@ -27,6 +27,7 @@ export type { ActionDescriptor, Pagination, Waiter, Example } from './descriptor
 export type { ValidationMode } from './validation/body.js';
 export type { UndescribedActions } from './descriptors/resolve.js';
 export type { RetryPolicy } from './retry/policy.js';
+export type { SharedRateOptions } from './limits/shared-rate.js';
 export type { Logger } from './logging/logger.js';
 export type { Transport, TransportOptions, HttpRequest, HttpResponse, SendOptions } from './transport/types.js';
 export { UndiciTransport } from './transport/undici.js';

@@ -16,6 +16,7 @@ export const DEFAULT_CLI_DEADLINE_MS = 300_000;
 export const GLOBAL_OPTIONS: OptionSpecs = {
   endpoint: { type: 'string' },
   proxy: { type: 'string' },
+  'qps-store': { type: 'string' },
   'access-key': { type: 'string' },
   'secret-key': { type: 'string' },
   profile: { type: 'string' },
@@ -33,6 +34,7 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
 export interface GlobalOptions {
   endpoint?: string | undefined;
   proxy?: string | undefined;
+  qpsStore?: string | undefined;
   accessKey?: string | undefined;
   secretKey?: string | undefined;
   profile?: string | undefined;
@@ -69,6 +71,7 @@ export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalO
   return {
     endpoint: stringOption(parsed, 'endpoint') ?? globals.endpoint,
     proxy: stringOption(parsed, 'proxy') ?? globals.proxy,
+    qpsStore: stringOption(parsed, 'qps-store') ?? globals.qpsStore,
     accessKey: stringOption(parsed, 'access-key') ?? globals.accessKey,
     secretKey: stringOption(parsed, 'secret-key') ?? globals.secretKey,
     profile: stringOption(parsed, 'profile') ?? globals.profile,
@@ -124,6 +127,7 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
     // A command never hangs: each console call ends by this deadline, retries included (a waiter's polls each get their own).
     deadlineMs: globals.deadlineMs ?? DEFAULT_CLI_DEADLINE_MS,
     validation: globals.validation,
+    qpsStore: globals.qpsStore,
     env,
     ...(proxy ? { proxy } : {}),
     ...(globals.debug ? { logger: stderrLogger } : {}),

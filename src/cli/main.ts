@@ -34,6 +34,7 @@ body schema: see "qianfan-console call ROUTE ACTION --help".
 Global options:
   --endpoint URL        console endpoint (env QIANFAN_CONSOLE_API_BASE_URL; default https://qianfan.baidubce.com)
   --proxy URL           HTTP(S) proxy (env HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY; never for loopback)
+  --qps-store URL       share the qps budget (QIANFAN_QPS_LIMIT) through Redis, e.g. redis://127.0.0.1:6379/0 (env QIANFAN_QPS_STORE)
   --access-key AK       IAM Access Key ID (env QIANFAN_ACCESS_KEY)
   --secret-key SK       IAM Secret Access Key (env QIANFAN_SECRET_KEY); prefer the environment or a
                         profile, since other users can see command lines

@@ -15,7 +15,8 @@ import { ActionResolver, type ResolvedAction } from '../descriptors/resolve.js';
 import { DescriptorStore } from '../descriptors/store.js';
 import { CredentialCache } from '../credentials/cache.js';
 import { ClientClosedError, ConfigError } from '../errors.js';
-import { CallLimiter, NO_SLOT, type Release } from '../limits/limiter.js';
+import { NO_SLOT, type Limiter, type Release } from '../limits/limiter.js';
+import { createLimiter } from '../limits/shared-rate.js';
 import { requestLine, shownRequest, type ShownRequest } from '../logging/debug-lines.js';
 import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
 import { scrub } from '../logging/redact.js';
@@ -46,7 +47,7 @@ export class QianfanClient {
   readonly store: DescriptorStore;
   readonly #options: ClientOptions;
   readonly #transport: Transport;
-  readonly #limiter: CallLimiter;
+  readonly #limiter: Limiter;
   readonly #logger: Logger;
   readonly #validation: ValidationMode;
   readonly #notices: ValidationNotices;
@@ -74,10 +75,11 @@ export class QianfanClient {
     checkClientCounts(options);
     this.#signal = options.signal && followSignal(options.signal);
     this.#transport = chooseTransport(options);
-    this.#limiter = new CallLimiter({ qps: this.config.qps, maxConcurrency: options.maxConcurrency });
     const debug = options.logger !== undefined || this.config.debug;
     this.#logger = options.logger ?? (this.config.debug ? stderrLogger : quietLogger);
     this.#notices = new ValidationNotices(this.#logger);
+    const { qps, qpsStore, accessKey } = this.config;
+    this.#limiter = createLimiter({ qps, qpsStore, accessKey, maxConcurrency: options.maxConcurrency, qpsKey: options.qpsKey, sharedRate: options.sharedRate, logger: this.#logger });
     this.#resolver = new ActionResolver(this.store, this.config.baseUrl.pathname.replace(/\/$/, ''), checkUndescribedActions(options.undescribedActions), this.#logger);
     this.#signer = new RequestSigner({
       origin: this.config.baseUrl.origin,
@@ -101,6 +103,7 @@ export class QianfanClient {
         if (disbelieved) this.#logger.warn(`${action} was refused as expired, but ${disbelieved}`);
       },
       onThrottle: (delayMs) => this.#limiter.pause(delayMs),
+      onAnswer: (headers, throttled) => this.#limiter.observe(headers, throttled),
       debug: debug ? (line) => this.#log(line) : undefined,
     };
   }
@@ -253,10 +256,10 @@ export class QianfanClient {
     return release === NO_SLOT ? sent : sent.finally(release);
   }
 
-  /** Closes the connection pool; calls after this fail with ClientClosedError. */
+  /** Closes the connection pool (and the shared qps budget's Redis connection); calls after this fail with ClientClosedError. */
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#transport.close();
+    await Promise.all([this.#transport.close(), this.#limiter.close()]);
   }
 
   #log(line: string): void {

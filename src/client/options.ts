@@ -1,5 +1,6 @@
 /** What a client and a call can be given. Types only: the checks are in src/config/checks.ts. */
 import type { ConfigOptions } from '../config/config.js';
+import type { SharedRateOptions } from '../limits/shared-rate.js';
 import type { Logger } from '../logging/logger.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import type { Transport } from '../transport/types.js';
@@ -25,6 +26,10 @@ export interface ClientOptions extends ConfigOptions {
   maxResponseBytes?: number;
   /** Calls in flight at once across the client (default: unlimited). */
   maxConcurrency?: number;
+  /** With qpsStore: the name of the shared budget (default: a hash of the access key, i.e. the account). */
+  qpsKey?: string;
+  /** With qpsStore: how the shared rate adapts to throttling, and how long a call waits on the store. */
+  sharedRate?: SharedRateOptions;
   /** Reach the console through this HTTP(S) proxy (undici transport; https targets are tunnelled with CONNECT). */
   proxy?: string;
   /** 'undici' (default), 'fetch' (the global fetch, e.g. under nock), or your own Transport. */

@@ -15,7 +15,7 @@ const everyKeyOf =
 const CLIENT_OPTIONS = everyKeyOf<ClientOptions>()([
   'accessKey', 'secretKey', 'sessionToken', 'credentials', 'baseUrl', 'expirationSeconds', 'qps', 'appId', 'validation',
   'actionPaths', 'undescribedActions', 'maxAttempts', 'timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'maxSockets',
-  'maxResponseBytes', 'maxConcurrency', 'proxy', 'transport', 'retryPolicy', 'logger', 'signal', 'env',
+  'maxResponseBytes', 'maxConcurrency', 'qpsStore', 'qpsKey', 'sharedRate', 'proxy', 'transport', 'retryPolicy', 'logger', 'signal', 'env',
 ] as const);
 const CALL_OPTIONS = everyKeyOf<CallOptions>()(['signal', 'timeoutMs', 'deadlineMs', 'maxAttempts', 'validation'] as const);
 

@@ -23,6 +23,8 @@ export interface ResolvedConfig {
   expirationSeconds: number;
   actionsPathEnv: string | undefined;
   qps: number | undefined;
+  /** Not enumerable: the Redis URL may carry a password. */
+  readonly qpsStore: string | undefined;
   /** From QIANFAN_CONSOLE_API_RETRY_COUNT, the Python SDK's name for attempts per console call. */
   maxAttempts: number | undefined;
   debug: boolean;
@@ -41,6 +43,8 @@ export interface ConfigOptions {
   baseUrl?: string | undefined;
   expirationSeconds?: number | undefined;
   qps?: number | undefined;
+  /** redis://host:port/db: share the qps budget with every client using the same store and key (src/limits/shared-rate.ts). */
+  qpsStore?: string | undefined;
   /** Your application's id, appended to the User-Agent (QIANFAN_APP_ID). */
   appId?: string | undefined;
   validation?: ValidationMode | undefined;
@@ -78,6 +82,7 @@ export function resolveConfig(options: ConfigOptions, env: Env = process.env): R
   return Object.defineProperties(config, {
     secretKey: { value: nonEmpty(keys.secretKey), enumerable: false },
     sessionToken: { value: nonEmpty(keys.sessionToken), enumerable: false },
+    qpsStore: { value: nonEmpty(options.qpsStore ?? env['QIANFAN_QPS_STORE']), enumerable: false },
   }) as ResolvedConfig;
 }
 

@@ -15,7 +15,17 @@ export type Release = () => void;
 /** What acquire gives when no concurrency limit is set: there is no slot to give back. */
 export const NO_SLOT: Release = () => undefined;
 
-export class CallLimiter {
+/** What a client needs of its limits: this local limiter, or one that shares the rate through a store (shared-rate.ts). */
+export interface Limiter {
+  acquire(signal?: AbortSignal): Release | Promise<Release>;
+  /** After a throttle: no call of this client starts another attempt before `ms` from now. */
+  pause(ms: number): void;
+  /** Each answer of the console: its headers (lower-case names), and whether the client classed it as a throttle. */
+  observe(headers: Readonly<Record<string, string>> | undefined, throttled: boolean): void;
+  close(): Promise<void>;
+}
+
+export class CallLimiter implements Limiter {
   readonly #interval: number;
   readonly #maxConcurrency: number;
   #nextSlot = 0;
@@ -60,9 +70,15 @@ export class CallLimiter {
     };
   }
 
-  /** After a throttle: no call of this client starts another attempt before `ms` from now. */
   pause(ms: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + ms);
+  }
+
+  /** A local limit learns nothing from answers: the pause after a throttle is all it does. */
+  observe(): void {}
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   #queue(signal?: AbortSignal): Promise<void> {

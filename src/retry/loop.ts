@@ -25,6 +25,8 @@ export interface Attempts<Call, T extends { requestId: string }> {
   onClockSkew(date: string | undefined, action: string): void;
   /** Throttled: every call of the client holds back for this long. */
   onThrottle(delayMs: number): void;
+  /** Each attempt's outcome for the limits: the answer's headers (none without an answer), and whether it was a throttle. */
+  onAnswer(headers: Readonly<Record<string, string>> | undefined, throttled: boolean): void;
   /** Receives each attempt's outcome as a debug line; undefined when nobody listens. */
   debug: ((line: string) => void) | undefined;
 }
@@ -63,6 +65,7 @@ export async function runWithRetries<Call, T extends { requestId: string }>(atte
         response = await attempts.send(call, metadata.attempts, maxAttempts, Math.min(plan.timeoutMs, deadlineAt - Date.now()), signal);
         metadata.httpStatus = response.status;
         const parsed = attempts.read(call, response);
+        attempts.onAnswer(response.headers, false);
         metadata.requestId = parsed.requestId;
         if (debug) debug(responseLine(response.status, where.action, parsed.requestId, elapsed(attemptStarted)));
         metadata.durationMs = elapsed(plan.started);
@@ -74,6 +77,7 @@ export async function runWithRetries<Call, T extends { requestId: string }>(atte
         if (signal?.aborted || error instanceof AbortError) throw error;
         if (error instanceof QianfanError) metadata.requestId = error.requestId ?? metadata.requestId;
         const failure = classify(error, policy);
+        attempts.onAnswer(response?.headers, failure === 'throttle');
         let decision: RetryDecision = decideRetry(failure, policy, {
           attempt: metadata.attempts,
           maxAttempts,
