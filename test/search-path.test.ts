@@ -40,15 +40,15 @@ describe('descriptor search path', () => {
     const withBoth = createClient({ env, actionPaths: [option] });
     expect(acceptedBy(withBoth, 'from-option')).toBe(true);
     expect(acceptedBy(withBoth, 'from-env-b')).toBe(false);
-    expect(withBoth.store.find({ area: 'finetuning', route: '/v2/finetuning', action: 'StopFineTuningTask' })?.source.file).toBe(join(option, 'finetuning', 'StopFineTuningTask.yaml'));
+    expect(withBoth.catalogue.find({ area: 'finetuning', route: '/v2/finetuning', action: 'StopFineTuningTask' })?.source.file).toBe(join(option, 'finetuning', 'StopFineTuningTask.yaml'));
     // An action the layers do not define still comes from actions/.
-    expect(withBoth.store.find({ area: 'finetuning', route: '/v2/finetuning', action: 'DeleteFineTuningTask' })?.source.layer).toBe(0);
+    expect(withBoth.catalogue.find({ area: 'finetuning', route: '/v2/finetuning', action: 'DeleteFineTuningTask' })?.source.layer).toBe(0);
   });
 
   it('lists the winning file of each action across layers', () => {
     const option = layer('x');
     const qf = createClient({ env: {}, actionPaths: [option] });
-    const finetuning = qf.store.list('finetuning');
+    const finetuning = qf.catalogue.list('finetuning');
     expect(finetuning.map((a) => a.action)).toContain('CreateFineTuningJob');
     expect(finetuning.find((a) => a.action === 'StopFineTuningTask')?.file).toBe(join(option, 'finetuning', 'StopFineTuningTask.yaml'));
     expect(new Set(finetuning.map((a) => a.action)).size).toBe(finetuning.length);

@@ -120,9 +120,8 @@ async function printAllPages(client: QianfanClient, call: PagedCall, ctx: Comman
   }
   if (cutShort) ctx.io.stderr.write(`stopped at --max-items ${maxItems}: more items remain\n`);
   // The items sit where a single page has them, so the same jq path reads one page or all of them.
-  // The pager has thrown by now if the action does not page.
-  const itemsPath = pagination?.items ?? 'items';
-  printResult(ctx, { document: { requestIds, result: nestAt(itemsPath, items) }, records: items }, 'table');
+  // pagination is there: for an action without it, the pager threw before its first request.
+  printResult(ctx, { document: { requestIds, result: nestAt(pagination!.items, items) }, records: items }, 'table');
 }
 
 function printResponse(response: ActionResponse, pagination: Pagination | undefined, ctx: CommandContext): void {
