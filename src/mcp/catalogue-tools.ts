@@ -65,11 +65,11 @@ export class CatalogueTools {
 
   listActions(route?: string): ActionSummary[] {
     const area = route === undefined ? undefined : this.#exposedArea(route);
-    const store = this.client.catalogue;
-    const entries = store.list(area).filter((entry) => this.#isExposed(entry.route));
+    const { catalogue } = this.client;
+    const entries = catalogue.list(area).filter((entry) => this.#isExposed(entry.route));
     if (area !== undefined && entries.length === 0) throw new ToolRefusal('UnknownAction', `no actions are described for /v2/${area}; routes: ${this.exposedRoutes().join(', ')}`);
     return entries.map((entry) => {
-      const { descriptor } = store.load(entry);
+      const { descriptor } = catalogue.load(entry);
       return { route: entry.route, action: entry.action, summary: descriptor.summary, writes: !isRead(entry.action, descriptor.idempotent), pages: descriptor.pagination !== undefined };
     });
   }
