@@ -3,6 +3,7 @@
  * `runStatus`). Shared by the paginators and the waiters. Only own properties are followed, so a
  * path can never reach into Object.prototype.
  */
+/** The value at a dotted path (`pageInfo.nextMarker`) of a result, or undefined when any step is missing. */
 export function readDottedPath(value: unknown, path: string): unknown {
   let node = value;
   for (const segment of path.split('.')) {
