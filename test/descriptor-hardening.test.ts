@@ -80,7 +80,7 @@ describe('descriptor files are read only when they are regular files of bounded 
     symlinkSync(join(elsewhere, 'gadgets'), join(dir, 'gadgets'));
     expect(lintDirectories([dir], [])).toEqual({ problems: [], descriptorCount: 2 });
     const qf = client([dir]);
-    expect([...qf.store.list('widgets'), ...qf.store.list('gadgets')].map((a) => a.action)).toEqual(['DescribeWidget', 'DescribeGadget']);
+    expect([...qf.catalogue.list('widgets'), ...qf.catalogue.list('gadgets')].map((a) => a.action)).toEqual(['DescribeWidget', 'DescribeGadget']);
     await qf.callAction('/v2/widgets', 'DescribeWidget', { size: 1 });
     await expect(qf.callAction('/v2/widgets', 'DescribeWidget', { size: 'big' })).rejects.toBeInstanceOf(ValidationError);
     expect(server.requests).toHaveLength(1);

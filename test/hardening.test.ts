@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createClient, QianfanError, ServiceError, TimeoutError, ValidationError, type Logger, type RetryPolicy } from 'qianfan-console';
+import type { QianfanClient as ClientWithInternals } from '../src/client/client.js';
 import { runCli } from './support/cli-process.js';
 import { useVerifyingServer, verifySignature, type ReceivedRequest, type Reply } from './support/verifying-server.js';
 
@@ -202,7 +203,8 @@ describe('the client', () => {
   });
 
   it('refuses to sign at a clock reading that is not a time, with a typed error', () => {
-    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url });
+    // The signer's clock is internal: reached through the client's @internal members.
+    const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url }) as unknown as ClientWithInternals;
     const prepared = qf.prepare('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
     for (const reading of [Number.NaN, 9e15, Infinity]) {
       expect(() => qf.signRequest(prepared, reading)).toThrow(ConfigError);

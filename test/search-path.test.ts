@@ -3,6 +3,7 @@ import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient, ValidationError } from 'qianfan-console';
 import { actionDir } from './support/action-dir.js';
+import type { QianfanClient as ClientWithInternals } from '../src/client/client.js';
 
 function layer(enumValue: string): string {
   const dir = actionDir({ finetuning: { 'StopFineTuningTask.yaml': `action: StopFineTuningTask
@@ -18,7 +19,8 @@ result: {type: boolean}
 
 const acceptedBy = (qf: ReturnType<typeof createClient>, taskId: string): boolean => {
   try {
-    qf.prepare('/v2/finetuning', 'StopFineTuningTask', { taskId });
+    // Validation without signing: the client's @internal prepare step.
+    (qf as unknown as ClientWithInternals).prepare('/v2/finetuning', 'StopFineTuningTask', { taskId });
     return true;
   } catch (error) {
     if (error instanceof ValidationError) return false;
@@ -40,15 +42,15 @@ describe('descriptor search path', () => {
     const withBoth = createClient({ validation: 'strict', env, actionPaths: [option] });
     expect(acceptedBy(withBoth, 'from-option')).toBe(true);
     expect(acceptedBy(withBoth, 'from-env-b')).toBe(false);
-    expect(withBoth.store.find({ area: 'finetuning', route: '/v2/finetuning', action: 'StopFineTuningTask' })?.source.file).toBe(join(option, 'finetuning', 'StopFineTuningTask.yaml'));
+    expect(withBoth.catalogue.find({ area: 'finetuning', route: '/v2/finetuning', action: 'StopFineTuningTask' })?.source.file).toBe(join(option, 'finetuning', 'StopFineTuningTask.yaml'));
     // An action the layers do not define still comes from actions/.
-    expect(withBoth.store.find({ area: 'finetuning', route: '/v2/finetuning', action: 'DeleteFineTuningTask' })?.source.layer).toBe(0);
+    expect(withBoth.catalogue.find({ area: 'finetuning', route: '/v2/finetuning', action: 'DeleteFineTuningTask' })?.source.layer).toBe(0);
   });
 
   it('lists the winning file of each action across layers', () => {
     const option = layer('x');
     const qf = createClient({ validation: 'strict', env: {}, actionPaths: [option] });
-    const finetuning = qf.store.list('finetuning');
+    const finetuning = qf.catalogue.list('finetuning');
     expect(finetuning.map((a) => a.action)).toContain('CreateFineTuningJob');
     expect(finetuning.find((a) => a.action === 'StopFineTuningTask')?.file).toBe(join(option, 'finetuning', 'StopFineTuningTask.yaml'));
     expect(new Set(finetuning.map((a) => a.action)).size).toBe(finetuning.length);

@@ -4,8 +4,7 @@
  */
 import { commandForBody, documentAlternatives, documentParameters, renderParameters, type ParameterDoc } from './body-flags.js';
 import { toYaml } from './output.js';
-import type { LoadedAction } from '../descriptors/store.js';
-import type { JsonSchema } from '../validation/schema.js';
+import type { JsonSchema, LoadedDescriptor } from '../index.js';
 
 export interface ActionDescription {
   route: string;
@@ -25,7 +24,7 @@ export interface ActionDescription {
 }
 
 /** The facts `describe --output json|yaml` prints. */
-export function describeAction(loaded: LoadedAction): ActionDescription {
+export function describeAction(loaded: LoadedDescriptor): ActionDescription {
   const d = loaded.descriptor;
   return {
     route: d.route,
@@ -46,7 +45,7 @@ export function describeAction(loaded: LoadedAction): ActionDescription {
 }
 
 /** The same as text for people. */
-export function renderActionHelp(loaded: LoadedAction): string {
+export function renderActionHelp(loaded: LoadedDescriptor): string {
   const d = loaded.descriptor;
   const area = d.route.replace(/^\/v2\//, '');
   const sections: string[] = [];
@@ -96,7 +95,7 @@ export function renderActionHelp(loaded: LoadedAction): string {
 }
 
 /** Help for an action on `call` or `wait`: how to give the body, then the action itself. */
-export function renderCallHelp(usage: string, loaded: LoadedAction): string {
+export function renderCallHelp(usage: string, loaded: LoadedDescriptor): string {
   return `${usage}\n\n${BODY_HELP}\n\n${renderActionHelp(loaded)}`;
 }
 
@@ -105,7 +104,7 @@ alone means true; repeat a list's flag once per item or give one JSON list; give
 set its fields with dotted flags (--datasetConfig.sourceType Platform). --body JSON, --body @file or
 --body - (stdin) gives a whole body that the flags are laid over.`;
 
-function notesOf(loaded: LoadedAction): string[] {
+function notesOf(loaded: LoadedDescriptor): string[] {
   const notes = loaded.descriptor.notes;
   return notes === undefined ? [] : Array.isArray(notes) ? notes : [notes];
 }

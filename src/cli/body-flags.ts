@@ -6,7 +6,7 @@
  * only turns text into the JSON types the schema asks for, and documents the flags.
  */
 import { UsageError, parseBooleanText, type ExtraFlag } from './argv.js';
-import type { JsonSchema } from '../validation/schema.js';
+import type { JsonSchema } from '../index.js';
 
 export type Body = Record<string, unknown>;
 

@@ -1,14 +1,12 @@
 /**
  * What every command shares: the global options, the streams, the environment, Ctrl-C as a signal,
- * and how a client or a descriptor store is made from them. The client (and with it undici) is
- * imported only by the commands that talk to the console.
+ * and how a client or a catalogue is made from them. The command is a client of the package's public
+ * entry (src/index.ts) only, and loads it only when a command needs it: --help and --version do not.
  */
 import { readFileSync } from 'node:fs';
 import { UsageError, booleanOption, listOption, parseArgv, stringOption, wholeNumberOption, type OptionSpecs, type ParsedArgs } from './argv.js';
 import { checkOutputFormat, checkQuery, print, type OutputFormat, type OutputStream, type Printed } from './output.js';
-import type { QianfanClient } from '../client/client.js';
-import type { DescriptorStore } from '../descriptors/store.js';
-import { VALIDATION_MODES, type ValidationMode } from '../validation/body.js';
+import type { Catalogue, QianfanClient, ValidationMode } from '../index.js';
 
 /** How long one console call of a command may take, all attempts and waits included, unless --deadline-ms says otherwise. */
 export const DEFAULT_CLI_DEADLINE_MS = 300_000;
@@ -42,7 +40,8 @@ export interface GlobalOptions {
   maxAttempts?: number | undefined;
   attemptTimeoutMs?: number | undefined;
   deadlineMs?: number | undefined;
-  validation?: ValidationMode | undefined;
+  /** As given; checked against the library's modes when a client is made (see checkedValidation). */
+  validation?: string | undefined;
   output?: OutputFormat | undefined;
   /** JMESPath applied to the printed document. */
   query?: string | undefined;
@@ -79,7 +78,7 @@ export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalO
     maxAttempts: wholeNumberOption(parsed, 'max-attempts', 'attempts') ?? globals.maxAttempts,
     attemptTimeoutMs: wholeNumberOption(parsed, 'attempt-timeout-ms', 'milliseconds') ?? globals.attemptTimeoutMs,
     deadlineMs: wholeNumberOption(parsed, 'deadline-ms', 'milliseconds') ?? globals.deadlineMs,
-    validation: validationOption(parsed) ?? globals.validation,
+    validation: stringOption(parsed, 'validation') ?? globals.validation,
     output: checkOutputFormat(stringOption(parsed, 'output')) ?? globals.output,
     query: checkQuery(stringOption(parsed, 'query')) ?? globals.query,
     debug: booleanOption(parsed, 'debug') || globals.debug,
@@ -97,20 +96,19 @@ export function parseCommand(args: string[], context: CommandContext, options: O
 }
 
 /** The descriptors on the search path, without a client: enough for list, describe and help. */
-export async function storeFor(ctx: CommandContext): Promise<DescriptorStore> {
-  const [{ DescriptorStore }, { actionSearchPath }] = await Promise.all([import('../descriptors/store.js'), import('../descriptors/paths.js')]);
-  return new DescriptorStore(actionSearchPath(ctx.env['QIANFAN_ACTIONS_PATH'], ctx.globals.actionPaths));
+export async function storeFor(ctx: CommandContext): Promise<Catalogue> {
+  const { openCatalogue } = await import('../index.js');
+  return openCatalogue({ env: ctx.env, actionPaths: ctx.globals.actionPaths });
 }
 
 /** A client configured by flags, then the environment, then the profile file (credentials: see chooseCredentials). */
 export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
-  const [{ createClient }, { readProfile, chooseCredentials, environmentWithProfileEndpoint }, { stderrLogger }, { resolveConfig }, { proxyFor }] = await Promise.all([
-    import('../client/client.js'),
+  const [{ createClient, readProfile, resolveConfig, stderrLogger, VALIDATION_MODES }, { chooseCredentials, environmentWithProfileEndpoint }, { proxyFor }] = await Promise.all([
+    import('../index.js'),
     import('./profile.js'),
-    import('../logging/logger.js'),
-    import('../config/config.js'),
     import('./proxy.js'),
   ]);
+  const validation = checkedValidation(ctx.globals.validation, VALIDATION_MODES);
   const warn = (line: string): void => void ctx.io.stderr.write(`qianfan-console: warning: ${line}\n`);
   const profile = readProfile(ctx.globals.profile, ctx.env, warn);
   const { globals } = ctx;
@@ -126,7 +124,7 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
     timeoutMs: globals.attemptTimeoutMs,
     // A command never hangs: each console call ends by this deadline, retries included (a waiter's polls each get their own).
     deadlineMs: globals.deadlineMs ?? DEFAULT_CLI_DEADLINE_MS,
-    validation: globals.validation,
+    validation,
     qpsStore: globals.qpsStore,
     env,
     ...(proxy ? { proxy } : {}),
@@ -155,9 +153,9 @@ export async function readSource(ctx: CommandContext, source: string): Promise<s
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function validationOption(parsed: ParsedArgs): ValidationMode | undefined {
-  const text = stringOption(parsed, 'validation');
+/** --validation as a mode of the library; checked only where a client is made, so that commands without one load no library at start-up. */
+function checkedValidation(text: string | undefined, modes: readonly ValidationMode[]): ValidationMode | undefined {
   if (text === undefined) return undefined;
-  if (!(VALIDATION_MODES as readonly string[]).includes(text)) throw new UsageError(`--validation takes ${VALIDATION_MODES.join(', ')}, got ${JSON.stringify(text)}`);
+  if (!(modes as readonly string[]).includes(text)) throw new UsageError(`--validation takes ${modes.join(', ')}, got ${JSON.stringify(text)}`);
   return text as ValidationMode;
 }

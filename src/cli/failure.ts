@@ -5,9 +5,7 @@
  * interrupted · 70 a bug in this program.
  */
 import { UsageError } from './argv.js';
-import { AbortError, ConfigError, DescriptorError, NetworkError, QianfanError, ResponseError, ServiceError, TimeoutError, ValidationError } from '../errors.js';
-import { scrub } from '../logging/redact.js';
-import { WaiterError } from '../waiters/wait.js';
+import { AbortError, ConfigError, DescriptorError, NetworkError, QianfanError, ResponseError, ServiceError, TimeoutError, ValidationError, WaiterError, scrub } from '../index.js';
 
 const EXIT_REFUSED = 1;
 const EXIT_USAGE = 2;

@@ -4,12 +4,10 @@
  * command refuses such a near miss itself, before anything is sent, unless --force says it is meant.
  */
 import { UsageError } from './argv.js';
-import type { DescriptorStore } from '../descriptors/store.js';
-import { parseActionName, parseRoute } from '../descriptors/names.js';
-import { nearest } from '../validation/report.js';
+import { nearest, parseActionName, parseRoute, type Catalogue } from '../index.js';
 
 /** Throws a UsageError (exit 2) when the route, or the action on it, is unknown but resembles a known one. */
-export function refuseNearMiss(store: DescriptorStore, route: string, action: string | undefined, command: string): void {
+export function refuseNearMiss(store: Catalogue, route: string, action: string | undefined, command: string): void {
   const { area } = parseRoute(route);
   const actions = store.list(area).map((entry) => entry.action);
   if (actions.length === 0) {

@@ -3,20 +3,17 @@
  * The qianfan-console command. A client of the library like any other. Start-up stays cheap: this
  * file reads the global options and loads only the module of the command that was asked for.
  */
-import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { UsageError, parseArgv, type OptionSpecs } from './argv.js';
 import { COMMANDS, COMPLETE_COMMAND, type Command } from './command-table.js';
 import { GLOBAL_OPTIONS, withGlobals, type CommandContext } from './context.js';
-import { nearest } from '../validation/report.js';
+import { VERSION } from './version.js';
 
 // A command sends a handful of requests and exits. Left alone, V8 re-optimises undici's HTTP parser
 // (WebAssembly) in the background after the first response, and Node waits for that work before the
 // process may end: about a quarter of a second on every invocation. The baseline compiler is plenty
 // for a few responses. Our own process, so the flag is ours to set; the library never sets it.
 setFlagsFromString('--liftoff-only');
-
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const COMMAND_LINES = [...Object.values(COMMANDS), { synopsis: 'help COMMAND', summary: 'help on a command (also: COMMAND --help)' }];
 const SYNOPSIS_WIDTH = Math.max(...COMMAND_LINES.map((c) => c.synopsis.length)) + 2;
@@ -122,9 +119,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function findCommand(name: string): Promise<Command> {
+async function findCommand(name: string): Promise<Command> {
   const entry = name === '__complete' ? COMPLETE_COMMAND : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
+    // The library only on this path: a known command starts without it.
+    const { nearest } = await import('../index.js');
     const near = nearest(name, Object.keys(COMMANDS));
     throw new UsageError(`unknown command ${JSON.stringify(name)}${near ? `; did you mean ${near}?` : ''}`, 'qianfan-console --help');
   }

@@ -6,7 +6,7 @@
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Profile } from '../credentials/profile.js';
+import type { Profile } from '../index.js';
 
 const HEADER = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\]$/;
 

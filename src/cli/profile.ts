@@ -1,10 +1,10 @@
 /**
  * The command's credentials: one set from one source (flags, environment, profile). The profile file
- * itself is read by the library (src/credentials/profile.ts), which fromProfile() also uses.
+ * itself is read by the library's readProfile, which fromProfile() also uses.
  */
-import type { Env, Profile } from '../credentials/profile.js';
+import type { Profile } from '../index.js';
 
-export { readProfile, type Profile } from '../credentials/profile.js';
+type Env = Readonly<Record<string, string | undefined>>;
 
 export interface CredentialSet {
   accessKey?: string | undefined;

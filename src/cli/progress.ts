@@ -4,7 +4,7 @@
  * garble it.
  */
 import type { OutputStream } from './output.js';
-import type { WaitProgress } from '../waiters/wait.js';
+import type { WaitProgress } from '../index.js';
 
 const CLEAR_LINE = '\r\x1b[K';
 const BAR_WIDTH = 24;

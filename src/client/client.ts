@@ -36,14 +36,18 @@ import { traced, tracingEnabled } from '../tracing/otel.js';
 import type { ActionArguments, ActionResult } from './action-types.js';
 import type { CallOptions, ClientOptions } from './options.js';
 import { followSignal, linkSignals } from './signals.js';
+import type { Catalogue } from './catalogue.js';
 
 export type { CallOptions, ClientOptions } from './options.js';
 export type { ResolvedAction } from '../descriptors/resolve.js';
 export type { PreparedCall } from '../validation/prepare.js';
 export type { ShownRequest } from '../logging/debug-lines.js';
 
+/** A configured client: one connection pool, one descriptor catalogue, its limits and middleware. Made by createClient. */
 export class QianfanClient {
+  /** The configuration in effect: the options, then the environment, then the defaults. */
   readonly config: ResolvedConfig;
+  /** @internal The descriptor store with its compiled validators; the public view of it is `catalogue`. */
   readonly store: DescriptorStore;
   readonly #options: ClientOptions;
   readonly #transport: Transport;
@@ -130,11 +134,17 @@ export class QianfanClient {
     };
   }
 
+  /** The action descriptors this client reads: its search path, listings, descriptors and waiters. */
+  get catalogue(): Catalogue {
+    return this.store;
+  }
+
   /** Server time minus local time, as learnt from a RequestExpired answer; added to the clock when signing. */
   get clockOffsetMs(): number {
     return this.#signer.clockOffsetMs;
   }
 
+  /** The retry policy in effect: the retryPolicy option, or retry-policy.yaml on the search path (read on first use). */
   get retryPolicy(): RetryPolicy {
     const given = this.#options.retryPolicy;
     this.#retryPolicy ??=
@@ -160,17 +170,17 @@ export class QianfanClient {
     return this.send(prepared, options);
   }
 
-  /** Checks the names and finds the descriptor, once per route and action; touches nothing outside the action directories. */
+  /** @internal Checks the names and finds the descriptor, once per route and action; touches nothing outside the action directories. */
   resolveAction(route: string, action: string): ResolvedAction {
     return this.#resolver.resolve(route, action);
   }
 
-  /** Checks names, finds the descriptor, validates and serialises the body. Touches no network. */
+  /** @internal Checks names, finds the descriptor, validates and serialises the body. Touches no network. */
   prepare(route: string, action: string, body: unknown, validation: ValidationMode = this.#validation): PreparedCall {
     return prepareCall(this.resolveAction(route, action), body, validation === this.#validation ? validation : checkMode(validation), this.#notices);
   }
 
-  /** The signed HTTP request for a prepared call, at the client's clock (local time plus the learnt offset). */
+  /** @internal The signed HTTP request for a prepared call, at the client's clock (local time plus the learnt offset). */
   signRequest(prepared: PreparedCall, nowMs?: number): HttpRequest {
     return this.#signer.sign(prepared, nowMs);
   }
@@ -181,7 +191,7 @@ export class QianfanClient {
     return shownRequest(prepared, this.signRequest(prepared));
   }
 
-  /** Sends a prepared call: signs each attempt afresh, parses the answer, retries as the policy decides. */
+  /** @internal Sends a prepared call: signs each attempt afresh, parses the answer, retries as the policy decides. */
   send(prepared: PreparedCall, options: CallOptions = {}): Promise<ActionResponse> {
     const started = performance.now();
     if (this.#closed) return Promise.reject(new ClientClosedError('the client was closed; create a new one to call again (nothing was sent)', { code: 'ClientClosed', ...prepared.action.where }));
@@ -267,6 +277,7 @@ export class QianfanClient {
   }
 }
 
+/** A client with these options (see ClientOptions); it opens connections on its first call. Close it when done. */
 export function createClient(options: ClientOptions = {}): QianfanClient {
   return new QianfanClient(options);
 }

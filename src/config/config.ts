@@ -50,6 +50,7 @@ export interface ConfigOptions {
   validation?: ValidationMode | undefined;
 }
 
+/** The configuration a client with these options would use: the options, then the environment, then the defaults. Throws ConfigError for a bad value. */
 export function resolveConfig(options: ConfigOptions, env: Env = process.env): ResolvedConfig {
   // An empty variable counts as unset, as for the credentials: .env templates often carry empty values.
   const apiBaseUrl = nonEmpty(env['QIANFAN_CONSOLE_API_BASE_URL']);

@@ -24,6 +24,7 @@ type ProfileKey = (typeof PROFILE_KEYS)[number];
 export type Profile = Partial<Record<ProfileKey, string>>;
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The profile file: QIANFAN_CONFIG_FILE, else ~/.qianfan/config. */
 export function configFilePath(env: Env): string {
   return env['QIANFAN_CONFIG_FILE'] || join((packageRequire('node:os') as typeof import('node:os')).homedir(), '.qianfan', 'config');
 }

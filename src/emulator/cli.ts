@@ -4,10 +4,9 @@
  * keys to use (the secret only when it is the demo one), and one line per request.
  */
 import { parseArgs } from 'node:util';
-import { QianfanError } from '../errors.js';
+import { QianfanError, startEmulator, type Emulator, type EmulatorOptions } from '../index.js';
 import { isLoopback } from './control.js';
 import { FAULT_SPEC_SYNTAX, parseFaultSpec } from './faults.js';
-import { startEmulator, type Emulator, type EmulatorOptions } from './server.js';
 
 /** The command line's port when none is given, so the base URL stays the same from one run to the next. */
 const DEFAULT_SERVE_PORT = 8417;

@@ -4,6 +4,7 @@ export interface Logger {
   warn(message: string): void;
 }
 
+/** Every line to stderr, prefixed [qianfan-console]: the logger of QIANFAN_DEBUG=1. */
 export const stderrLogger: Logger = {
   debug: (message) => process.stderr.write(`[qianfan-console] ${message}\n`),
   warn: (message) => process.stderr.write(`[qianfan-console] warning: ${message}\n`),

@@ -65,11 +65,11 @@ export class CatalogueTools {
 
   listActions(route?: string): ActionSummary[] {
     const area = route === undefined ? undefined : this.#exposedArea(route);
-    const { store } = this.client;
-    const entries = store.list(area).filter((entry) => this.#isExposed(entry.route));
+    const { catalogue } = this.client;
+    const entries = catalogue.list(area).filter((entry) => this.#isExposed(entry.route));
     if (area !== undefined && entries.length === 0) throw new ToolRefusal('UnknownAction', `no actions are described for /v2/${area}; routes: ${this.exposedRoutes().join(', ')}`);
     return entries.map((entry) => {
-      const { descriptor } = store.load(entry);
+      const { descriptor } = catalogue.load(entry);
       return { route: entry.route, action: entry.action, summary: descriptor.summary, writes: !isRead(entry.action, descriptor.idempotent), pages: descriptor.pagination !== undefined };
     });
   }
@@ -91,16 +91,17 @@ export class CatalogueTools {
    */
   async callAction({ route, action, body = {}, dryRun = false, signal }: CallRequest): Promise<Record<string, unknown>> {
     this.#exposedArea(route);
-    const resolved = this.client.resolveAction(route, action);
-    const { where } = resolved;
+    const where = parseActionName(route, action);
+    const described = this.client.catalogue.find(where)?.descriptor;
     if (dryRun) return { dryRun: true, request: this.client.showRequest(route, action, body) };
-    if (!isRead(where.action, resolved.idempotent) && !this.policy.allowWrites) {
-      const why = resolved.descriptor
+    // Without a descriptor the library presumes idempotent exactly the actions named as reads.
+    if (!isRead(where.action, described?.idempotent ?? true) && !this.policy.allowWrites) {
+      const why = described
         ? 'is not a read (it creates, changes, stops or deletes something, or costs money)'
         : 'has no descriptor and is not named as a read (Describe…, Get…, List…, Query…, Check…), so it is taken for a write';
       throw new ToolRefusal('WritesNotAllowed', `${where.action} (${where.route}) ${why}, and this server is read-only: it was started without --allow-writes. Nothing was sent; dryRun: true shows the request.`);
     }
-    const pagination = resolved.descriptor?.descriptor.pagination;
+    const pagination = described?.pagination;
     if (!pagination) {
       const response = await this.client.callAction(where.route, where.action, body, { signal });
       return { requestId: response.requestId, result: response.result };
@@ -120,17 +121,17 @@ export class CatalogueTools {
   }
 
   exposedRoutes(): string[] {
-    const routes = new Set(this.client.store.list().map((entry) => entry.route));
+    const routes = new Set(this.client.catalogue.list().map((entry) => entry.route));
     return [...routes].filter((r) => this.#isExposed(r));
   }
 
   #described(route: string, action: string): { descriptor: ActionDescriptor } {
     const area = this.#exposedArea(route);
     const name = parseActionName(route, action);
-    // The store rather than resolveAction: an upload the client cannot send is still described.
-    const found = this.client.store.find(name);
+    // The catalogue rather than a call's checks: an upload the client cannot send is still described.
+    const found = this.client.catalogue.find(name);
     if (found) return found;
-    const known = this.client.store.list(area).map((entry) => entry.action);
+    const known = this.client.catalogue.list(area).map((entry) => entry.action);
     throw new ToolRefusal('UnknownAction', `no descriptor for ${name.action} on ${name.route}; ${known.length ? `its actions: ${known.join(', ')}` : `routes: ${this.exposedRoutes().join(', ')}`}`);
   }
 

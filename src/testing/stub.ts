@@ -5,7 +5,7 @@
  * the same), so a test cannot stub a shape the console never sends.
  */
 import { createRequire } from 'node:module';
-import { getDefaultClient, ServiceError, type QianfanClient, type RequestContext } from 'qianfan-console';
+import { getDefaultClient, parseActionName, ServiceError, type QianfanClient, type RequestContext } from 'qianfan-console';
 
 /** A call a stub answered (with a result or an error). */
 export interface StubbedCall {
@@ -60,7 +60,7 @@ export function mockClient(client: QianfanClient = getDefaultClient()): ClientSt
   const answered: StubbedCall[] = [];
   let requestCount = 0;
   const checkResult = (route: string, action: string, result: unknown): void => {
-    const schema = client.resolveAction(route, action).descriptor?.descriptor.result;
+    const schema = client.catalogue.find(parseActionName(route, action))?.descriptor.result;
     if (schema !== undefined) refuseBadResult(schema, result, action);
   };
   const remove = client.use({

@@ -7,8 +7,8 @@ import type { QianfanClient } from '../client/client.js';
 import { withClient } from '../client/default.js';
 import { metadataOf } from '../client/metadata.js';
 import { parseRoute } from '../descriptors/names.js';
-import type { DescriptorStore, LoadedAction } from '../descriptors/store.js';
-import type { Waiter } from '../descriptors/types.js';
+import type { Catalogue } from '../client/catalogue.js';
+import type { LoadedDescriptor, Waiter } from '../descriptors/types.js';
 import { QianfanError, ValidationError, type QianfanErrorFields } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
 import { readDottedPath } from '../paginate/dotted-path.js';
@@ -115,7 +115,7 @@ export async function waitFor(...args: unknown[]): Promise<ActionResponse> {
 }
 
 /** The waiter of that name and the action it polls, or a ValidationError listing the waiters there are. */
-export function findWaiter(store: DescriptorStore, waiterName: string, route?: string): { waiter: Waiter; action: LoadedAction } {
+export function findWaiter(store: Catalogue, waiterName: string, route?: string): { waiter: Waiter; action: LoadedDescriptor } {
   const area = route === undefined ? undefined : parseRoute(route).area;
   const found = store.findWaiter(waiterName, area);
   if (found) return found;
@@ -126,7 +126,7 @@ export function findWaiter(store: DescriptorStore, waiterName: string, route?: s
 }
 
 /** Every waiter on the search path (of one area, if given), with the action it polls. */
-export function listWaiters(store: DescriptorStore, area?: string): { name: string; route: string; action: string; waiter: Waiter }[] {
+export function listWaiters(store: Catalogue, area?: string): { name: string; route: string; action: string; waiter: Waiter }[] {
   return store.list(area).flatMap((entry) => {
     const { descriptor } = store.load(entry);
     return Object.entries(descriptor.waiters ?? {}).map(([name, waiter]) => ({ name, route: descriptor.route, action: descriptor.action, waiter }));

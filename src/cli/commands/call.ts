@@ -7,11 +7,7 @@ import { refuseNearMiss } from '../known-names.js';
 import { resolveFormat } from '../output.js';
 import { pageReporter } from '../progress.js';
 import { findAction } from './describe.js';
-import type { QianfanClient } from '../../client/client.js';
-import { parseActionName } from '../../descriptors/names.js';
-import type { Pagination } from '../../descriptors/types.js';
-import { readDottedPath } from '../../paginate/dotted-path.js';
-import type { ActionResponse } from '../../response/parse.js';
+import { paginatePages, parseActionName, readDottedPath, type ActionResponse, type Pagination, type QianfanClient } from '../../index.js';
 
 const USAGE = 'Usage: qianfan-console call ROUTE ACTION [--FIELD VALUE…] [--body JSON|@FILE|-] [--dry-run] [--all [--page-size N] [--max-items N]] [--force]';
 
@@ -57,8 +53,8 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   const pageSize = pageSizeOf(parsed, all);
   const client = await clientFor(ctx);
   try {
-    if (!booleanOption(parsed, 'force')) refuseNearMiss(client.store, route, action, 'call');
-    const loaded = client.store.find(parseActionName(route, action));
+    if (!booleanOption(parsed, 'force')) refuseNearMiss(client.catalogue, route, action, 'call');
+    const loaded = client.catalogue.find(parseActionName(route, action));
     const body = await buildBody(parsed.extras, loaded?.descriptor.body, stringOption(parsed, 'body'), (source) => readSource(ctx, source));
     if (booleanOption(parsed, 'dry-run')) {
       printDryRun(client, route, action, body, ctx);
@@ -99,12 +95,11 @@ interface PagedCall {
 }
 
 async function printAllPages(client: QianfanClient, call: PagedCall, ctx: CommandContext): Promise<void> {
-  const { paginatePages, paginationOf } = await import('../../paginate/paginate.js');
   const { route, action, body, maxItems } = call;
-  const { pagination } = paginationOf(client, route, action);
+  const pagination = client.catalogue.find(parseActionName(route, action))?.descriptor.pagination;
   // Fewest requests: the action's largest page unless the body or --page-size says otherwise (the
-  // console's own default is 10).
-  const pageSize = call.pageSize ?? (body[pagination.limitKey] !== undefined ? undefined : Math.min(pagination.maxLimit, maxItems ?? Infinity));
+  // console's own default is 10). Without pagination the pager refuses the action, naming those that page.
+  const pageSize = call.pageSize ?? (!pagination || body[pagination.limitKey] !== undefined ? undefined : Math.min(pagination.maxLimit, maxItems ?? Infinity));
   const items: unknown[] = [];
   const requestIds: string[] = [];
   const progress = pageReporter(ctx.io.stderr);
@@ -125,7 +120,8 @@ async function printAllPages(client: QianfanClient, call: PagedCall, ctx: Comman
   }
   if (cutShort) ctx.io.stderr.write(`stopped at --max-items ${maxItems}: more items remain\n`);
   // The items sit where a single page has them, so the same jq path reads one page or all of them.
-  printResult(ctx, { document: { requestIds, result: nestAt(pagination.items, items) }, records: items }, 'table');
+  // pagination is there: for an action without it, the pager threw before its first request.
+  printResult(ctx, { document: { requestIds, result: nestAt(pagination!.items, items) }, records: items }, 'table');
 }
 
 function printResponse(response: ActionResponse, pagination: Pagination | undefined, ctx: CommandContext): void {

@@ -7,12 +7,8 @@
 import type { OptionSpecs } from '../argv.js';
 import { COMMANDS } from '../command-table.js';
 import { GLOBAL_OPTIONS, storeFor, type CommandContext } from '../context.js';
-import { configFilePath } from '../../credentials/profile.js';
 import { listSections } from '../profile-file.js';
-import { VALIDATION_MODES } from '../../validation/body.js';
-import type { DescriptorStore } from '../../descriptors/store.js';
-import type { JsonSchema } from '../../validation/schema.js';
-import { listWaiters } from '../../waiters/wait.js';
+import { VALIDATION_MODES, configFilePath, listWaiters, type Catalogue, type JsonSchema } from '../../index.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 const OUTPUT_FORMATS = ['json', 'yaml', 'table', 'text'];
@@ -107,7 +103,7 @@ async function valuesFor(option: string, ctx: CommandContext, line: Line): Promi
   return field.schema['type'] === 'boolean' ? ['true', 'false'] : [];
 }
 
-function areasOf(store: DescriptorStore, withWaiters: boolean): string[] {
+function areasOf(store: Catalogue, withWaiters: boolean): string[] {
   const routes = withWaiters ? listWaiters(store).map((w) => w.route) : store.list().map((entry) => entry.route);
   return [...new Set(routes.map((route) => route.replace(/^\/v2\//, '')))];
 }

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ReadStream } from 'node:tty';
 import { UsageError } from '../argv.js';
 import { parseCommand, type CommandContext } from '../context.js';
-import { configFilePath, type Profile } from '../../credentials/profile.js';
+import { configFilePath, type Profile } from '../../index.js';
 import { readSection, writeSection } from '../profile-file.js';
 
 const HELP = `Usage: qianfan-console configure [--profile NAME] [--access-key AK] [--secret-key SK] [--endpoint URL]

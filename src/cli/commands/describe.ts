@@ -2,8 +2,7 @@
 import { UsageError } from '../argv.js';
 import { describeAction, renderActionHelp } from '../action-help.js';
 import { parseCommand, printResult, storeFor, type CommandContext } from '../context.js';
-import { parseActionName, parseRoute } from '../../descriptors/names.js';
-import type { DescriptorStore, LoadedAction } from '../../descriptors/store.js';
+import { parseActionName, parseRoute, type Catalogue, type LoadedDescriptor } from '../../index.js';
 
 const HELP = `Usage: qianfan-console describe ROUTE ACTION
 
@@ -28,7 +27,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
 }
 
 /** The descriptor of ROUTE ACTION, or a UsageError that lists the actions of the route. */
-export function findAction(store: DescriptorStore, route: string, action: string | undefined, command: string): LoadedAction {
+export function findAction(store: Catalogue, route: string, action: string | undefined, command: string): LoadedDescriptor {
   const { area } = parseRoute(route);
   const known = store.list(area).map((entry) => entry.action);
   const loaded = action === undefined ? undefined : store.find(parseActionName(route, action));

@@ -3,7 +3,7 @@ import { UsageError } from '../argv.js';
 import { parseCommand, printResult, storeFor, type CommandContext } from '../context.js';
 import { renderTable } from '../output.js';
 import { displayWidth } from '../table.js';
-import { parseRoute } from '../../descriptors/names.js';
+import { parseRoute } from '../../index.js';
 
 const HELP = `Usage: qianfan-console list [ROUTE]
 

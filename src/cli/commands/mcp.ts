@@ -1,8 +1,8 @@
 /** `mcp [--allow-writes] [--routes A,B]`: the catalogue as Model Context Protocol tools for AI agents, over stdio. */
 import { UsageError, booleanOption, stringOption, type ParsedArgs } from '../argv.js';
 import { GLOBAL_OPTIONS, clientFor, parseCommand, type CommandContext } from '../context.js';
-import type { QianfanClient } from '../../client/client.js';
-import { parseRoute } from '../../descriptors/names.js';
+import { parseRoute, scrub, type QianfanClient } from '../../index.js';
+import { VERSION } from '../version.js';
 
 const HELP = `Usage: qianfan-console mcp [--allow-writes] [--routes AREA,AREA…]
 
@@ -33,11 +33,11 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   try {
     const areas = exposedAreas(parsed, client);
     // The SDK (and zod) load here, for this command only.
-    const [{ serveMcp }, { scrub }, { packageRequire }] = await Promise.all([import('../../mcp/server.js'), import('../../logging/redact.js'), import('../../runtime/require.js')]);
+    const { serveMcp } = await import('../../mcp/server.js');
     await serveMcp(client, {
       allowWrites: booleanOption(parsed, 'allow-writes'),
       areas,
-      version: (packageRequire('../../package.json') as { version: string }).version,
+      version: VERSION,
       input: ctx.io.stdin,
       output: process.stdout,
       redact: (text) => scrub(text, ctx.secrets),
@@ -53,7 +53,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
 function exposedAreas(parsed: ParsedArgs, client: QianfanClient): Set<string> | undefined {
   const text = stringOption(parsed, 'routes');
   if (text === undefined) return undefined;
-  const described = new Set(client.store.list().map((entry) => entry.route));
+  const described = new Set(client.catalogue.list().map((entry) => entry.route));
   const areas = new Set<string>();
   for (const route of text.split(',').map((r) => r.trim()).filter(Boolean)) {
     const parsedRoute = parseRoute(route);

@@ -6,9 +6,7 @@ import { GLOBAL_OPTIONS, clientFor, printResult, readSource, parseCommand, store
 import { refuseNearMiss } from '../known-names.js';
 import { renderTable } from '../output.js';
 import { waitReporter } from '../progress.js';
-import type { DescriptorStore } from '../../descriptors/store.js';
-import { NetworkError, type QianfanError } from '../../errors.js';
-import { findWaiter, listWaiters, waitFor, type WaitProgress } from '../../waiters/wait.js';
+import { NetworkError, findWaiter, listWaiters, waitFor, type Catalogue, type QianfanError, type WaitProgress } from '../../index.js';
 
 const USAGE = 'Usage: qianfan-console wait ROUTE WAITER [--FIELD VALUE…] [--body JSON|@FILE|-] [--interval-ms N] [--timeout-ms N]';
 
@@ -50,8 +48,8 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   const timeoutMs = wholeNumberOption(parsed, 'timeout-ms', 'milliseconds');
   const client = await clientFor(ctx);
   try {
-    refuseNearMiss(client.store, route, undefined, 'wait');
-    const { waiter, action } = findWaiter(client.store, waiterName, route);
+    refuseNearMiss(client.catalogue, route, undefined, 'wait');
+    const { waiter, action } = findWaiter(client.catalogue, waiterName, route);
     const body = await buildBody(parsed.extras, action.descriptor.body, stringOption(parsed, 'body'), (source) => readSource(ctx, source));
     const reporter = waitReporter(ctx.io.stderr, waiterName, waiter.success);
     const unreachable = unreachableCounter();
@@ -99,7 +97,7 @@ function unreachableCounter(): { signal: AbortSignal; count(progress: WaitProgre
   };
 }
 
-function renderWaiters(store: DescriptorStore): string {
+function renderWaiters(store: Catalogue): string {
   const rows = listWaiters(store).map((w) => [w.route, w.name, w.action, w.waiter.summary]);
   return `Waiters:\n${renderTable(['ROUTE', 'WAITER', 'POLLS', 'SUMMARY'], rows)}`;
 }
