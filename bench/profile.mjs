@@ -69,7 +69,11 @@ export function summarise(file, calls) {
   out.push('\nself time by area');
   for (const [k, v] of [...areas].filter(([k]) => k !== 'idle').sort((a, b) => b[1] - a[1])) out.push(`  ${ms(v)} ${pct(v)}  ${k}`);
   out.push(`\nself time, top ${TOP} functions`);
-  for (const [k, v] of [...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, TOP)) out.push(`  ${ms(v)} ${pct(v)}  ${k}`);
+  for (const [k, v] of [...self]
+    .filter(([k]) => !k.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP))
+    out.push(`  ${ms(v)} ${pct(v)}  ${k}`);
   out.push(`\ninclusive time of our functions (dist/), top ${TOP}`);
   for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, TOP)) out.push(`  ${ms(v)} ${pct(v)}  ${k}`);
   return out.join('\n');
@@ -100,7 +104,13 @@ async function main() {
     const prof = ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100'];
     let calls;
     if (what === 'first-call') {
-      console.log(await run([...prof, join(here, 'start-first-call.mjs')], { QIANFAN_ACCESS_KEY: ACCESS_KEY, QIANFAN_SECRET_KEY: SECRET_KEY, QIANFAN_CONSOLE_API_BASE_URL: server.baseUrl }));
+      console.log(
+        await run([...prof, join(here, 'start-first-call.mjs')], {
+          QIANFAN_ACCESS_KEY: ACCESS_KEY,
+          QIANFAN_SECRET_KEY: SECRET_KEY,
+          QIANFAN_CONSOLE_API_BASE_URL: server.baseUrl,
+        }),
+      );
     } else {
       let request;
       if (what === 'floor' || what === 'dispatch') {
@@ -110,13 +120,27 @@ async function main() {
         request = { origin: r.origin, path: r.path, headers: r.headers, body: r.body };
         await client.close();
       }
-      const config = { client: what, concurrency: Number(a ?? 1), seconds: Number(b ?? 4), warmupMs: 500, baseUrl: server.baseUrl, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, request };
+      const config = {
+        client: what,
+        concurrency: Number(a ?? 1),
+        seconds: Number(b ?? 4),
+        warmupMs: 500,
+        baseUrl: server.baseUrl,
+        accessKey: ACCESS_KEY,
+        secretKey: SECRET_KEY,
+        request,
+      };
       const env = what === 'official' ? { QIANFAN_ACCESS_KEY: ACCESS_KEY, QIANFAN_SECRET_KEY: SECRET_KEY, QIANFAN_CONSOLE_API_BASE_URL: server.baseUrl } : {};
       const result = JSON.parse(await run([...prof, join(here, 'client.mjs'), JSON.stringify(config)], env));
       calls = result.calls + result.warmupCalls;
-      console.log(`${what} at concurrency ${config.concurrency}: ${result.callsPerSecond.toFixed(0)} calls/s while profiled, p50 ${result.p50Ms.toFixed(3)} ms, p99 ${result.p99Ms.toFixed(3)} ms`);
+      console.log(
+        `${what} at concurrency ${config.concurrency}: ${result.callsPerSecond.toFixed(0)} calls/s while profiled, p50 ${result.p50Ms.toFixed(3)} ms, p99 ${result.p99Ms.toFixed(3)} ms`,
+      );
     }
-    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.cpuprofile')));
+    const file = join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.cpuprofile')),
+    );
     console.log(summarise(file, calls));
     if (process.env.PROFILE_KEEP === '1') console.log(`\nprofile kept: ${file}`);
     else rmSync(dir, { recursive: true, force: true });

@@ -105,7 +105,12 @@ function startServer() {
 
 /** A client process that makes calls only when told to: {type:'run'} → one result. */
 async function startClientProcess(config, extraEnv) {
-  const child = fork(join(here, 'client.mjs'), [JSON.stringify(config)], { cwd: work, env: cleanEnv(extraEnv), execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(here, 'client.mjs'), [JSON.stringify(config)], {
+    cwd: work,
+    env: cleanEnv(extraEnv),
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const label = `${CLIENT_LABEL[config.client]} (${MODE_LABEL(config.concurrency)})`;
   let pending;
   child.on('message', (m) => {
@@ -124,17 +129,23 @@ async function startClientProcess(config, extraEnv) {
       child.send({ type: 'run', warmupMs, seconds });
       return result;
     },
-    close: () => new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.send({ type: 'close' });
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.send({ type: 'close' });
+      }),
   };
 }
 
 /** A single-shot client process (the memory probe): runs, reports, exits. */
 function runClient(config, { execArgv = [], extraEnv = {} } = {}) {
   return new Promise((resolve, reject) => {
-    const child = fork(join(here, 'client.mjs'), [JSON.stringify(config)], { cwd: work, env: cleanEnv(extraEnv), execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(here, 'client.mjs'), [JSON.stringify(config)], {
+      cwd: work,
+      env: cleanEnv(extraEnv),
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let result;
     child.on('message', (m) => (result = m));
     child.once('error', reject);
@@ -160,7 +171,13 @@ async function signedFloorRequest(baseUrl) {
  */
 function runOrder(n) {
   const pair = (n % 2 === 0 ? ['floor', 'ours'] : ['ours', 'floor']).filter((c) => CLIENTS.includes(c));
-  return [...pair, ...rotate(CLIENTS.filter((c) => !pair.includes(c)), n)];
+  return [
+    ...pair,
+    ...rotate(
+      CLIENTS.filter((c) => !pair.includes(c)),
+      n,
+    ),
+  ];
 }
 
 /**
@@ -176,7 +193,8 @@ async function throughput(server, floorRequest) {
     try {
       for (const client of CLIENTS) {
         const config = { client, concurrency, baseUrl: server.baseUrl, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, request: floorRequest };
-        const extraEnv = client === 'official' ? { QIANFAN_ACCESS_KEY: ACCESS_KEY, QIANFAN_SECRET_KEY: SECRET_KEY, QIANFAN_CONSOLE_API_BASE_URL: server.baseUrl } : {};
+        const extraEnv =
+          client === 'official' ? { QIANFAN_ACCESS_KEY: ACCESS_KEY, QIANFAN_SECRET_KEY: SECRET_KEY, QIANFAN_CONSOLE_API_BASE_URL: server.baseUrl } : {};
         processes[client] = await startClientProcess(config, extraEnv);
         await processes[client].run(FIRST_WARMUP_MS, 0);
       }
@@ -222,7 +240,12 @@ async function throughput(server, floorRequest) {
     for (const client of CLIENTS) {
       const vsFloor = pairedRatio(client, 'floor');
       const vsOfficial = pairedRatio(client, 'official');
-      Object.assign(row[client], { vsFloor: median(vsFloor), vsFloorRange: range(vsFloor), vsOfficial: median(vsOfficial), vsOfficialRange: range(vsOfficial) });
+      Object.assign(row[client], {
+        vsFloor: median(vsFloor),
+        vsFloorRange: range(vsFloor),
+        vsOfficial: median(vsOfficial),
+        vsOfficialRange: range(vsOfficial),
+      });
     }
     summary.push({ concurrency, clients: row });
   }
@@ -338,7 +361,9 @@ async function startup(server, floorRequest) {
     floorCallToResultOverBareMs: toResultOverBare('floorCall'),
     floorCallSplit: split('floorCall'),
   };
-  const extraChanges = samples.firstCallExtra.map((s, i) => (toResult(s) - samples.bare[i].wallMs) / (toResult(samples.firstCall[i]) - samples.bare[i].wallMs) - 1);
+  const extraChanges = samples.firstCallExtra.map(
+    (s, i) => (toResult(s) - samples.bare[i].wallMs) / (toResult(samples.firstCall[i]) - samples.bare[i].wallMs) - 1,
+  );
   out.extraChange = median(extraChanges);
   out.extraChangeRange = range(extraChanges);
   return out;
@@ -394,7 +419,8 @@ function machine() {
 function revision() {
   if (env.BENCH_REVISION) return env.BENCH_REVISION;
   try {
-    const git = (args) => execFileSync('git', ['-C', fileURLToPath(new URL('..', import.meta.url)), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (args) =>
+      execFileSync('git', ['-C', fileURLToPath(new URL('..', import.meta.url)), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const dirty = git(['status', '--porcelain', '--', 'src', 'actions', 'scripts', 'package.json']).split('\n').filter(Boolean).length;
     return `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ` + ${dirty} uncommitted change(s) under src/, actions/, scripts/, package.json` : ''}`;
   } catch {
@@ -414,8 +440,12 @@ function readLoad() {
 function headlines(tp, st, mem) {
   const row = (c) => tp?.summary.find((s) => s.concurrency === c)?.clients;
   const list = [];
-  const add = (name, value, [lo, hi], unit, digits = 1) => list.push({ name, shown: `${fmt(value, digits)}${unit} (range ${fmt(lo, digits)}–${fmt(hi, digits)}${unit})` });
-  for (const [concurrency, label] of [[1, 'sequential'], [32, 'concurrency 32']]) {
+  const add = (name, value, [lo, hi], unit, digits = 1) =>
+    list.push({ name, shown: `${fmt(value, digits)}${unit} (range ${fmt(lo, digits)}–${fmt(hi, digits)}${unit})` });
+  for (const [concurrency, label] of [
+    [1, 'sequential'],
+    [32, 'concurrency 32'],
+  ]) {
     const ours = row(concurrency)?.ours;
     if (!ours) continue;
     add(`${label}, calls/s against raw undici`, ours.vsFloor, ours.vsFloorRange, '×', 2);
@@ -424,7 +454,12 @@ function headlines(tp, st, mem) {
   if (st) {
     add('import, over bare node', st.importOverBareMs, st.importOverBareRange, ' ms');
     add('first call from a fresh process, to its result, over bare node', st.firstCallToResultOverBareMs, st.firstCallToResultOverBareRange, ' ms');
-    add(`first call with ${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors on the search path, change`, st.extraChange * 100, st.extraChangeRange.map((x) => x * 100), ' %');
+    add(
+      `first call with ${fmt(EXTRA_DESCRIPTORS, 0)} extra descriptors on the search path, change`,
+      st.extraChange * 100,
+      st.extraChangeRange.map((x) => x * 100),
+      ' %',
+    );
   }
   if (mem) {
     add('RSS after 10,000 calls', mem.after10kMB, mem.after10kRange, ' MB');
@@ -455,7 +490,17 @@ function consoleTable(tp) {
     for (const client of CLIENTS) {
       const r = clients[client];
       const [lo, hi] = range(r.perRound);
-      rows.push([MODE_LABEL(concurrency), CLIENT_LABEL[client], fmt(r.callsPerSecond, 0), `${fmt(lo, 0)}–${fmt(hi, 0)}`, fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(r.cpuUsPerCall, 0), fmt(r.vsFloor, 2), fmt(r.vsOfficial, 1)]);
+      rows.push([
+        MODE_LABEL(concurrency),
+        CLIENT_LABEL[client],
+        fmt(r.callsPerSecond, 0),
+        `${fmt(lo, 0)}–${fmt(hi, 0)}`,
+        fmt(r.p50Ms, 2),
+        fmt(r.p99Ms, 2),
+        fmt(r.cpuUsPerCall, 0),
+        fmt(r.vsFloor, 2),
+        fmt(r.vsOfficial, 1),
+      ]);
     }
   }
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
@@ -572,14 +617,21 @@ async function main() {
     ...list.map((t) => `  ${t.name}: ${t.shown}`),
   ];
   console.log(out.join('\n'));
-  if (WRITE_RESULTS) console.log(tp && st && mem ? `\nwrote ${writeResults(m, tp, st, mem, list)}` : '\n--write: bench/RESULTS.md left alone, since BENCH_ONLY ran only part of the benchmark');
+  if (WRITE_RESULTS)
+    console.log(
+      tp && st && mem
+        ? `\nwrote ${writeResults(m, tp, st, mem, list)}`
+        : '\n--write: bench/RESULTS.md left alone, since BENCH_ONLY ran only part of the benchmark',
+    );
   await runScaleScripts();
   console.log(`benchmark took ${fmt((Date.now() - started) / 1000, 0)} s`);
 }
 
 /** Every bench/scale-*.mjs present, one after another, each printing its own figures; none present is fine. */
 async function runScaleScripts() {
-  const scripts = readdirSync(here).filter((name) => /^scale-.*\.mjs$/.test(name)).sort();
+  const scripts = readdirSync(here)
+    .filter((name) => /^scale-.*\.mjs$/.test(name))
+    .sort();
   for (const script of scripts) {
     console.log(`\n${script}`);
     const code = await new Promise((resolve) => {

@@ -83,7 +83,11 @@ async function bodies(floorServer, oursServer, dir) {
   const floorClient = createClient({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, baseUrl: floorServer.baseUrl, actionPaths: [dir] });
   const pool = new Pool(floorServer.baseUrl, { connections: 64, keepAliveTimeout: 4_000 });
   const rows = [];
-  for (const [label, bytes] of [['1 KB', 1024], ['100 KB', 100 * 1024], ['1 MB', 1024 * 1024]]) {
+  for (const [label, bytes] of [
+    ['1 KB', 1024],
+    ['100 KB', 100 * 1024],
+    ['1 MB', 1024 * 1024],
+  ]) {
     const body = bodyOf(bytes);
     const request = floorClient.signRequest(floorClient.prepare('/v2/benchscale', 'PutRecords', body));
     const send = async (bytes) => {
@@ -110,7 +114,15 @@ async function bodies(floorServer, oursServer, dir) {
       ratios.floor.push(slice.ours / slice.floor);
       ratios.floorSerialising.push(slice.ours / slice.floorSerialising);
     }
-    rows.push({ label, bytes: request.body.length, floor: median(rates.floor), floorSerialising: median(rates.floorSerialising), ours: median(rates.ours), ratio: median(ratios.floor), ratioSerialising: median(ratios.floorSerialising) });
+    rows.push({
+      label,
+      bytes: request.body.length,
+      floor: median(rates.floor),
+      floorSerialising: median(rates.floorSerialising),
+      ours: median(rates.ours),
+      ratio: median(ratios.floor),
+      ratioSerialising: median(ratios.floorSerialising),
+    });
   }
   await Promise.all([client.close(), floorClient.close(), pool.close()]);
   return rows;
@@ -145,7 +157,11 @@ function heapPerThousand(dir) {
 function listMs(actionsPath) {
   const env = { ...process.env, QIANFAN_ACTIONS_PATH: actionsPath ?? '' };
   const started = performance.now();
-  const out = execFileSync(process.execPath, [join(root, 'dist/cli/main.js'), 'list', '--output', 'json'], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(process.execPath, [join(root, 'dist/cli/main.js'), 'list', '--output', 'json'], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const ms = performance.now() - started;
   return { ms, count: JSON.parse(out).length };
 }
@@ -160,7 +176,9 @@ try {
   writeFileSync(join(recordsDir, 'benchscale', 'PutRecords.yaml'), descriptor('benchscale', 'PutRecords'));
   console.log('request bodies, sequential calls/s with validation on (compatible), × the floor (raw undici, same bytes signed once):');
   for (const row of await bodies(floorServer, server, recordsDir)) {
-    console.log(`  ${row.label.padEnd(6)} (${row.bytes} bytes)  floor ${fmt(row.floor, 0)}/s  floor serialising ${fmt(row.floorSerialising, 0)}/s  ours ${fmt(row.ours, 0)}/s  = ${fmt(row.ratio, 2)}× floor, ${fmt(row.ratioSerialising, 2)}× floor serialising`);
+    console.log(
+      `  ${row.label.padEnd(6)} (${row.bytes} bytes)  floor ${fmt(row.floor, 0)}/s  floor serialising ${fmt(row.floorSerialising, 0)}/s  ours ${fmt(row.ours, 0)}/s  = ${fmt(row.ratio, 2)}× floor, ${fmt(row.ratioSerialising, 2)}× floor serialising`,
+    );
   }
 
   // 2. first call: the built-in DescribeFineTuningTask and the same descriptor dropped in under another area
@@ -174,12 +192,15 @@ try {
     firstBuiltIn.push(firstCall(server.baseUrl, '/v2/finetuning', 'DescribeFineTuningTask'));
     firstDropped.push(firstCall(server.baseUrl, '/v2/benchdrop', 'DescribeFineTuningTask', droppedDir));
   }
-  console.log(`first call (fresh process, client created to answer read; medians of ${RUNS}): built-in ${fmt(median(firstBuiltIn))} ms, dropped-in ${fmt(median(firstDropped))} ms (+${fmt(median(firstDropped) - median(firstBuiltIn))} ms)`);
+  console.log(
+    `first call (fresh process, client created to answer read; medians of ${RUNS}): built-in ${fmt(median(firstBuiltIn))} ms, dropped-in ${fmt(median(firstDropped))} ms (+${fmt(median(firstDropped) - median(firstBuiltIn))} ms)`,
+  );
 
   // 3. heap per 1,000 small dropped-in actions
   const heapDir = join(work, 'heap');
   mkdirSync(join(heapDir, 'benchheap'), { recursive: true });
-  const small = 'body: { type: object, additionalProperties: false, properties: { name: { type: string, maxLength: 64 }, size: { type: integer, minimum: 0 } } }\nresult: { type: object }\n';
+  const small =
+    'body: { type: object, additionalProperties: false, properties: { name: { type: string, maxLength: 64 }, size: { type: integer, minimum: 0 } } }\nresult: { type: object }\n';
   for (let i = 0; i <= 1000; i++) writeFileSync(join(heapDir, 'benchheap', `Act${i}.yaml`), descriptor('benchheap', `Act${i}`, small));
   const heaps = Array.from({ length: Math.min(RUNS, 3) }, () => heapPerThousand(heapDir));
   console.log(`heap per 1,000 small dropped-in actions, each prepared once: ${fmt(median(heaps))} MB (median of ${heaps.length})`);
@@ -200,8 +221,12 @@ try {
     many.push(m.ms);
     counts = [a.count, m.count];
   }
-  console.log(`list (whole process, medians of ${RUNS}): ${counts[0]} actions ${fmt(median(alone), 0)} ms; with 10,000 dropped in (${counts[1]} actions) ${fmt(median(many), 0)} ms = ${fmt(median(many) / median(alone), 2)}× list alone`);
-  console.log('targets: 1 MB ≥ 0.8× floor; dropped-in first call ≤ built-in + 40 ms; ≤ 6 MB heap per 1,000 small dropped-in actions; list 10,000 ≤ 5× list alone');
+  console.log(
+    `list (whole process, medians of ${RUNS}): ${counts[0]} actions ${fmt(median(alone), 0)} ms; with 10,000 dropped in (${counts[1]} actions) ${fmt(median(many), 0)} ms = ${fmt(median(many) / median(alone), 2)}× list alone`,
+  );
+  console.log(
+    'targets: 1 MB ≥ 0.8× floor; dropped-in first call ≤ built-in + 40 ms; ≤ 6 MB heap per 1,000 small dropped-in actions; list 10,000 ≤ 5× list alone',
+  );
 } finally {
   server.close();
   floorServer.close();

@@ -14,6 +14,8 @@ for (const config of ['api/api-extractor.json', 'api/api-extractor.testing.json'
   }
 }
 if (changed && !update) {
-  console.error('The public API differs from api/*.api.md. If the change is meant, run `npm run api:update`, review the diff of api/, describe it in docs/api.md, and commit both.');
+  console.error(
+    'The public API differs from api/*.api.md. If the change is meant, run `npm run api:update`, review the diff of api/, describe it in docs/api.md, and commit both.',
+  );
 }
 process.exitCode = changed ? 1 : 0;

@@ -21,7 +21,12 @@ async function main(): Promise<void> {
     say(`Local Qianfan console emulator at ${emulator.url} (lifecycles ${SPEED}× faster)`);
 
     say('\n1. Create a fine-tuning job');
-    const { result: job } = await qf.callAction(ROUTE, 'CreateFineTuningJob', { name: 'faq-sft', description: 'Customer-service answers', model: 'ERNIE-Speed-8K', trainMode: 'SFT' });
+    const { result: job } = await qf.callAction(ROUTE, 'CreateFineTuningJob', {
+      name: 'faq-sft',
+      description: 'Customer-service answers',
+      model: 'ERNIE-Speed-8K',
+      trainMode: 'SFT',
+    });
     say(`   CreateFineTuningJob → jobId ${job.jobId}`);
 
     say('\n2. Start a training task under it');
@@ -36,7 +41,11 @@ async function main(): Promise<void> {
       if (shown !== last) say(`   ${shown}`);
       last = shown;
       if (result.runStatus === 'Done') {
-        say(`   metrics: ${Object.entries(result.metrics ?? {}).map(([name, value]) => `${name} ${value}`).join(', ')}`);
+        say(
+          `   metrics: ${Object.entries(result.metrics ?? {})
+            .map(([name, value]) => `${name} ${value}`)
+            .join(', ')}`,
+        );
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));

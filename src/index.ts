@@ -1,5 +1,13 @@
 export { createClient, QianfanClient, type ClientOptions, type CallOptions, type ShownRequest } from './client/client.js';
-export { openCatalogue, type Catalogue, type CatalogueOptions, type ActionListing, type SummaryFields, type LoadedDescriptor, type DescriptorSource } from './client/catalogue.js';
+export {
+  openCatalogue,
+  type Catalogue,
+  type CatalogueOptions,
+  type ActionListing,
+  type SummaryFields,
+  type LoadedDescriptor,
+  type DescriptorSource,
+} from './client/catalogue.js';
 export { callAction, getDefaultClient, resetDefaultClient } from './client/default.js';
 export type { ActionArguments, ActionResult, CatalogueEntry } from './client/action-types.js';
 export { metadataOf, type CallMetadata } from './client/metadata.js';

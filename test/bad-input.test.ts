@@ -10,7 +10,8 @@ import { useVerifyingServer } from './support/verifying-server.js';
 
 const server = useVerifyingServer({ ak: 'sk' });
 
-const client = (actionPaths: string[] = [], validation?: 'strict') => createClient({ accessKey: 'ak', secretKey: 'sk', baseUrl: server.url, actionPaths, maxAttempts: 1, validation });
+const client = (actionPaths: string[] = [], validation?: 'strict') =>
+  createClient({ accessKey: 'ak', secretKey: 'sk', baseUrl: server.url, actionPaths, maxAttempts: 1, validation });
 
 const valid = (action: string, route = '/v2/widgets') => `action: ${action}
 route: ${route}
@@ -75,7 +76,10 @@ describe('broken descriptors', () => {
 
   it('a YAML alias bomb is refused quickly without expanding', async () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+    for (let i = 0; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      );
     const dir = actionDir({ widgets: { 'DescribeWidget.yaml': `${bomb.join('\n')}\naction: DescribeWidget\n` } });
     const before = process.memoryUsage().heapUsed;
     const error = (await refusal(client([dir]).callAction('/v2/widgets', 'DescribeWidget', {}))) as DescriptorError;
@@ -130,7 +134,15 @@ describe('hostile bodies', () => {
   });
 
   it.each([
-    ['a circular structure', (() => { const o: Record<string, unknown> = { taskId: 't' }; o['self'] = o; return o; })(), /circular/],
+    [
+      'a circular structure',
+      (() => {
+        const o: Record<string, unknown> = { taskId: 't' };
+        o['self'] = o;
+        return o;
+      })(),
+      /circular/,
+    ],
     ['a BigInt', { taskId: 't', n: 10n }, /BigInt/],
     ['a function', { taskId: 't', f: () => 1 }, /function/],
     ['NaN', { taskId: 't', n: NaN }, /no JSON form/],

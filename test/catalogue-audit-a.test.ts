@@ -141,7 +141,9 @@ describe('service', () => {
       ['required', '$.serviceId'],
     ]);
     expect(emulator.calls).toHaveLength(calls);
-    expect(await send(SERVICE, 'AttachLogStore', { serviceType: 'Preset', serviceId: 'svcp-x', logRegion: 'bj', logProject: 'p', logStoreName: 's' })).toBe(true);
+    expect(await send(SERVICE, 'AttachLogStore', { serviceType: 'Preset', serviceId: 'svcp-x', logRegion: 'bj', logProject: 'p', logStoreName: 's' })).toBe(
+      true,
+    );
   });
 });
 

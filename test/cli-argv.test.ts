@@ -27,7 +27,11 @@ const usageError = (run: () => unknown): UsageError => {
 describe('parseArgv', () => {
   it('positionals in order, declared options by name, alias or name=value', () => {
     const parsed = parseArgv(['call', '-o', 'table', 'finetuning', '--all', '--body=@x.json', 'CreateFineTuningJob'], SPECS, false);
-    expect(parsed).toEqual({ positionals: ['call', 'finetuning', 'CreateFineTuningJob'], options: { output: 'table', all: true, body: '@x.json' }, extras: [] });
+    expect(parsed).toEqual({
+      positionals: ['call', 'finetuning', 'CreateFineTuningJob'],
+      options: { output: 'table', all: true, body: '@x.json' },
+      extras: [],
+    });
   });
 
   it('a string option takes the next token whatever it looks like', () => {

@@ -22,7 +22,14 @@ const env = () => ({ QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_CON
 const cli = (args: string[]) => runCli(args, { env: env() });
 const json = <T>(text: string): T => JSON.parse(text) as T;
 
-const TRAINING = ['--hyperParameterConfig.epoch', '1', '--datasetConfig.sourceType', 'Platform', '--datasetConfig.versions', '[{"versionId":"ds-he8srs01ym0b8fh7"}]'];
+const TRAINING = [
+  '--hyperParameterConfig.epoch',
+  '1',
+  '--datasetConfig.sourceType',
+  'Platform',
+  '--datasetConfig.versions',
+  '[{"versionId":"ds-he8srs01ym0b8fh7"}]',
+];
 
 describe('qianfan-console against qianfan-console serve', () => {
   it('serve does not print a secret it was given', async () => {
@@ -42,7 +49,20 @@ describe('qianfan-console against qianfan-console serve', () => {
   });
 
   it('dry-run shows the request without the secret key or a full signature, and sends nothing', async () => {
-    const result = await cli(['call', 'finetuning', 'CreateFineTuningJob', '--name', 'never-sent', '--model', 'ERNIE-Speed-8K', '--trainMode', 'SFT', '--dry-run', '-o', 'table']);
+    const result = await cli([
+      'call',
+      'finetuning',
+      'CreateFineTuningJob',
+      '--name',
+      'never-sent',
+      '--model',
+      'ERNIE-Speed-8K',
+      '--trainMode',
+      'SFT',
+      '--dry-run',
+      '-o',
+      'table',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^POST ${emulator.url}/v2/finetuning\\?Action=CreateFineTuningJob\\n`));
     expect(result.stdout).toContain(`authorization: bce-auth-v1/${AK}/`);
@@ -73,38 +93,49 @@ describe('qianfan-console against qianfan-console serve', () => {
     expect(table.stdout).toMatch(/\se2e-21\s/);
   });
 
-  it('waits for a fine-tuning task to finish: plain lines on a pipe', async () => {
-    const jobId = await newJob();
-    const task = await cli(['call', 'finetuning', 'CreateFineTuningTask', '--jobId', jobId, ...TRAINING]);
-    const taskId = json<{ result: { taskId: string } }>(task.stdout).result.taskId;
-    const waiting = runCli(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '50'], { env: env(), timeoutMs: 30_000 });
-    await walkTrainingRun();
-    const waited = await waiting;
-    expect(waited.code).toBe(0);
-    expect(json<{ result: { runStatus: string; metrics: object } }>(waited.stdout).result).toMatchObject({ runStatus: 'Done', metrics: expect.any(Object) });
-    const lines = waited.stderr.trimEnd().split('\n');
-    for (const line of lines) expect(line).toMatch(/^FineTuningTaskDone: (Waiting|Running( \d+%)?|Done) \(poll \d+, \d+s\)$/);
-    expect(lines[0]).toMatch(/^FineTuningTaskDone: Waiting /);
-    expect(lines.some((line) => /^FineTuningTaskDone: Running [1-9]\d?% /.test(line))).toBe(true);
-    expect(lines.at(-1)).toMatch(/^FineTuningTaskDone: Done /);
-  }, WAIT_TEST_TIMEOUT_MS);
+  it(
+    'waits for a fine-tuning task to finish: plain lines on a pipe',
+    async () => {
+      const jobId = await newJob();
+      const task = await cli(['call', 'finetuning', 'CreateFineTuningTask', '--jobId', jobId, ...TRAINING]);
+      const taskId = json<{ result: { taskId: string } }>(task.stdout).result.taskId;
+      const waiting = runCli(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '50'], { env: env(), timeoutMs: 30_000 });
+      await walkTrainingRun();
+      const waited = await waiting;
+      expect(waited.code).toBe(0);
+      expect(json<{ result: { runStatus: string; metrics: object } }>(waited.stdout).result).toMatchObject({ runStatus: 'Done', metrics: expect.any(Object) });
+      const lines = waited.stderr.trimEnd().split('\n');
+      for (const line of lines) expect(line).toMatch(/^FineTuningTaskDone: (Waiting|Running( \d+%)?|Done) \(poll \d+, \d+s\)$/);
+      expect(lines[0]).toMatch(/^FineTuningTaskDone: Waiting /);
+      expect(lines.some((line) => /^FineTuningTaskDone: Running [1-9]\d?% /.test(line))).toBe(true);
+      expect(lines.at(-1)).toMatch(/^FineTuningTaskDone: Done /);
+    },
+    WAIT_TEST_TIMEOUT_MS,
+  );
 
-  it.skipIf(!hasScript)('waits with a live progress bar on a terminal', async () => {
-    const jobId = await newJob();
-    const task = await cli(['call', 'finetuning', 'CreateFineTuningTask', '--jobId', jobId, ...TRAINING]);
-    const taskId = json<{ result: { taskId: string } }>(task.stdout).result.taskId;
-    const waiting = runCliInTerminal(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '50'], { env: env(), timeoutMs: 30_000 });
-    await walkTrainingRun();
-    const waited = await waiting;
-    expect(waited.code).toBe(0);
-    const redraws = waited.stdout.split('\r\x1b[K').slice(1);
-    const final = redraws.pop()!;
-    expect(final).toMatch(/^FineTuningTaskDone \[█{24}\] 100%  Done  \(poll \d+, \d+s\)\r\n/);
-    expect(final).toContain('  runStatus: Done\r\n');
-    // Each earlier redraw is the bar at the task's runProgress (or the status alone while it waits).
-    for (const redraw of redraws) expect(redraw).toMatch(/^FineTuningTaskDone( \[[█░]{24}\] +\d+%)?  (Waiting|Running)  \(poll \d+, \d+s\)$/);
-    expect(redraws.some((r) => /\] +([1-9]\d?)%  Running/.test(r))).toBe(true);
-  }, WAIT_TEST_TIMEOUT_MS);
+  it.skipIf(!hasScript)(
+    'waits with a live progress bar on a terminal',
+    async () => {
+      const jobId = await newJob();
+      const task = await cli(['call', 'finetuning', 'CreateFineTuningTask', '--jobId', jobId, ...TRAINING]);
+      const taskId = json<{ result: { taskId: string } }>(task.stdout).result.taskId;
+      const waiting = runCliInTerminal(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '50'], {
+        env: env(),
+        timeoutMs: 30_000,
+      });
+      await walkTrainingRun();
+      const waited = await waiting;
+      expect(waited.code).toBe(0);
+      const redraws = waited.stdout.split('\r\x1b[K').slice(1);
+      const final = redraws.pop()!;
+      expect(final).toMatch(/^FineTuningTaskDone \[█{24}\] 100% {2}Done {2}\(poll \d+, \d+s\)\r\n/);
+      expect(final).toContain('  runStatus: Done\r\n');
+      // Each earlier redraw is the bar at the task's runProgress (or the status alone while it waits).
+      for (const redraw of redraws) expect(redraw).toMatch(/^FineTuningTaskDone( \[[█░]{24}\] +\d+%)? {2}(Waiting|Running) {2}\(poll \d+, \d+s\)$/);
+      expect(redraws.some((r) => /\] +([1-9]\d?)% {2}Running/.test(r))).toBe(true);
+    },
+    WAIT_TEST_TIMEOUT_MS,
+  );
 
   it('exits 2 naming a missing required field, 1 when the service says no, 3 when nothing answers', async () => {
     const missing = await cli(['call', 'finetuning', 'CreateFineTuningJob', '--name', 'x', '--model', 'ERNIE-Speed-8K']);
@@ -113,7 +144,9 @@ describe('qianfan-console against qianfan-console serve', () => {
 
     const refused = await cli(['call', 'finetuning', 'DescribeFineTuningTask', '--taskId', 'task-doesnotexist']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^qianfan-console: the console refused DescribeFineTuningTask \(\/v2\/finetuning\): ResourceNotFound: .*\[HTTP 404, requestId [0-9a-f-]{36}\]\n$/);
+    expect(refused.stderr).toMatch(
+      /^qianfan-console: the console refused DescribeFineTuningTask \(\/v2\/finetuning\): ResourceNotFound: .*\[HTTP 404, requestId [0-9a-f-]{36}\]\n$/,
+    );
 
     const wrongKey = await runCli(['call', 'finetuning', 'DescribeFineTuningJobs'], { env: { ...env(), QIANFAN_SECRET_KEY: 'not-the-secret' } });
     expect(wrongKey.code).toBe(1);
@@ -145,7 +178,11 @@ async function walkTrainingRun(): Promise<void> {
 
 /** POST /_emulator/api/clock: the emulator's control plane, open on loopback. */
 async function advanceClock(advanceMs: number): Promise<void> {
-  const res = await fetch(`${emulator.url}/_emulator/api/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs }) });
+  const res = await fetch(`${emulator.url}/_emulator/api/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceMs }),
+  });
   expect(res.status).toBe(200);
 }
 

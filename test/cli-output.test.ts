@@ -42,7 +42,10 @@ describe('tables at 80 columns', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
     for (const job of JOBS) expect(result.stdout).toMatch(new RegExp(`^${job.jobId} +${job.name}  `, 'm'));
     const descriptionAt = lines[0]!.indexOf('DESCRIPTION');
-    const firstRow = lines.slice(1, lines.findIndex((l, i) => i > 1 && l.startsWith('job-')));
+    const firstRow = lines.slice(
+      1,
+      lines.findIndex((l, i) => i > 1 && l.startsWith('job-')),
+    );
     expect(firstRow.length).toBeGreaterThan(1);
     expect(firstRow.map((l) => l.slice(descriptionAt).trim()).join(' ')).toBe(LONG_TEXT);
   });
@@ -56,7 +59,9 @@ describe('-o text and --query', () => {
 
     const names = await runCli(['call', 'finetuning', 'DescribeFineTuningJobs', '--query', 'result.jobList[].name', '-o', 'text'], { env: env() });
     expect(names.stdout).toBe(`${JOBS[0]!.name}\n${JOBS[1]!.name}\n`);
-    const ids = await runCli(['call', 'finetuning', 'DescribeFineTuningJobs', '--query', "result.jobList[?ends_with(jobId, 'second')].jobId | [0]"], { env: env() });
+    const ids = await runCli(['call', 'finetuning', 'DescribeFineTuningJobs', '--query', "result.jobList[?ends_with(jobId, 'second')].jobId | [0]"], {
+      env: env(),
+    });
     expect(JSON.parse(ids.stdout)).toBe(JOBS[1]!.jobId);
 
     const listed = await runCli(['list', 'finetuning', '--query', '[?pages].action', '-o', 'text']);
@@ -100,7 +105,9 @@ describe('wait against an endpoint that refuses connections', () => {
       });
     });
     const endpoint = `http://127.0.0.1:${closed}`;
-    const result = await runCli(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', 't', '--interval-ms', '1', '--max-attempts', '1'], { env: env({ QIANFAN_CONSOLE_API_BASE_URL: endpoint }) });
+    const result = await runCli(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', 't', '--interval-ms', '1', '--max-attempts', '1'], {
+      env: env({ QIANFAN_CONSOLE_API_BASE_URL: endpoint }),
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`gave up after 5 polls in a row could not connect to ${endpoint}`);
     expect(result.stderr.match(/poll failed/g)).toHaveLength(5);

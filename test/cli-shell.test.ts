@@ -36,7 +36,10 @@ const bashScript = spawnSync(process.execPath, [CLI, 'completion', 'bash'], { en
 /** What the bash completion function offers for the words (the last one being typed). */
 function complete(words: string[], env: Record<string, string> = {}): string[] {
   const line = `${bashScript}\nCOMP_WORDS=(qianfan-console ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}\n_qianfan_console\nprintf '%s\\n' "\${COMPREPLY[@]}"\n`;
-  const result = spawnSync('bash', ['--norc', '--noprofile', '-c', line], { encoding: 'utf8', env: baseEnv({ PATH: `${bin}:${process.env['PATH']}`, ...env }) });
+  const result = spawnSync('bash', ['--norc', '--noprofile', '-c', line], {
+    encoding: 'utf8',
+    env: baseEnv({ PATH: `${bin}:${process.env['PATH']}`, ...env }),
+  });
   return result.stdout.split('\n').filter(Boolean);
 }
 
@@ -81,7 +84,9 @@ describe('configure', () => {
     expect(result.code).toBe(0);
     expect(result.stdout + result.stderr).not.toContain('flag-secret-never-shown');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, 'utf8')).toBe('# my profiles\n[staging]\naccess_key = ALTAKstaging\nsecret_key = staging-secret\n\n[default]\naccess_key = ALTAKfromflags\nsecret_key = flag-secret-never-shown\n');
+    expect(readFileSync(file, 'utf8')).toBe(
+      '# my profiles\n[staging]\naccess_key = ALTAKstaging\nsecret_key = staging-secret\n\n[default]\naccess_key = ALTAKfromflags\nsecret_key = flag-secret-never-shown\n',
+    );
     const updated = await runCli(['configure', '--profile', 'staging', '--endpoint', 'http://127.0.0.1:9'], { env });
     expect(updated.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('[staging]\naccess_key = ALTAKstaging\nsecret_key = staging-secret\nendpoint = http://127.0.0.1:9\n');
@@ -101,7 +106,10 @@ describe('configure', () => {
       ['IAM Secret Access Key [none]: ', 'typed-secret-never-echoed\r'],
       ['Console endpoint [https://qianfan.baidubce.com]: ', '\r'],
     ];
-    const child = spawn('script', ['-qfec', `"${process.execPath}" "${CLI}" configure --profile typed`, '/dev/null'], { env: baseEnv({ QIANFAN_CONFIG_FILE: file }), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', `"${process.execPath}" "${CLI}" configure --profile typed`, '/dev/null'], {
+      env: baseEnv({ QIANFAN_CONFIG_FILE: file }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let screen = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       screen += chunk;

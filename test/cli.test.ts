@@ -119,7 +119,9 @@ describe('list and describe', () => {
   it('describes an action: parameters with type, required and range; result shape; waiters', async () => {
     const json = await runCli(['describe', 'finetuning', 'DescribeFineTuningJobs']);
     const described = JSON.parse(json.stdout) as { parameters: { name: string; type: string; notes: string[] }[]; pagination: { items: string } };
-    expect(described.parameters).toContainEqual(expect.objectContaining({ name: 'maxKeys', type: 'integer', required: false, notes: ['1..100', 'default 10'] }));
+    expect(described.parameters).toContainEqual(
+      expect.objectContaining({ name: 'maxKeys', type: 'integer', required: false, notes: ['1..100', 'default 10'] }),
+    );
     expect(described.pagination.items).toBe('jobList');
     const text = await runCli(['describe', 'finetuning', 'DescribeFineTuningTask', '-o', 'table']);
     expect(text.stdout).toContain('runStatus <Waiting|Running|Done|Stopped|Failed>');
@@ -155,11 +157,27 @@ describe('call: the body from flags', () => {
 
     server.requests.length = 0;
     const file = join(work, 'task.json');
-    writeFileSync(file, JSON.stringify({ jobId: 'job-from-file', hyperParameterConfig: { epoch: 1 }, datasetConfig: { sourceType: 'Platform', versions: [{ versionId: 'v-1' }] } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        jobId: 'job-from-file',
+        hyperParameterConfig: { epoch: 1 },
+        datasetConfig: { sourceType: 'Platform', versions: [{ versionId: 'v-1' }] },
+      }),
+    );
     const result = await call([
-      'finetuning', 'CreateFineTuningTask', '--body', `@${file}`,
-      '--jobId', 'job-from-flag', '--hyperParameterConfig.learningRate', '0.0003', '--datasetConfig.splitRatio', '20',
-      '--resourceConfig', '{"resourceId": "pool-1"}',
+      'finetuning',
+      'CreateFineTuningTask',
+      '--body',
+      `@${file}`,
+      '--jobId',
+      'job-from-flag',
+      '--hyperParameterConfig.learningRate',
+      '0.0003',
+      '--datasetConfig.splitRatio',
+      '20',
+      '--resourceConfig',
+      '{"resourceId": "pool-1"}',
     ]);
     expect(result.stderr).toBe('');
     expect(sentBody()).toEqual({
@@ -203,7 +221,16 @@ describe('call: usage and validation errors exit 2 naming the field, and send no
     const range = await call(['finetuning', 'DescribeFineTuningJobs', '--maxKeys', '1000', '--validation', 'strict']);
     expect(range.code).toBe(2);
     expect(range.stderr).toContain('$.maxKeys (--maxKeys): must be <= 100');
-    const enumValue = await call(['finetuning', 'CreateFineTuningTask', '--body', '{"jobId":"j","hyperParameterConfig":{},"datasetConfig":{"sourceType":"Platform","versions":[{"versionId":"v"}]}}', '--parameterScale', 'Huge', '--validation', 'strict']);
+    const enumValue = await call([
+      'finetuning',
+      'CreateFineTuningTask',
+      '--body',
+      '{"jobId":"j","hyperParameterConfig":{},"datasetConfig":{"sourceType":"Platform","versions":[{"versionId":"v"}]}}',
+      '--parameterScale',
+      'Huge',
+      '--validation',
+      'strict',
+    ]);
     expect(enumValue.code).toBe(2);
     expect(enumValue.stderr).toContain('$.parameterScale (--parameterScale): must be one of "FullFineTuning", "PromptTuning", "LoRA"');
     const typo = await call(['finetuning', 'DescribeFineTuningTask', '--taskid', 't-1']);
@@ -215,7 +242,9 @@ describe('call: usage and validation errors exit 2 naming the field, and send no
   it('missing credentials, and a bad --output', async () => {
     const noKeys = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't'], { env: { QIANFAN_CONSOLE_API_BASE_URL: server.url } });
     expect(noKeys.code).toBe(2);
-    expect(noKeys.stderr).toContain('give --access-key and --secret-key, set QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY, or put access_key and secret_key in a profile');
+    expect(noKeys.stderr).toContain(
+      'give --access-key and --secret-key, set QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY, or put access_key and secret_key in a profile',
+    );
     const output = await runCli(['list', '--output', 'xml']);
     expect(output.code).toBe(2);
     expect(output.stderr).toContain('--output takes json, yaml, table');
@@ -232,11 +261,17 @@ describe('call: results, service errors and network errors', () => {
   });
 
   it('exits 1 on a ServiceError, with code, message and requestId in one paragraph', async () => {
-    server.handler = () => ({ status: 400, headers: { 'x-bce-request-id': 'rid-400' }, body: { requestId: 'rid-400', code: 'InappropriateJSON', message: 'param[splitRatio] invalid.' } });
+    server.handler = () => ({
+      status: 400,
+      headers: { 'x-bce-request-id': 'rid-400' },
+      body: { requestId: 'rid-400', code: 'InappropriateJSON', message: 'param[splitRatio] invalid.' },
+    });
     const result = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('qianfan-console: the console refused DescribeFineTuningTask (/v2/finetuning): InappropriateJSON: param[splitRatio] invalid. [HTTP 400, requestId rid-400]\n');
+    expect(result.stderr).toBe(
+      'qianfan-console: the console refused DescribeFineTuningTask (/v2/finetuning): InappropriateJSON: param[splitRatio] invalid. [HTTP 400, requestId rid-400]\n',
+    );
   });
 
   it('exits 3 when the endpoint does not answer', async () => {
@@ -262,7 +297,9 @@ describe('call: attempts, attempt timeout and validation from flags or the envir
     const once = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't', '--max-attempts', '1']);
     // Still failing after the retries: exit 4, try again later (a refusal such as a 404 stays exit 1).
     expect(once.code).toBe(4);
-    expect(once.stderr).toBe('qianfan-console: the console is failing DescribeFineTuningTask (/v2/finetuning); try again later: ServiceUnavailable: try later [HTTP 503, requestId r503]\n');
+    expect(once.stderr).toBe(
+      'qianfan-console: the console is failing DescribeFineTuningTask (/v2/finetuning); try again later: ServiceUnavailable: try later [HTTP 503, requestId r503]\n',
+    );
     expect(server.requests).toHaveLength(1);
     const twice = await call(['finetuning', 'DescribeFineTuningTask', '--taskId', 't'], { env: env({ QIANFAN_CONSOLE_API_RETRY_COUNT: '2' }) });
     expect(twice.stderr).toContain('[HTTP 503, requestId r503, after 2 attempts]');
@@ -314,7 +351,10 @@ describe('call through a proxy', () => {
       expect(proxy.tunnels).toEqual([`console.test:${port}`, `127.0.0.1:${port}`]);
       // Loopback endpoints and NO_PROXY hosts go direct.
       expect((await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], { env: env({ HTTP_PROXY: proxy.url }) })).code).toBe(0);
-      const bypassed = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--endpoint', remote, '--max-attempts', '1', '--attempt-timeout-ms', '3000'], { env: env({ http_proxy: proxy.url, NO_PROXY: 'example.com,.test' }) });
+      const bypassed = await call(
+        ['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--endpoint', remote, '--max-attempts', '1', '--attempt-timeout-ms', '3000'],
+        { env: env({ http_proxy: proxy.url, NO_PROXY: 'example.com,.test' }) },
+      );
       expect(bypassed.code).toBe(3);
       expect(proxy.tunnels).toHaveLength(2);
       expect(server.requests).toHaveLength(3);
@@ -326,16 +366,34 @@ describe('call through a proxy', () => {
 
 describe('call --dry-run', () => {
   it('prints the exact signed request with the signature and sensitive fields masked, and sends nothing', async () => {
-    const result = await call([
-      'batchinference', 'CreateBatchInferenceTask', '--name', 'nightly', '--modelId', 'amv-1', '--inferenceParams', '{}',
-      '--afsConfig.userName', 'u', '--afsConfig.password', 'afs-password-secret', '--dry-run',
-    ], { env: env({ QIANFAN_SESSION_TOKEN: 'sts-token-never-shown' }) });
+    const result = await call(
+      [
+        'batchinference',
+        'CreateBatchInferenceTask',
+        '--name',
+        'nightly',
+        '--modelId',
+        'amv-1',
+        '--inferenceParams',
+        '{}',
+        '--afsConfig.userName',
+        'u',
+        '--afsConfig.password',
+        'afs-password-secret',
+        '--dry-run',
+      ],
+      { env: env({ QIANFAN_SESSION_TOKEN: 'sts-token-never-shown' }) },
+    );
     expect(result.code).toBe(0);
     expect(server.requests).toHaveLength(0);
     const shown = JSON.parse(result.stdout) as { method: string; url: string; headers: Record<string, string>; body: Record<string, unknown> };
     expect(shown.method).toBe('POST');
     expect(shown.url).toBe(`${server.url}/v2/batchinference?Action=CreateBatchInferenceTask`);
-    expect(shown.headers['authorization']).toMatch(new RegExp(`^bce-auth-v1/${AK}/\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ/1800/content-type;host;x-bce-date;x-bce-security-token/[0-9a-f]{4}…\\(masked\\)$`));
+    expect(shown.headers['authorization']).toMatch(
+      new RegExp(
+        `^bce-auth-v1/${AK}/\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ/1800/content-type;host;x-bce-date;x-bce-security-token/[0-9a-f]{4}…\\(masked\\)$`,
+      ),
+    );
     expect(shown.headers['x-bce-security-token']).toBe('***');
     expect(shown.headers['host']).toBe(new URL(server.url).host);
     expect(shown.body).toEqual({ name: 'nightly', modelId: 'amv-1', inferenceParams: {}, afsConfig: { userName: 'u', password: '***' } });
@@ -350,14 +408,18 @@ describe('call --dry-run', () => {
 });
 
 describe('call --all', () => {
-  it('collects 250 jobs over three pages of the descriptor\'s maximum (100) into one list where a page keeps it', async () => {
+  it("collects 250 jobs over three pages of the descriptor's maximum (100) into one list where a page keeps it", async () => {
     server.handler = pagedJobs(250);
     const result = await call(['finetuning', 'DescribeFineTuningJobs', '--all']);
     expect(result.code).toBe(0);
     const all = JSON.parse(result.stdout) as { requestIds: string[]; result: { jobList: { jobId: string }[] } };
     expect(all.result.jobList.map((j) => j.jobId)).toEqual(Array.from({ length: 250 }, (_, i) => `job-${String(i).padStart(3, '0')}`));
     expect(all.requestIds).toHaveLength(3);
-    expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([{ maxKeys: 100 }, { maxKeys: 100, marker: 'job-100' }, { maxKeys: 100, marker: 'job-200' }]);
+    expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([
+      { maxKeys: 100 },
+      { maxKeys: 100, marker: 'job-100' },
+      { maxKeys: 100, marker: 'job-200' },
+    ]);
     expect(result.stderr).toBe(''); // progress only on a terminal
   });
 
@@ -472,15 +534,23 @@ endpoint = http://placeholder.invalid
 
     // The environment's keys beat the profile of QIANFAN_PROFILE; a profile named by --profile beats the
     // environment's keys; flags beat everything.
-    await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], { env: { ...base, QIANFAN_PROFILE: 'staging', QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK } });
+    await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], {
+      env: { ...base, QIANFAN_PROFILE: 'staging', QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK },
+    });
     expect(server.requests[2]!.headers['authorization']).toContain(`/${AK}/`);
-    await call(['--access-key', STAGING_AK, '--secret-key', STAGING_SK, 'finetuning', 'DeleteFineTuningTask', '--taskId', 't'], { env: { ...base, QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK } });
+    await call(['--access-key', STAGING_AK, '--secret-key', STAGING_SK, 'finetuning', 'DeleteFineTuningTask', '--taskId', 't'], {
+      env: { ...base, QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK },
+    });
     expect(server.requests[3]!.headers['authorization']).toContain(`/${STAGING_AK}/`);
-    await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--profile', 'staging'], { env: { ...base, QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK } });
+    await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--profile', 'staging'], {
+      env: { ...base, QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK },
+    });
     expect(server.requests[4]!.headers['authorization']).toContain(`/${STAGING_AK}/`);
     expect(server.requests.every((r) => r.authProblem === null)).toBe(true);
 
-    const endpointFromProfile = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--profile', 'staging', '--dry-run'], { env: { QIANFAN_CONFIG_FILE: file } });
+    const endpointFromProfile = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--profile', 'staging', '--dry-run'], {
+      env: { QIANFAN_CONFIG_FILE: file },
+    });
     expect(JSON.parse(endpointFromProfile.stdout).url).toBe('http://placeholder.invalid/v2/finetuning?Action=DeleteFineTuningTask');
   });
 
@@ -489,15 +559,25 @@ endpoint = http://placeholder.invalid
     writeFileSync(withToken, `[default]\naccess_key = ${STAGING_AK}\nsecret_key = ${STAGING_SK}\nsession_token = profile-sts-token\n`, { mode: 0o600 });
     chmodSync(withToken, 0o600);
     const env = { QIANFAN_CONFIG_FILE: withToken, QIANFAN_CONSOLE_API_BASE_URL: server.url, QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK };
-    const shown = JSON.parse((await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--dry-run'], { env })).stdout) as { headers: Record<string, string> };
+    const shown = JSON.parse((await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--dry-run'], { env })).stdout) as {
+      headers: Record<string, string>;
+    };
     expect(shown.headers['authorization']).toContain(`/${AK}/`);
     expect(shown.headers['x-bce-security-token']).toBeUndefined();
     // The environment holds only the access key: the set is the environment's, and incomplete.
-    const half = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], { env: { QIANFAN_CONFIG_FILE: withToken, QIANFAN_CONSOLE_API_BASE_URL: server.url, QIANFAN_ACCESS_KEY: AK } });
+    const half = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], {
+      env: { QIANFAN_CONFIG_FILE: withToken, QIANFAN_CONSOLE_API_BASE_URL: server.url, QIANFAN_ACCESS_KEY: AK },
+    });
     expect(half.code).toBe(2);
     expect(half.stderr).toContain('QIANFAN_SECRET_KEY');
     // Without keys in the environment, the profile's whole set is used, its token included.
-    const fromProfile = JSON.parse((await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--dry-run'], { env: { QIANFAN_CONFIG_FILE: withToken, QIANFAN_CONSOLE_API_BASE_URL: server.url } })).stdout) as { headers: Record<string, string> };
+    const fromProfile = JSON.parse(
+      (
+        await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't', '--dry-run'], {
+          env: { QIANFAN_CONFIG_FILE: withToken, QIANFAN_CONSOLE_API_BASE_URL: server.url },
+        })
+      ).stdout,
+    ) as { headers: Record<string, string> };
     expect(fromProfile.headers['authorization']).toContain(`/${STAGING_AK}/`);
     expect(fromProfile.headers['x-bce-security-token']).toBe('***');
     expect(server.requests).toHaveLength(0);
@@ -512,7 +592,9 @@ endpoint = http://placeholder.invalid
     const open = join(work, 'open-config');
     writeFileSync(open, `[default]\naccess_key = ${AK}\nsecret_key = ${SK}\nsecretkey = typo-${SK}\n`);
     chmodSync(open, 0o644);
-    const warned = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], { env: { QIANFAN_CONFIG_FILE: open, QIANFAN_CONSOLE_API_BASE_URL: server.url } });
+    const warned = await call(['finetuning', 'DeleteFineTuningTask', '--taskId', 't'], {
+      env: { QIANFAN_CONFIG_FILE: open, QIANFAN_CONSOLE_API_BASE_URL: server.url },
+    });
     expect(warned.code).toBe(0);
     expect(warned.stderr).toContain(`may be read by others (mode 644); run: chmod 600 ${open}`);
     expect(warned.stderr).toContain('unknown key "secretkey"');
@@ -535,9 +617,9 @@ describe.skipIf(!hasScript)('on a terminal (pseudo-terminal via script)', () => 
     const waited = await runCliInTerminal(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', 'task-1', '--interval-ms', '5'], { env: env() });
     expect(waited.code).toBe(0);
     const redraws = waited.stdout.split('\r\x1b[K').slice(1);
-    expect(redraws[0]).toMatch(/^FineTuningTaskDone \[█{6}░{18}\]  25%  Running  \(poll 1, \d+s\)$/);
-    expect(redraws[1]).toMatch(/^FineTuningTaskDone \[█{18}░{6}\]  75%  Running  \(poll 2, \d+s\)$/);
-    expect(redraws[2]).toMatch(/^FineTuningTaskDone \[█{24}\] 100%  Done  \(poll 3, \d+s\)\r\n/);
+    expect(redraws[0]).toMatch(/^FineTuningTaskDone \[█{6}░{18}\] {2}25% {2}Running {2}\(poll 1, \d+s\)$/);
+    expect(redraws[1]).toMatch(/^FineTuningTaskDone \[█{18}░{6}\] {2}75% {2}Running {2}\(poll 2, \d+s\)$/);
+    expect(redraws[2]).toMatch(/^FineTuningTaskDone \[█{24}\] 100% {2}Done {2}\(poll 3, \d+s\)\r\n/);
     // On a terminal the answer is YAML.
     expect(redraws[2]).toContain('requestId: req-1\r\nresult:\r\n  taskId: task-1\r\n  runStatus: Done\r\n');
 

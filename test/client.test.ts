@@ -1,7 +1,17 @@
 import { inspect } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { callAction, ClientClosedError, ConfigError, createClient, metadataOf, resetDefaultClient, ResponseError, ServiceError, ValidationError } from 'qianfan-console';
+import {
+  callAction,
+  ClientClosedError,
+  ConfigError,
+  createClient,
+  metadataOf,
+  resetDefaultClient,
+  ResponseError,
+  ServiceError,
+  ValidationError,
+} from 'qianfan-console';
 import { actionDir } from './support/action-dir.js';
 import { startConnectProxy } from './support/connect-proxy.js';
 import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
@@ -35,14 +45,18 @@ describe('callAction over undici against a verifying loopback server', () => {
     expect(request?.query.get('Action')).toBe('DeleteFineTuningTask');
     expect(JSON.parse(request!.body)).toEqual({ taskId: 'task-ny12345n7' });
     expect(request?.headers['content-type']).toBe('application/json');
-    expect(request?.headers['authorization']).toMatch(/^bce-auth-v1\/ALTAKtest0123456789\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\/1800\/content-type;host;x-bce-date\/[0-9a-f]{64}$/);
-    expect(request?.headers['x-bce-date']).toBe(request?.headers['authorization']!.split('/')[2]);
+    expect(request?.headers['authorization']).toMatch(
+      /^bce-auth-v1\/ALTAKtest0123456789\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\/1800\/content-type;host;x-bce-date\/[0-9a-f]{64}$/,
+    );
+    expect(request?.headers['x-bce-date']).toBe(request!.headers['authorization']!.split('/')[2]);
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(request?.headers['user-agent']).toBe(`qianfan-console/${version} node/${process.versions.node}`);
   });
 
   it('accepts the route as "finetuning" and the Go SDK base URL variable (an empty variable counts as unset)', async () => {
-    const qf = createClient({ env: { QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_CONSOLE_API_BASE_URL: '', QIANFAN_CONSOLE_BASE_URL: server.url } });
+    const qf = createClient({
+      env: { QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_CONSOLE_API_BASE_URL: '', QIANFAN_CONSOLE_BASE_URL: server.url },
+    });
     const res = await qf.callAction('finetuning', 'StopFineTuningTask', { taskId: 'task-1' });
     expect(res.result).toBe(true);
     expect(server.requests[0]?.path).toBe('/v2/finetuning');
@@ -75,7 +89,12 @@ describe('callAction over undici against a verifying loopback server', () => {
     const error = await qf.callAction('/v2/finetuning', 'DeleteFineTuningTask', { taskid: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     const problems = (error as ValidationError).problems.map((p) => [p.path, p.keyword]);
-    expect(problems).toEqual(expect.arrayContaining([['$.taskId', 'required'], ['$.taskid', 'additionalProperties']]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        ['$.taskId', 'required'],
+        ['$.taskid', 'additionalProperties'],
+      ]),
+    );
     expect((error as ValidationError).message).toContain('did you mean "taskId"');
     expect(server.requests).toHaveLength(0);
     await qf.close();
@@ -126,7 +145,8 @@ describe('callAction over undici against a verifying loopback server', () => {
 
   it('uses a descriptor dropped into an actionPaths directory, overriding and adding actions', async () => {
     const dir = actionDir({
-      finetuning: { 'DescribeFineTuningTask.yaml': `action: DescribeFineTuningTask
+      finetuning: {
+        'DescribeFineTuningTask.yaml': `action: DescribeFineTuningTask
 route: /v2/finetuning
 summary: overridden
 docs: https://example.invalid/doc
@@ -139,15 +159,18 @@ body:
     taskId: {type: string}
     region: {type: string, enum: [bj, bd]}
 result: {type: object}
-` },
-      newarea: { 'DescribeWidget.yaml': `action: DescribeWidget
+`,
+      },
+      newarea: {
+        'DescribeWidget.yaml': `action: DescribeWidget
 route: /v2/newarea
 summary: a new action
 docs: https://example.invalid/doc
 idempotent: true
 body: {type: object, additionalProperties: false, required: [widgetId], properties: {widgetId: {type: string}}}
 result: {type: object}
-` },
+`,
+      },
     });
     const qf = client({ actionPaths: [dir] });
     const refused = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e);
@@ -163,11 +186,22 @@ result: {type: object}
 
 describe('results and errors', () => {
   it('raises the V2 error shape as ServiceError with every field', async () => {
-    server.handler = () => ({ status: 400, headers: { 'x-bce-request-id': 'rid-9' }, body: { requestId: 'rid-9', code: 'InappropriateJSON', message: 'param[splitRatio] invalid.' } });
+    server.handler = () => ({
+      status: 400,
+      headers: { 'x-bce-request-id': 'rid-9' },
+      body: { requestId: 'rid-9', code: 'InappropriateJSON', message: 'param[splitRatio] invalid.' },
+    });
     const qf = client();
     const error = (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as ServiceError;
     expect(error).toBeInstanceOf(ServiceError);
-    expect(error).toMatchObject({ route: '/v2/finetuning', action: 'DescribeFineTuningTask', httpStatus: 400, requestId: 'rid-9', code: 'InappropriateJSON', shape: 'v2' });
+    expect(error).toMatchObject({
+      route: '/v2/finetuning',
+      action: 'DescribeFineTuningTask',
+      httpStatus: 400,
+      requestId: 'rid-9',
+      code: 'InappropriateJSON',
+      shape: 'v2',
+    });
     expect(error.message).toContain('param[splitRatio] invalid.');
     expect(metadataOf(error)).toMatchObject({ attempts: 1, httpStatus: 400, requestId: 'rid-9' });
     await qf.close();
@@ -182,7 +216,11 @@ describe('results and errors', () => {
   });
 
   it('raises IAM errors carried in X-Bce-Error-Code headers', async () => {
-    server.handler = () => ({ status: 401, headers: { 'x-bce-error-code': 'SignatureDoesNotMatch', 'x-bce-error-message': 'Fail to authn user: Signature does not match' }, raw: '' });
+    server.handler = () => ({
+      status: 401,
+      headers: { 'x-bce-error-code': 'SignatureDoesNotMatch', 'x-bce-error-message': 'Fail to authn user: Signature does not match' },
+      raw: '',
+    });
     const qf = client();
     const error = (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as ServiceError;
     expect(error).toMatchObject({ code: 'SignatureDoesNotMatch', shape: 'iam-header', httpStatus: 401 });
@@ -192,9 +230,16 @@ describe('results and errors', () => {
   it('raises ResponseError for a 200 that is not JSON, and ServiceError for a non-JSON 502', async () => {
     const qf = client();
     server.handler = () => ({ status: 200, raw: '<html>gateway</html>' });
-    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toMatchObject({ name: 'ResponseError', code: 'MalformedResponse' });
+    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toMatchObject({
+      name: 'ResponseError',
+      code: 'MalformedResponse',
+    });
     server.handler = () => ({ status: 502, raw: 'Bad Gateway' });
-    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toMatchObject({ name: 'ServiceError', code: 'HTTP502', httpStatus: 502 });
+    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toMatchObject({
+      name: 'ServiceError',
+      code: 'HTTP502',
+      httpStatus: 502,
+    });
     server.handler = () => ({ status: 200, raw: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) });
     await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toBeInstanceOf(ResponseError);
     await qf.close();
@@ -233,7 +278,10 @@ describe('results and errors', () => {
     }
     const qf = client();
     for (const options of [{ maxAttempts: 0 }, { timeoutMs: 0 }, { deadlineMs: -5 }]) {
-      await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, options)).rejects.toMatchObject({ name: 'ConfigError', code: 'InvalidConfig' });
+      await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, options)).rejects.toMatchObject({
+        name: 'ConfigError',
+        code: 'InvalidConfig',
+      });
     }
     expect(server.requests).toHaveLength(0);
     await qf.close();
@@ -250,7 +298,11 @@ describe('results and errors', () => {
 
   it('never puts the secret key, the signature or the STS token in an error or its JSON', async () => {
     const qf = client({ sessionToken: 'sts-token-secret-value' });
-    server.handler = (req) => ({ status: 403, body: { requestId: 'r', code: 'AccessDenied', message: 'denied' }, headers: { 'x-echo': String(req.headers['authorization']).slice(-64) } });
+    server.handler = (req) => ({
+      status: 403,
+      body: { requestId: 'r', code: 'AccessDenied', message: 'denied' },
+      headers: { 'x-echo': String(req.headers['authorization']).slice(-64) },
+    });
     const error = (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as ServiceError;
     const signature = String(server.requests[0]!.headers['authorization']).slice(-64);
     const shown = [error.message, error.stack ?? '', JSON.stringify(error), JSON.stringify(metadataOf(error))].join('\n');
@@ -263,7 +315,9 @@ describe('results and errors', () => {
     await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
     expect(server.requests[0]?.authProblem).toBeNull();
     expect(server.requests[0]?.headers['x-bce-security-token']).toBe('sts-token-secret-value');
-    const shown = [inspect(qf, { depth: Infinity }), inspect(qf.config), JSON.stringify(qf), JSON.stringify(qf.config), String(Object.values(qf.config))].join('\n');
+    const shown = [inspect(qf, { depth: Infinity }), inspect(qf.config), JSON.stringify(qf), JSON.stringify(qf.config), String(Object.values(qf.config))].join(
+      '\n',
+    );
     expect(shown).toContain(AK);
     for (const secret of [SK, 'sts-token-secret-value']) expect(shown).not.toContain(secret);
     await qf.close();

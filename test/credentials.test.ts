@@ -2,7 +2,18 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chain, ConfigError, createClient, fromEnv, fromProcess, fromProfile, fromStsAssumeRole, startEmulator, type Emulator, type ProvidedCredentials } from 'qianfan-console';
+import {
+  chain,
+  ConfigError,
+  createClient,
+  fromEnv,
+  fromProcess,
+  fromProfile,
+  fromStsAssumeRole,
+  startEmulator,
+  type Emulator,
+  type ProvidedCredentials,
+} from 'qianfan-console';
 import { useVerifyingServer } from './support/verifying-server.js';
 
 const KEYS = { ALTAKfirst000000001: 'first-secret-0123456789', ALTAKsecond00000002: 'second-secret-0123456789' };
@@ -43,7 +54,9 @@ describe('credentials: a provider', () => {
 
   it('is asked once for ten concurrent calls', async () => {
     let release!: () => void;
-    const provider = vi.fn(() => new Promise<ProvidedCredentials>((resolve) => (release = () => resolve({ accessKey: 'ALTAKfirst000000001', secretKey: KEYS.ALTAKfirst000000001 }))));
+    const provider = vi.fn(
+      () => new Promise<ProvidedCredentials>((resolve) => (release = () => resolve({ accessKey: 'ALTAKfirst000000001', secretKey: KEYS.ALTAKfirst000000001 }))),
+    );
     const qf = createClient({ credentials: provider, baseUrl: server.url, maxAttempts: 1 });
     const calls = Array.from({ length: 10 }, () => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' }));
     await vi.waitFor(() => expect(provider).toHaveBeenCalled());
@@ -61,14 +74,19 @@ describe('credentials: a provider', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ code: 'CredentialsProviderFailed', message: 'the credentials provider failed: vault sealed' });
     const incomplete = createClient({ credentials: async () => ({ accessKey: 'ALTAKfirst000000001' }) as ProvidedCredentials, baseUrl: server.url });
-    await expect(incomplete.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' })).rejects.toThrow('the credentials provider gave no secretKey');
+    await expect(incomplete.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' })).rejects.toThrow(
+      'the credentials provider gave no secretKey',
+    );
     expect(server.requests).toHaveLength(0);
     await Promise.all([qf.close(), incomplete.close()]);
   });
 
   it('fixed credentials are not completed from the environment, and say which key is missing', async () => {
     const qf = createClient({ credentials: { accessKey: 'ALTAKfirst000000001' }, env: { QIANFAN_SECRET_KEY: 'from-the-environment' }, baseUrl: server.url });
-    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' })).rejects.toMatchObject({ code: 'MissingCredentials', message: expect.stringContaining('secretKey in the credentials option') });
+    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' })).rejects.toMatchObject({
+      code: 'MissingCredentials',
+      message: expect.stringContaining('secretKey in the credentials option'),
+    });
     expect(() => createClient({ credentials: { accessKey: 'a', secretKey: 'b' }, accessKey: 'c' })).toThrow(/either the credentials option or accessKey/);
     await qf.close();
   });
@@ -96,8 +114,12 @@ describe('credentials: built-in providers', () => {
     expect(server.requests[0]?.authProblem).toBeNull();
     expect(accessKeyOf(0)).toBe('ALTAKfirst000000001');
     await qf.close();
-    await expect(fromProcess(`${JSON.stringify(process.execPath)} -e "process.stdout.write('secret-ish output')"`)()).rejects.toThrow(/^the credential command did not print JSON$/);
-    await expect(fromProcess(`${JSON.stringify(process.execPath)} -e "console.error('no session'); process.exit(3)"`)()).rejects.toThrow('the credential command exited with 3: no session');
+    await expect(fromProcess(`${JSON.stringify(process.execPath)} -e "process.stdout.write('secret-ish output')"`)()).rejects.toThrow(
+      /^the credential command did not print JSON$/,
+    );
+    await expect(fromProcess(`${JSON.stringify(process.execPath)} -e "console.error('no session'); process.exit(3)"`)()).rejects.toThrow(
+      'the credential command exited with 3: no session',
+    );
   });
 });
 
@@ -121,7 +143,13 @@ describe('credentials: fromStsAssumeRole against the emulator', () => {
   });
 
   it('assumes a role with accountId and roleName; wrong long-term keys are refused with STS code, no secret', async () => {
-    const role = fromStsAssumeRole({ accessKey: emulator.accessKey, secretKey: emulator.secretKey, endpoint: emulator.url, accountId: 'acc-1', roleName: 'trainer' });
+    const role = fromStsAssumeRole({
+      accessKey: emulator.accessKey,
+      secretKey: emulator.secretKey,
+      endpoint: emulator.url,
+      accountId: 'acc-1',
+      roleName: 'trainer',
+    });
     expect((await role()).accessKey).toMatch(/^ALTAKsts/);
     const wrong = fromStsAssumeRole({ accessKey: emulator.accessKey, secretKey: 'not-the-secret-key-0000', endpoint: emulator.url });
     const qf = createClient({ credentials: wrong, baseUrl: emulator.url });

@@ -14,7 +14,10 @@ import { lintDirectories } from '../src/lint/lint.js';
 import { readDottedPath } from '../src/paginate/dotted-path.js';
 import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
 
-const server = useVerifyingServer({ ak: 'sk' }, consoleLike(() => ({ items: [1], pageInfo: { isTruncated: false } })));
+const server = useVerifyingServer(
+  { ak: 'sk' },
+  consoleLike(() => ({ items: [1], pageInfo: { isTruncated: false } })),
+);
 const made: string[] = [];
 afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -45,7 +48,10 @@ function client(actionPaths: string[], logger?: Logger) {
 }
 
 async function failure(call: Promise<unknown>): Promise<Error> {
-  return (await call.then(() => undefined, (error: unknown) => error)) as Error;
+  return (await call.then(
+    () => undefined,
+    (error: unknown) => error,
+  )) as Error;
 }
 
 describe('descriptor files are read only when they are regular files of bounded size', () => {
@@ -58,7 +64,9 @@ describe('descriptor files are read only when they are regular files of bounded 
     expect(error).toBeInstanceOf(DescriptorError);
     expect(error.message).toContain(fifo);
     expect(error.message).toContain('not a regular file (a FIFO)');
-    expect(lintDirectories([dir], []).problems).toEqual([expect.objectContaining({ file: fifo, line: 1, message: expect.stringContaining('not a regular file (a FIFO)') })]);
+    expect(lintDirectories([dir], []).problems).toEqual([
+      expect.objectContaining({ file: fifo, line: 1, message: expect.stringContaining('not a regular file (a FIFO)') }),
+    ]);
     expect(server.requests).toHaveLength(0);
   });
 
@@ -73,7 +81,10 @@ describe('descriptor files are read only when they are regular files of bounded 
   });
 
   it('symbolic links to a descriptor and to an area directory are followed by lint and the client alike', async () => {
-    const elsewhere = actionsDir({ 'widgets/DescribeWidget.yaml': widget('DescribeWidget'), 'gadgets/DescribeGadget.yaml': widget('DescribeGadget').replace('/v2/widgets', '/v2/gadgets') });
+    const elsewhere = actionsDir({
+      'widgets/DescribeWidget.yaml': widget('DescribeWidget'),
+      'gadgets/DescribeGadget.yaml': widget('DescribeGadget').replace('/v2/widgets', '/v2/gadgets'),
+    });
     const dir = tempDir();
     mkdirSync(join(dir, 'widgets'));
     symlinkSync(join(elsewhere, 'widgets', 'DescribeWidget.yaml'), join(dir, 'widgets', 'DescribeWidget.yaml'));
@@ -88,7 +99,11 @@ describe('descriptor files are read only when they are regular files of bounded 
 });
 
 describe('dotted paths never reach into Object.prototype', () => {
-  const hostile = widget('ListWidgets', undefined, 'pagination: { items: __proto__.polluted }\nwaiters:\n  WidgetReady: { summary: Ready., status: constructor.name, success: [Object] }\n');
+  const hostile = widget(
+    'ListWidgets',
+    undefined,
+    'pagination: { items: __proto__.polluted }\nwaiters:\n  WidgetReady: { summary: Ready., status: constructor.name, success: [Object] }\n',
+  );
 
   it('lint refuses __proto__, constructor and prototype segments', () => {
     const dir = actionsDir({ 'widgets/ListWidgets.yaml': hostile });
@@ -112,7 +127,9 @@ describe('patterns', () => {
 
   it('lint refuses a pattern with catastrophic backtracking', () => {
     const dir = actionsDir({ 'widgets/CreateWidget.yaml': widget('CreateWidget', catastrophic) });
-    expect(lintDirectories([dir], []).problems.map((p) => p.message)).toEqual([expect.stringContaining('the pattern "^(a+)+$" can backtrack catastrophically')]);
+    expect(lintDirectories([dir], []).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('the pattern "^(a+)+$" can backtrack catastrophically'),
+    ]);
   });
 
   it('one that slipped in cannot stall a call: patterns run in linear time', async () => {
@@ -131,7 +148,9 @@ describe('patterns', () => {
 
 describe('names and properties', () => {
   it('a required field is met only by an own property, never by the prototype', async () => {
-    const dir = actionsDir({ 'widgets/CreateWidget.yaml': widget('CreateWidget', '{ type: object, required: [toString], properties: { toString: { type: string } } }') });
+    const dir = actionsDir({
+      'widgets/CreateWidget.yaml': widget('CreateWidget', '{ type: object, required: [toString], properties: { toString: { type: string } } }'),
+    });
     const error = await failure(client([dir]).callAction('/v2/widgets', 'CreateWidget', {}));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).problems).toEqual([expect.objectContaining({ path: '$.toString', keyword: 'required' })]);
@@ -140,7 +159,10 @@ describe('names and properties', () => {
 
   it('a route or action name in an error message is cut to a readable length', async () => {
     const long = 'x'.repeat(100_000);
-    for (const [route, action] of [[`/v2/${long}`, 'DescribeWidget'], ['/v2/widgets', `Describe${long}`]] as const) {
+    for (const [route, action] of [
+      [`/v2/${long}`, 'DescribeWidget'],
+      ['/v2/widgets', `Describe${long}`],
+    ] as const) {
       const error = (await failure(client([]).callAction(route, action, {}))) as ValidationError;
       expect(error).toBeInstanceOf(ValidationError);
       const message = error.problems[0]!.message;

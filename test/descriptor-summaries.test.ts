@@ -39,7 +39,12 @@ describe('store.summaries', () => {
     const fast = store.summaries('widgets').map(({ action, summary, pages, waiters }) => ({ action, summary, pages, waiters }));
     const full = store.list('widgets').map((entry) => {
       const { descriptor } = store.load(entry);
-      return { action: descriptor.action, summary: descriptor.summary, pages: descriptor.pagination !== undefined, waiters: Object.keys(descriptor.waiters ?? {}) };
+      return {
+        action: descriptor.action,
+        summary: descriptor.summary,
+        pages: descriptor.pagination !== undefined,
+        waiters: Object.keys(descriptor.waiters ?? {}),
+      };
     });
     expect(fast).toEqual(full);
     expect(fast.map((a) => a.summary)).toEqual(['Flow waiters.', 'Folded over two lines.', 'List widgets.', 'Quoted: with a colon']);

@@ -42,7 +42,10 @@ async function call(route: string, action: string, body: Record<string, unknown>
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ServiceError);
   return error as ServiceError;
 }
@@ -80,7 +83,9 @@ describe('life cycles', () => {
     const { datasetId } = await call(R, 'CreateDataset', { datasetName: 'faq', dataFormat: 'PromptResponse', storageType: 'sysStorage' });
     expect(datasetId).toMatch(/^dg-/);
     await call(R, 'CreateDataset', { datasetName: 'corpus', dataFormat: 'Text', storageType: 'sysStorage' });
-    expect((await call(R, 'DescribeDatasets', { filter: { dataFormatList: ['PromptResponse'] } })).datasetList).toEqual([expect.objectContaining({ datasetId, datasetName: 'faq' })]);
+    expect((await call(R, 'DescribeDatasets', { filter: { dataFormatList: ['PromptResponse'] } })).datasetList).toEqual([
+      expect.objectContaining({ datasetId, datasetName: 'faq' }),
+    ]);
     const { versionId } = await call(R, 'CreateDatasetVersion', { datasetId });
     expect(await call(R, 'DescribeDatasetVersion', { versionId })).toMatchObject({ versionId, datasetId, datasetName: 'faq', publishStatus: 'Unpublished' });
     await call(R, 'PublishDatasetVersion', { versionId });
@@ -121,7 +126,12 @@ describe('life cycles', () => {
     const created = await call(R, 'CreateService', { modelSetId: 'am-set', modelId: 'amv-version', name: 'faq', urlSuffix: 'faq' });
     expect(created).toEqual({ serviceId: expect.stringMatching(/^svco-/), instanceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     const { serviceId } = created;
-    expect(await call(R, 'DescribeService', { serviceId })).toMatchObject({ modelSetId: 'am-set', modelId: 'amv-version', modelVersionId: 'amv-version', runStatus: 'Deploying' });
+    expect(await call(R, 'DescribeService', { serviceId })).toMatchObject({
+      modelSetId: 'am-set',
+      modelId: 'amv-version',
+      modelVersionId: 'amv-version',
+      runStatus: 'Deploying',
+    });
     fixture.advance(10_000);
     expect((await call(R, 'DescribeServices', { runStatus: ['Serving'] })).serviceList).toEqual([expect.objectContaining({ serviceId })]);
     await call(R, 'ModifyService', { serviceId, modelSetId: 'am-set', modelId: 'amv-newer' });
@@ -129,7 +139,9 @@ describe('life cycles', () => {
     expect(await call(R, 'ScaleService', { serviceId, instanceId: created.instanceId, deploymentReplicasCount: 2 })).toBe(true);
     expect(await call(R, 'DeactivateService', { serviceId })).toEqual({ operation: true, message: '' });
     expect((await call(R, 'DescribeService', { serviceId })).runStatus).toBe('Stopped');
-    expect((await refusal(fixture.qf.callAction(R, 'ScaleService', { serviceId: 'svco-none', instanceId: 'x', deploymentReplicasCount: 1 }))).httpStatus).toBe(404);
+    expect((await refusal(fixture.qf.callAction(R, 'ScaleService', { serviceId: 'svco-none', instanceId: 'x', deploymentReplicasCount: 1 }))).httpStatus).toBe(
+      404,
+    );
   });
 
   it('batch inference: runs to Done, or is stopped', async () => {
@@ -178,7 +190,11 @@ describe('life cycles', () => {
     const { templateId } = await call(P, 'CreatePromptTemplate', { templateName: 'weather', templateContent: 'Weather in {city}' });
     expect(templateId).toMatch(/^pt-/);
     await call(P, 'ModifyPromptTemplate', { templateId, templateContent: 'Weather in {city} today' });
-    expect(await call(P, 'DescribePromptTemplate', { templateId })).toMatchObject({ templateName: 'weather', templateContent: 'Weather in {city} today', variableIdentifier: '{}' });
+    expect(await call(P, 'DescribePromptTemplate', { templateId })).toMatchObject({
+      templateName: 'weather',
+      templateContent: 'Weather in {city} today',
+      variableIdentifier: '{}',
+    });
     expect((await call(P, 'DescribePromptTemplates', { name: 'weather' })).items).toHaveLength(1);
     expect((await call(P, 'DescribePromptTemplates', { name: 'other' })).items).toHaveLength(0);
     await call(P, 'DeletePromptTemplate', { templateId });
@@ -189,7 +205,9 @@ describe('life cycles', () => {
     const R = '/v2/charge';
     const { instanceId } = await call(R, 'PurchaseTPMResource', { model: 'ernie-4.0-8k', purchaseCount: 1, billing: { paymentTiming: 'Postpaid' } });
     await call(R, 'PurchaseTPMResource', { model: 'ernie-speed', purchaseCount: 1, billing: { paymentTiming: 'Prepaid' } });
-    expect((await call(R, 'DescribeTPMResource', { model: 'ernie-4.0-8k', paymentTiming: 'Postpaid' })).instances).toEqual([expect.objectContaining({ instanceId })]);
+    expect((await call(R, 'DescribeTPMResource', { model: 'ernie-4.0-8k', paymentTiming: 'Postpaid' })).instances).toEqual([
+      expect.objectContaining({ instanceId }),
+    ]);
     await call(R, 'ResizeTPMResource', { instanceId, count: 3 });
     expect((await call(R, 'DescribeTPMResource', { model: 'ernie-4.0-8k' })).instances[0].count).toBe(3);
     expect(await call(R, 'ReleaseTPMResource', { model: 'ernie-4.0-8k', instanceId })).toBe(true);

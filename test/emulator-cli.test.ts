@@ -113,7 +113,17 @@ describe('npm run demo', () => {
     ).done;
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    for (const step of ['CreateFineTuningJob → jobId job-', 'CreateFineTuningTask → taskId task-', 'Waiting', 'Running', 'Done', 'page 3:', '(last page)', 'StopFineTuningTask → Stopped', '404 ResourceNotFound']) {
+    for (const step of [
+      'CreateFineTuningJob → jobId job-',
+      'CreateFineTuningTask → taskId task-',
+      'Waiting',
+      'Running',
+      'Done',
+      'page 3:',
+      '(last page)',
+      'StopFineTuningTask → Stopped',
+      '404 ResourceNotFound',
+    ]) {
       expect(stdout).toContain(step);
     }
     expect(stdout).toMatch(/Running \d+%/);

@@ -42,20 +42,23 @@ interface Answer {
 function control(emulator: Emulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const payload = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: emulator.port, method, path: `/_emulator${path}`, headers: { 'content-type': 'application/json', ...headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = text;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
-      });
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port: emulator.port, method, path: `/_emulator${path}`, headers: { 'content-type': 'application/json', ...headers }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = text;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -125,7 +128,12 @@ describe('calls', () => {
       ['DescribeFineTuningJobs', 400, 'SignatureDoesNotMatch', undefined],
       ['DescribeFineTuningJobs', 429, 'valid', '429'],
     ]);
-    expect(json.calls[0]).toMatchObject({ route: '/v2/batchinference', at: expect.stringMatching(/^\d{4}-/), requestId: expect.any(String), body: { name: 'nightly', afsConfig: { userName: 'u', password: '***' } } });
+    expect(json.calls[0]).toMatchObject({
+      route: '/v2/batchinference',
+      at: expect.stringMatching(/^\d{4}-/),
+      requestId: expect.any(String),
+      body: { name: 'nightly', afsConfig: { userName: 'u', password: '***' } },
+    });
     expect(json.calls[1].body).toBeUndefined();
     expect(headers['cache-control']).toBe('no-store');
 
@@ -240,7 +248,10 @@ describe('who may use it', () => {
     await createJob(qf);
     const crossSite = await control(emulator, 'POST', '/api/reset', undefined, { origin: 'http://evil.example' });
     expect(crossSite).toMatchObject({ status: 403, json: { code: 'CrossOriginRefused' } });
-    expect(await control(emulator, 'GET', '/api/state', undefined, { host: `evil.example:${emulator.port}` })).toMatchObject({ status: 403, json: { code: 'HostRefused' } });
+    expect(await control(emulator, 'GET', '/api/state', undefined, { host: `evil.example:${emulator.port}` })).toMatchObject({
+      status: 403,
+      json: { code: 'HostRefused' },
+    });
     const sameSite = await control(emulator, 'GET', '/api/state', undefined, { origin: `http://127.0.0.1:${emulator.port}` });
     expect(Object.keys(sameSite.json.resources)).toEqual(['fineTuningJobs']);
     expect((await control(emulator, 'GET', '/api/nothing')).json.code).toBe('NotFound');

@@ -16,7 +16,11 @@ import { send } from './support/emulator-wire.js';
 import { TRAINING } from './support/training.js';
 
 /** Chromium on the PATH, else Debian's place for it. */
-const CHROMIUM = (process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'chromium')).find((file) => existsSync(file)) ?? '/usr/bin/chromium';
+const CHROMIUM =
+  (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'chromium'))
+    .find((file) => existsSync(file)) ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const FINETUNING = '/v2/finetuning';
 /** Markup in a name a client sent (the console allows 20 characters): the page must show it as text. */
@@ -39,7 +43,16 @@ if (!HAVE_CHROMIUM) {
       context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
         viewport: { width: 1440, height: 900 },
       });
       page = context.pages()[0] ?? (await context.newPage());
@@ -83,9 +96,25 @@ if (!HAVE_CHROMIUM) {
       await fetch(`${emulator.controlUrl}api/faults`, { method: 'POST', body: JSON.stringify({ spec: 'DescribeFineTuningJobs:429x1' }) });
       await page.locator('#faults', { hasText: 'DescribeFineTuningJobs:429x1' }).waitFor();
 
-      await qf.callAction('/v2/service', 'CreateService', { modelSetId: 'am-b6ngmk0j3cap', modelId: 'amv-6g8nng4auutg', name: 'faq-bot', urlSuffix: 'faq_bot' });
-      await qf.callAction('/v2/dataset', 'CreateDataset', { datasetName: 'faq-pairs', dataFormat: 'PromptResponse', storageType: 'BOS', storagePath: 'bos:/bucket/faq/' });
-      await qf.callAction('/v2/batchinference', 'CreateBatchInferenceTask', { name: 'nightly-eval', inferenceParams: {}, modelId: 'amv-6g8nng4auutg', inputBosUri: 'bos:/bucket/in/', outputBosUri: 'bos:/bucket/out/' });
+      await qf.callAction('/v2/service', 'CreateService', {
+        modelSetId: 'am-b6ngmk0j3cap',
+        modelId: 'amv-6g8nng4auutg',
+        name: 'faq-bot',
+        urlSuffix: 'faq_bot',
+      });
+      await qf.callAction('/v2/dataset', 'CreateDataset', {
+        datasetName: 'faq-pairs',
+        dataFormat: 'PromptResponse',
+        storageType: 'BOS',
+        storagePath: 'bos:/bucket/faq/',
+      });
+      await qf.callAction('/v2/batchinference', 'CreateBatchInferenceTask', {
+        name: 'nightly-eval',
+        inferenceParams: {},
+        modelId: 'amv-6g8nng4auutg',
+        inputBosUri: 'bos:/bucket/in/',
+        outputBosUri: 'bos:/bucket/out/',
+      });
       await qf.callAction(FINETUNING, 'DescribeFineTuningJobs', {}).catch(() => undefined);
       await send(emulator, { secretKey: 'a-wrong-secret-key' });
       await page.locator('[data-route="/v2/dataset"]', { hasText: 'faq-pairs' }).waitFor();

@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 const listJobs = () => qf.callAction(ROUTE, 'DescribeFineTuningJobs', {});
-const outcome = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => 'ok', (e: unknown) => e);
+const outcome = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => 'ok',
+    (e: unknown) => e,
+  );
 
 describe('what the emulator received', () => {
   it('remembers each authenticated call, faulted ones included, until reset', async () => {
@@ -71,7 +75,11 @@ describe('fault kinds', () => {
   it('any 4xx or 5xx with the error code a test needs, from code or from the command-line syntax', async () => {
     emulator.faults.inject('DescribeFineTuningJobs:403/AccessDeniedx1');
     expect(await outcome(listJobs())).toMatchObject({ name: 'ServiceError', httpStatus: 403, code: 'AccessDenied', shape: 'v2' });
-    emulator.faults.inject({ action: 'finetuning/*', fault: { type: 'status', status: 400, code: 'InvalidParam', message: 'param[taskId] invalid.' }, times: 1 });
+    emulator.faults.inject({
+      action: 'finetuning/*',
+      fault: { type: 'status', status: 400, code: 'InvalidParam', message: 'param[taskId] invalid.' },
+      times: 1,
+    });
     expect(await outcome(listJobs())).toMatchObject({ httpStatus: 400, code: 'InvalidParam', message: 'InvalidParam: param[taskId] invalid.' });
     emulator.faults.inject('DescribeFineTuningJobs:404x1');
     expect(await outcome(listJobs())).toMatchObject({ httpStatus: 404, code: 'ResourceNotFound' });

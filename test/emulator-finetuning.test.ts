@@ -28,9 +28,15 @@ async function call(action: string, body: Record<string, unknown>): Promise<Reco
 it('answers every finetuning action with a valid result, each reflecting the others', async () => {
   const models = (await call('DescribeFineTuningSupportModels', {})) as unknown as Array<{ model: string }>;
   const { jobId } = await call('CreateFineTuningJob', { name: 'faq-sft', model: models[0]!.model, trainMode: 'SFT', parameterScale: 'LoRA' });
-  expect((await call('DescribeFineTuningJobs', { trainMode: 'SFT', maxKeys: 100 }))['jobList']).toEqual([expect.objectContaining({ jobId, model: 'ERNIE-Speed-8K' })]);
+  expect((await call('DescribeFineTuningJobs', { trainMode: 'SFT', maxKeys: 100 }))['jobList']).toEqual([
+    expect.objectContaining({ jobId, model: 'ERNIE-Speed-8K' }),
+  ]);
 
-  const training = { jobId, hyperParameterConfig: { epoch: 1 }, datasetConfig: { sourceType: 'Bos', versions: [{ versionBosUri: 'bos:/bucket/data/' }], splitRatio: 10 } };
+  const training = {
+    jobId,
+    hyperParameterConfig: { epoch: 1 },
+    datasetConfig: { sourceType: 'Bos', versions: [{ versionBosUri: 'bos:/bucket/data/' }], splitRatio: 10 },
+  };
   const created = await call('CreateFineTuningTask', training);
   expect(created).toEqual({ jobId, taskId: expect.stringMatching(/^task-[a-z0-9]{12}$/) });
   const taskId = created['taskId'] as string;
@@ -41,12 +47,17 @@ it('answers every finetuning action with a valid result, each reflecting the oth
   const second = (await call('CreateFineTuningTask', training))['taskId'] as string;
   expect(await call('StopFineTuningTask', { taskId: second })).toBe(true);
   const tasks = await call('DescribeFineTuningTasks', { jobId });
-  expect(tasks['taskList']).toEqual([expect.objectContaining({ taskId, runStatus: 'Done' }), expect.objectContaining({ taskId: second, runStatus: 'Stopped' })]);
+  expect(tasks['taskList']).toEqual([
+    expect.objectContaining({ taskId, runStatus: 'Done' }),
+    expect.objectContaining({ taskId: second, runStatus: 'Stopped' }),
+  ]);
   expect(await call('DeleteFineTuningTask', { taskId: second })).toBe(true);
   expect(((await call('DescribeFineTuningTasks', { jobId }))['taskList'] as unknown[]).length).toBe(1);
   expect(await call('DeleteFineTuningJob', { jobId })).toBe(true);
   expect((await call('DescribeFineTuningJobs', {}))['jobList']).toEqual([]);
 
-  const everyAction = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length));
+  const everyAction = readdirSync(DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length));
   expect([...called].sort()).toEqual(everyAction.sort());
 });

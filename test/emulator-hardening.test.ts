@@ -16,7 +16,7 @@ afterEach(async () => {
   qf = emulator = undefined;
 });
 
-const polluted = (): unknown[] => [(({}) as Record<string, unknown>)['polluted'], (Object.prototype as unknown as Record<string, unknown>)['polluted']];
+const polluted = (): unknown[] => [({} as Record<string, unknown>)['polluted'], (Object.prototype as unknown as Record<string, unknown>)['polluted']];
 
 const HOSTILE = (action: string, rest: string) => `action: ${action}
 route: /v2/notes
@@ -32,12 +32,23 @@ describe('prototype pollution', () => {
     const actions = notesActions({
       'PollutingList.yaml': HOSTILE('PollutingList', 'emulation: {resource: notes, kind: list, items: __proto__.polluted}\n'),
       'PollutingFilter.yaml': HOSTILE('PollutingFilter', 'emulation: {resource: notes, kind: list, items: notes, filters: {constructor.prototype: topic}}\n'),
-      'PollutingCreate.yaml': HOSTILE('PollutingCreate', 'emulation: {resource: notes, kind: create, idField: noteId, idPrefix: n-, defaults: {__proto__: {polluted: yes}}}\n'),
-      'PollutingTemplate.yaml': HOSTILE('PollutingTemplate', 'emulation: {resource: notes, kind: create, idField: noteId, idPrefix: n-, defaults: {copy: $body.__proto__}}\n'),
+      'PollutingCreate.yaml': HOSTILE(
+        'PollutingCreate',
+        'emulation: {resource: notes, kind: create, idField: noteId, idPrefix: n-, defaults: {__proto__: {polluted: yes}}}\n',
+      ),
+      'PollutingTemplate.yaml': HOSTILE(
+        'PollutingTemplate',
+        'emulation: {resource: notes, kind: create, idField: noteId, idPrefix: n-, defaults: {copy: $body.__proto__}}\n',
+      ),
     });
     emulator = await startEmulator({ env: {}, actionPaths: [actions] });
     await send(emulator, { route: NOTES_ROUTE, action: 'CreateNote', body: { topic: 'a' } });
-    for (const [action, segment] of [['PollutingList', '__proto__'], ['PollutingFilter', 'constructor'], ['PollutingCreate', '__proto__'], ['PollutingTemplate', '__proto__']]) {
+    for (const [action, segment] of [
+      ['PollutingList', '__proto__'],
+      ['PollutingFilter', 'constructor'],
+      ['PollutingCreate', '__proto__'],
+      ['PollutingTemplate', '__proto__'],
+    ]) {
       const message = expectRefusal(await send(emulator, { route: NOTES_ROUTE, action }), 500, 'InternalError');
       expect(message, action).toContain(`${action}.yaml`);
       expect(message, action).toContain(segment);

@@ -40,7 +40,10 @@ async function pages(action: string, body: object): Promise<string[][]> {
 }
 
 async function refusedMarker(action: string, body: object): Promise<void> {
-  const error = await call(action, body).then(() => undefined, (e: unknown) => e);
+  const error = await call(action, body).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ServiceError);
   expect(error).toMatchObject({ httpStatus: 400, code: 'InvalidParameter' });
 }

@@ -50,17 +50,29 @@ describe('the state journal', () => {
     const { call } = await open(statePath);
     const snapshotAtStart = readFileSync(statePath, 'utf8');
     expect(JSON.parse(snapshotAtStart)).toMatchObject({ format: 'qianfan-console-emulator-state', version: 1, resources: {} });
-    const [a, b, c] = [(await call('CreateNote', { text: 'a' })).noteId, (await call('CreateNote', { text: 'b' })).noteId, (await call('CreateNote', { text: 'c' })).noteId];
+    const [a, b, c] = [
+      (await call('CreateNote', { text: 'a' })).noteId,
+      (await call('CreateNote', { text: 'b' })).noteId,
+      (await call('CreateNote', { text: 'c' })).noteId,
+    ];
     const comment = (await call('CreateComment', { noteId: b, mood: 'ok' })).commentId;
     await call('UpdateNote', { noteId: a, text: 'a2' });
     await call('DeleteNote', { noteId: b });
 
     expect(readFileSync(statePath, 'utf8')).toBe(snapshotAtStart);
-    const lines = readFileSync(`${statePath}.journal`, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(`${statePath}.journal`, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines[0]).toEqual({ format: 'qianfan-console-emulator-journal', version: 1 });
     expect(lines.slice(1).map((entry) => Object.keys(entry)[0])).toEqual(['put', 'put', 'put', 'put', 'put', 'remove']);
     // Deleting the note took its comment with it, and the journal names both.
-    expect(lines[6]).toEqual({ remove: [['notes', b], ['comments', comment]] });
+    expect(lines[6]).toEqual({
+      remove: [
+        ['notes', b],
+        ['comments', comment],
+      ],
+    });
 
     const after = await open(crashCopy(statePath, 'crashed'));
     expect(await ids(after.call)).toEqual([a, c]);
@@ -160,7 +172,12 @@ describe('the state journal', () => {
       format: 'qianfan-console-emulator-state',
       version: 1,
       nextSeq: 50,
-      resources: { notes: [{ id: 'note-seeded000002', seq: 7, data: { noteId: 'note-seeded000002' } }, { id: 'note-seeded000001', seq: 3, data: { noteId: 'note-seeded000001' } }] },
+      resources: {
+        notes: [
+          { id: 'note-seeded000002', seq: 7, data: { noteId: 'note-seeded000002' } },
+          { id: 'note-seeded000001', seq: 3, data: { noteId: 'note-seeded000001' } },
+        ],
+      },
     } as const;
     emulator.load(seed as never);
     const after = await open(crashCopy(statePath, 'loaded'));
@@ -173,7 +190,10 @@ describe('the state journal', () => {
   it('refuses a journal that is not its own and leaves it as it is', async () => {
     const statePath = join(mkdtempSync(join(tmpdir(), 'qf-journal-')), 'state.json');
     writeFileSync(`${statePath}.journal`, 'my own notes\nnot a journal\n');
-    const error = await startEmulator({ env: {}, statePath }).then(() => undefined, (e: unknown) => e);
+    const error = await startEmulator({ env: {}, statePath }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ code: 'StateFileRefused' });
     expect((error as Error).message).toContain(`${statePath}.journal`);
@@ -188,7 +208,10 @@ describe('the state lock', () => {
     const statePath = join(mkdtempSync(join(tmpdir(), 'qf-lock-')), 'state.json');
     const first = await open(statePath);
     const noteId = (await first.call('CreateNote', { text: 'kept' })).noteId;
-    const error = await startEmulator({ env: {}, statePath }).then(() => undefined, (e: unknown) => e);
+    const error = await startEmulator({ env: {}, statePath }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ code: 'StateFileLocked' });
     expect((error as Error).message).toContain(`in use by another emulator (process ${process.pid}`);

@@ -60,7 +60,12 @@ describe('authentication', () => {
   });
 
   it('refuses a missing or malformed Authorization: InvalidHTTPAuthHeader', async () => {
-    for (const value of [undefined, 'Bearer abc', 'bce-auth-v1/AK/2024-01-01T00:00:00Z/1800/host/nothex', `bce-auth-v1/${AK}/yesterday/1800/host/${'0'.repeat(64)}`]) {
+    for (const value of [
+      undefined,
+      'Bearer abc',
+      'bce-auth-v1/AK/2024-01-01T00:00:00Z/1800/host/nothex',
+      `bce-auth-v1/${AK}/yesterday/1800/host/${'0'.repeat(64)}`,
+    ]) {
       const response = await send(emulator, {
         afterSigning: (h) => {
           if (value === undefined) delete h['authorization'];
@@ -86,7 +91,10 @@ describe('authentication', () => {
 
   it('accepts an empty signed-header list, meaning the default set plus every x-bce-* header', async () => {
     const defaults = ['content-length', 'content-type', 'host', 'x-bce-date'];
-    const ok = await send(emulator, { signedHeaders: defaults, afterSigning: (h) => void (h['authorization'] = h['authorization']!.replace(`/${defaults.join(';')}/`, '//')) });
+    const ok = await send(emulator, {
+      signedHeaders: defaults,
+      afterSigning: (h) => void (h['authorization'] = h['authorization']!.replace(`/${defaults.join(';')}/`, '//')),
+    });
     expect(ok.status).toBe(200);
     const tampered = await send(emulator, {
       signedHeaders: defaults,
@@ -121,8 +129,10 @@ describe('requests the console would refuse', () => {
 
   it('a body the descriptor refuses: 400 InappropriateJSON naming every problem', async () => {
     const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: emulator.url, validation: 'off', maxAttempts: 1 });
-    // @ts-expect-error: a body the descriptor refuses, sent with validation off
-    const error = await qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'x', model: 'ERNIE-Speed-8K', trainMode: 'RLHF', colour: 'red' }).catch((e: unknown) => e);
+    // A body the descriptor refuses, sent with validation off.
+    const refused = { name: 'x', model: 'ERNIE-Speed-8K', trainMode: 'RLHF', colour: 'red' } as object;
+    // @ts-expect-error: not a CreateFineTuningJob body, on purpose
+    const error = await qf.callAction('/v2/finetuning', 'CreateFineTuningJob', refused).catch((e: unknown) => e);
     await qf.close();
     expect(error).toBeInstanceOf(ServiceError);
     expect(error).toMatchObject({ httpStatus: 400, code: 'InappropriateJSON', shape: 'v2' });

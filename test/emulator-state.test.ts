@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, createClient, QianfanClient, ServiceError, startEmulator, type Emulator } from 'qianfan-console';
+import { ConfigError, createClient, type QianfanClient, ServiceError, startEmulator, type Emulator } from 'qianfan-console';
 import { TRAINING } from './support/training.js';
 
 const ROUTE = '/v2/finetuning';
@@ -37,7 +37,10 @@ async function describeTask(qf: QianfanClient, taskId: string): Promise<Record<s
 }
 
 async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ServiceError);
   return error as ServiceError;
 }
@@ -135,12 +138,24 @@ describe('the fine-tuning task lifecycle', () => {
       clockMs = createdAt + seconds * 1000;
       return describeTask(qf, taskId);
     };
-    expect(await at(0)).toMatchObject({ taskId, jobId, jobName: 'faq-sft', model: 'ERNIE-Speed-8K', trainMode: 'SFT', runStatus: 'Waiting', finishDate: '0000-00-00T00:00:00Z' });
+    expect(await at(0)).toMatchObject({
+      taskId,
+      jobId,
+      jobName: 'faq-sft',
+      model: 'ERNIE-Speed-8K',
+      trainMode: 'SFT',
+      runStatus: 'Waiting',
+      finishDate: '0000-00-00T00:00:00Z',
+    });
     expect((await at(4.9)).runProgress).toBeUndefined();
     expect(await at(5)).toMatchObject({ runStatus: 'Running', runProgress: '0%' });
     expect(await at(35)).toMatchObject({ runStatus: 'Running', runProgress: '50%' });
     const done = await at(65);
-    expect(done).toMatchObject({ runStatus: 'Done', finishDate: new Date(createdAt + 65_000).toISOString().slice(0, 19) + 'Z', metrics: { 'BLEU-4': '16.56%' } });
+    expect(done).toMatchObject({
+      runStatus: 'Done',
+      finishDate: new Date(createdAt + 65_000).toISOString().slice(0, 19) + 'Z',
+      metrics: { 'BLEU-4': '16.56%' },
+    });
     expect(done.runProgress).toBeUndefined();
     // Lists show the same status as Describe.
     const listed = await qf.callAction(ROUTE, 'DescribeFineTuningTasks', { jobId });

@@ -42,7 +42,6 @@ function script(...replies: Reply[]): void {
   server.handler = (req) => (i < replies.length ? replies[i++]! : ok(req));
 }
 
-
 /** A logger that keeps the client's debug lines, and says when one containing some text is written. */
 function debugLines(): Logger & { lines: string[]; seen(text: string): Promise<void> } {
   const lines: string[] = [];
@@ -109,7 +108,9 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
     expect(metadataOf(error)?.failure).toBe('transient');
     // A throttle and a refusal are classed too; a result has no failure.
     script(throttled);
-    expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { maxAttempts: 1 }).catch((e: unknown) => e))?.failure).toBe('throttle');
+    expect(
+      metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { maxAttempts: 1 }).catch((e: unknown) => e))?.failure,
+    ).toBe('throttle');
     script({ status: 404, body: { requestId: 'r404', code: 'ResourceNotFound', message: 'no such task' } });
     expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e))?.failure).toBe('final');
     expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }))?.failure).toBeUndefined();
@@ -188,7 +189,9 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
   it('a non-idempotent Create after a dropped connection is sent exactly once', async () => {
     script({ reset: true });
     const qf = client();
-    await expect(qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })).rejects.toBeInstanceOf(NetworkError);
+    await expect(qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })).rejects.toBeInstanceOf(
+      NetworkError,
+    );
     expect(server.requests).toHaveLength(1);
     await qf.close();
   });
@@ -201,14 +204,18 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
     expect(server.requests).toHaveLength(2);
     server.requests.length = 0;
     script(unavailable);
-    await expect(qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })).rejects.toBeInstanceOf(ServiceError);
+    await expect(qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })).rejects.toBeInstanceOf(
+      ServiceError,
+    );
     expect(server.requests).toHaveLength(1);
     await qf.close();
   });
 
   it('connection refused before sending: retried even for a Create', async () => {
     const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: `http://127.0.0.1:${await closedPort()}`, transport, retryPolicy: FAST });
-    const error = await qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' }).catch((e: unknown) => e);
+    const error = await qf
+      .callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).code).toBe('ECONNREFUSED');
     expect(metadataOf(error)?.attempts).toBe(3);
@@ -261,11 +268,13 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on('warning', onWarning);
     try {
-      const pending = Array.from({ length: 20 }, () => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { timeoutMs: 30_000 }).catch((e: unknown) => e));
+      const pending = Array.from({ length: 20 }, () =>
+        qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { timeoutMs: 30_000 }).catch((e: unknown) => e),
+      );
       await vi.waitFor(() => expect(server.requests).toHaveLength(20));
       controller.abort();
       const errors = await Promise.all(pending);
-      expect(errors.map((e) => (e as Error).name)).toEqual(Array(20).fill("AbortError"));
+      expect(errors.map((e) => (e as Error).name)).toEqual(Array(20).fill('AbortError'));
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
     } finally {
@@ -293,7 +302,9 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
 
   it('an already aborted signal sends nothing', async () => {
     const qf = client();
-    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      AbortError,
+    );
     expect(server.requests).toHaveLength(0);
     await qf.close();
   });
@@ -301,7 +312,9 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
   it('deadlineMs bounds the whole call across attempts', async () => {
     script({ hang: true }, { hang: true }, { hang: true });
     const qf = client();
-    const error = (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { timeoutMs: 10_000, deadlineMs: 200 }).catch((e: unknown) => e)) as TimeoutError;
+    const error = (await qf
+      .callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }, { timeoutMs: 10_000, deadlineMs: 200 })
+      .catch((e: unknown) => e)) as TimeoutError;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(server.requests.length).toBeLessThan(3);
     await qf.close();
@@ -313,8 +326,11 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
       const serverNow = Date.now() + skewMs;
       const problem = verifySignature(req.method, req.rawUrl, req.headers, { [AK]: SK }, serverNow);
       const date = new Date(serverNow).toUTCString();
-      if (problem === 'expired') return { status: 400, headers: { date }, body: { requestId: 'rx', code: 'RequestExpired', message: 'timestamp out of range' } };
-      return problem ? { status: 403, body: { requestId: 'r', code: 'SignatureDoesNotMatch', message: problem } } : { status: 200, headers: { date }, body: { requestId: 'r2', result: true } };
+      if (problem === 'expired')
+        return { status: 400, headers: { date }, body: { requestId: 'rx', code: 'RequestExpired', message: 'timestamp out of range' } };
+      return problem
+        ? { status: 403, body: { requestId: 'r', code: 'SignatureDoesNotMatch', message: problem } }
+        : { status: 200, headers: { date }, body: { requestId: 'r2', result: true } };
     };
     const qf = client();
     const first = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' });
@@ -327,7 +343,11 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
   });
 
   it('a non-JSON 502 is a ServiceError, retried, then reported with the page text', async () => {
-    script({ status: 502, raw: '<html>Bad Gateway</html>' }, { status: 502, raw: '<html>Bad Gateway</html>' }, { status: 502, raw: '<html>Bad Gateway</html>' });
+    script(
+      { status: 502, raw: '<html>Bad Gateway</html>' },
+      { status: 502, raw: '<html>Bad Gateway</html>' },
+      { status: 502, raw: '<html>Bad Gateway</html>' },
+    );
     const qf = client();
     const error = (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as ServiceError;
     expect(error).toMatchObject({ name: 'ServiceError', code: 'HTTP502', httpStatus: 502 });
@@ -344,7 +364,9 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
     expect(server.requests).toHaveLength(2);
     server.requests.length = 0;
     script({ truncate: true, body: { requestId: 'r', result: { jobId: 'job-1' } } });
-    const error = await qf.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' }).catch((e: unknown) => e);
+    const error = await qf
+      .callAction('/v2/finetuning', 'CreateFineTuningJob', { name: 'job1', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect((error as ResponseError).code).toBe('TruncatedResponse');
     expect(server.requests).toHaveLength(1);
@@ -356,7 +378,10 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
     script({ status: 200, raw: big }, { status: 200, raw: big, headers: { 'content-length': String(Buffer.byteLength(big)) } });
     const qf = client({ maxResponseBytes: 1_000, maxAttempts: 1 });
     for (let i = 0; i < 2; i++) {
-      await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toMatchObject({ name: 'ResponseError', code: 'ResponseTooLarge' });
+      await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' })).rejects.toMatchObject({
+        name: 'ResponseError',
+        code: 'ResponseTooLarge',
+      });
     }
     // Both limits hold exactly: an answer of the limit's size is read.
     const fits = JSON.stringify({ requestId: 'r', result: 'x'.repeat(1_000 - 29) });
@@ -368,7 +393,8 @@ describe.each(['undici', 'fetch'] as const)('faults over the %s transport', (tra
 });
 
 describe('the retry budget', () => {
-  const budgeted = (quota: RetryPolicy['quota']) => createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, retryPolicy: { ...FAST, maxAttempts: 5, quota } });
+  const budgeted = (quota: RetryPolicy['quota']) =>
+    createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, retryPolicy: { ...FAST, maxAttempts: 5, quota } });
 
   it('an outage spends it: retries stop when it cannot pay, and successes earn it back', async () => {
     server.handler = () => unavailable;
@@ -390,15 +416,23 @@ describe('the retry budget', () => {
   });
 
   it('the shipped policy budgets 500 tokens: 5 a retry, 10 after a timeout, 1 back per plain success', () => {
-    expect(createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url }).retryPolicy.quota).toEqual({ capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 });
+    expect(createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url }).retryPolicy.quota).toEqual({
+      capacity: 500,
+      retryCost: 5,
+      timeoutRetryCost: 10,
+      successRefill: 1,
+    });
   });
 
   it('a policy without a quota sets no limit; a malformed quota is refused', async () => {
     server.handler = () => unavailable;
     const qf = budgeted(undefined);
-    for (let i = 0; i < 3; i++) expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e))?.attempts).toBe(5);
+    for (let i = 0; i < 3; i++)
+      expect(metadataOf(await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e))?.attempts).toBe(5);
     await qf.close();
-    expect(() => budgeted({ capacity: -1, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 }).retryPolicy).toThrow('the retryPolicy option: invalid retry policy: $.quota.capacity must be >= 0');
+    expect(() => budgeted({ capacity: -1, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 }).retryPolicy).toThrow(
+      'the retryPolicy option: invalid retry policy: $.quota.capacity must be >= 0',
+    );
   });
 });
 
@@ -415,12 +449,13 @@ describe('client-side limits', () => {
     expect((await answered).result).toBe(true);
     // A wait that ends in time costs nothing: queued calls go out once the connection is free, and
     // after them nothing of the refused one.
-    const results = await Promise.all([1, 2, 3].map((n) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: `t${n}` }, { timeoutMs: 5_000 })));
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: `t${n}` }, { timeoutMs: 5_000 })),
+    );
     expect(results.map((r) => r.result)).toEqual([true, true, true]);
     expect(taskIds()).toEqual(['first', 't1', 't2', 't3']);
     await qf.close();
   });
-
 
   it('maxConcurrency bounds the calls in flight across the client', async () => {
     let inFlight = 0;

@@ -21,7 +21,9 @@ describe('the committed generated files', () => {
 
   it('change when a descriptor changes, so that a stale file is caught', () => {
     const changed = catalogue.map((d) =>
-      d.action === 'CreateFineTuningJob' ? { ...d, body: { ...d.body, properties: { ...(d.body['properties'] as object), priority: { type: 'integer' } } } } : d,
+      d.action === 'CreateFineTuningJob'
+        ? { ...d, body: { ...d.body, properties: { ...(d.body['properties'] as object), priority: { type: 'integer' } } } }
+        : d,
     );
     const [types, reference] = generatedFiles(changed);
     expect(types!.text).not.toBe(readFileSync(join(REPOSITORY_ROOT, types!.path), 'utf8'));
@@ -43,16 +45,28 @@ describe('the committed generated files', () => {
 
 /** A descriptor of widgets/DescribeWidget with the given body schema. */
 function widget(body: Record<string, unknown>, extra: Partial<ActionDescriptor> = {}): ActionDescriptor {
-  return { action: 'DescribeWidget', route: '/v2/widgets', summary: 'Show one widget.', docs: 'https://example.com/w', idempotent: true, body, result: { type: 'object' }, ...extra };
+  return {
+    action: 'DescribeWidget',
+    route: '/v2/widgets',
+    summary: 'Show one widget.',
+    docs: 'https://example.com/w',
+    idempotent: true,
+    body,
+    result: { type: 'object' },
+    ...extra,
+  };
 }
 
 /** The generated body type of a schema, without comments. */
 function bodyType(body: Record<string, unknown>): string {
   const text = renderActionTypes([widget(body)]);
-  const start = text.indexOf('export interface DescribeWidgetBody') >= 0 ? text.indexOf('export interface DescribeWidgetBody') : text.indexOf('export type DescribeWidgetBody');
+  const start =
+    text.indexOf('export interface DescribeWidgetBody') >= 0
+      ? text.indexOf('export interface DescribeWidgetBody')
+      : text.indexOf('export type DescribeWidgetBody');
   return text
     .slice(start, text.indexOf('\n\n', start))
-    .replace(/\s*\/\*\*[^]*?\*\/\n/g, '\n')
+    .replace(/\s*\/\*\*[\s\S]*?\*\/\n/g, '\n')
     .replace(/\s+/g, ' ');
 }
 
@@ -82,7 +96,9 @@ describe('types from JSON Schema', () => {
   });
 
   it('a result that is not an object is a type alias', () => {
-    const text = renderActionTypes([widget({ type: 'object' }, { result: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' } } } } })]);
+    const text = renderActionTypes([
+      widget({ type: 'object' }, { result: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' } } } } }),
+    ]);
     expect(text).toContain('export type DescribeWidgetResult = {\n  a?: string;\n  [key: string]: unknown;\n}[];');
     expect(renderActionTypes([widget({ type: 'object' }, { result: { type: 'boolean' } })])).toContain('export type DescribeWidgetResult = boolean;');
   });
@@ -98,7 +114,12 @@ describe('types from JSON Schema', () => {
         additionalProperties: false,
         properties: { a: { type: 'string' }, b: { type: 'integer' }, c: { type: 'string' }, d: { type: 'string' } },
         allOf: [
-          { oneOf: [{ properties: { a: true }, required: ['a'] }, { properties: { b: true }, required: ['b'] }] },
+          {
+            oneOf: [
+              { properties: { a: true }, required: ['a'] },
+              { properties: { b: true }, required: ['b'] },
+            ],
+          },
           { anyOf: [{ required: ['c', 'd'] }, { required: ['a'] }] },
         ],
       }),
@@ -113,6 +134,7 @@ describe('types from JSON Schema', () => {
         type: 'object',
         properties: { kind: { type: 'string' }, path: { type: 'string' } },
         if: { properties: { kind: { const: 'BOS' } }, required: ['kind'] },
+        // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here
         then: { required: ['path'] },
         dependencies: { path: ['kind'] },
       }),
@@ -120,9 +142,13 @@ describe('types from JSON Schema', () => {
   });
 
   it('descriptions and limits become JSDoc', () => {
-    const text = renderActionTypes([widget({ type: 'object', properties: { n: { type: 'integer', minimum: 1, maximum: 100, default: 10, description: 'Page size.' } } })]);
+    const text = renderActionTypes([
+      widget({ type: 'object', properties: { n: { type: 'integer', minimum: 1, maximum: 100, default: 10, description: 'Page size.' } } }),
+    ]);
     expect(text).toContain('  /**\n   * Page size.\n   *\n   * from 1 to 100; default 10\n   */\n  n?: number;');
-    expect(text).toContain('    /**\n     * Show one widget.\n     *\n     * @see https://example.com/w\n     */\n    DescribeWidget: { body: DescribeWidgetBody; result: DescribeWidgetResult };');
+    expect(text).toContain(
+      '    /**\n     * Show one widget.\n     *\n     * @see https://example.com/w\n     */\n    DescribeWidget: { body: DescribeWidgetBody; result: DescribeWidgetResult };',
+    );
   });
 });
 
@@ -135,16 +161,33 @@ describe('the reference', () => {
         required: ['config'],
         properties: {
           name: { type: 'string', minLength: 2, maxLength: 20, description: 'Name | label.' },
-          config: { type: 'object', required: ['mode'], properties: { mode: { enum: ['A', 'B'] }, parts: { type: 'array', items: { type: 'object', properties: { size: { type: 'integer', maximum: 9 } } } } } },
+          config: {
+            type: 'object',
+            required: ['mode'],
+            properties: {
+              mode: { enum: ['A', 'B'] },
+              parts: { type: 'array', items: { type: 'object', properties: { size: { type: 'integer', maximum: 9 } } } },
+            },
+          },
           secret: { type: 'string', 'x-sensitive': true },
         },
-        oneOf: [{ properties: { name: true }, required: ['name'] }, { properties: { secret: true }, required: ['secret'] }],
+        oneOf: [
+          { properties: { name: true }, required: ['name'] },
+          { properties: { secret: true }, required: ['secret'] },
+        ],
       },
       {
         notes: 'Not all modes are known.',
         sources: ['https://example.com/w: body fields', 'bce-qianfan-sdk python/widgets.py: the route'],
         examples: [{ title: 'A widget', body: { name: 'w1', config: { mode: 'A' } } }],
-        pagination: { inputToken: 'marker', limitKey: 'maxKeys', maxLimit: 100, outputToken: 'pageInfo.nextMarker', moreResults: 'pageInfo.isTruncated', items: 'widgets' },
+        pagination: {
+          inputToken: 'marker',
+          limitKey: 'maxKeys',
+          maxLimit: 100,
+          outputToken: 'pageInfo.nextMarker',
+          moreResults: 'pageInfo.isTruncated',
+          items: 'widgets',
+        },
       },
     ),
   ]);

@@ -94,11 +94,15 @@ function drip(_req: IncomingMessage, res: ServerResponse): void {
 describe.each(['undici', 'fetch'] as const)('hostile servers, %s transport', (transport) => {
   const client = (extra: Parameters<typeof createClient>[0] = {}) =>
     createClient({ accessKey: AK, secretKey: SK, sessionToken: TOKEN, baseUrl: server.url, transport, retryPolicy: FAST, maxAttempts: 1, ...extra });
-  const describeTask = async (qf: ReturnType<typeof client>) => (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as QianfanError;
+  const describeTask = async (qf: ReturnType<typeof client>) =>
+    (await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 't' }).catch((e: unknown) => e)) as QianfanError;
 
   const echoes: Record<string, (request: ReceivedRequest) => Reply> = {
     'a V2 error message': (r) => ({ status: 400, body: { requestId: 'r1', code: 'InvalidHTTPRequest', message: echo(r) } }),
-    'a V2 code and requestId': (r) => ({ status: 403, body: { requestId: String(r.headers['authorization']), code: String(r.headers['authorization']), message: 'denied' } }),
+    'a V2 code and requestId': (r) => ({
+      status: 403,
+      body: { requestId: String(r.headers['authorization']), code: String(r.headers['authorization']), message: 'denied' },
+    }),
     'an HTML error page': (r) => ({ status: 502, raw: `<html><body><h1>502 Bad Gateway</h1><pre>${echo(r)}</pre></body></html>` }),
     'a legacy error_msg': (r) => ({ status: 200, body: { error_code: 110, error_msg: echo(r) } }),
     'a non-JSON 200 body': (r) => ({ status: 200, raw: echo(r) }),
@@ -161,7 +165,11 @@ describe.each(['undici', 'fetch'] as const)('hostile servers, %s transport', (tr
 
   it.each([301, 302, 303, 307, 308])('a %i answer with a JSON success body is a ServiceError, and the redirect is not followed', async (status) => {
     const elsewhere = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(SUCCESS));
-    server.handler = () => ({ status, headers: { location: `${elsewhere.url}/v2/finetuning?Action=DescribeFineTuningTask` }, body: { requestId: 'r3xx', result: true } });
+    server.handler = () => ({
+      status,
+      headers: { location: `${elsewhere.url}/v2/finetuning?Action=DescribeFineTuningTask` },
+      body: { requestId: 'r3xx', result: true },
+    });
     const qf = client({ maxAttempts: 3 });
     const error = await describeTask(qf);
     expect(error).toBeInstanceOf(ServiceError);
@@ -192,7 +200,10 @@ describe.each(['undici', 'fetch'] as const)('hostile servers, %s transport', (tr
 describe('the client', () => {
   it('a megabyte route or action name is quoted in part', async () => {
     const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url });
-    for (const [route, action] of [[`/v2/${'a'.repeat(1_000_000)}-`, 'DescribeX'], ['/v2/finetuning', `Describe${'x'.repeat(1_000_000)}-`]] as const) {
+    for (const [route, action] of [
+      [`/v2/${'a'.repeat(1_000_000)}-`, 'DescribeX'],
+      ['/v2/finetuning', `Describe${'x'.repeat(1_000_000)}-`],
+    ] as const) {
       const error = (await qf.callAction(route, action, {}).catch((e: unknown) => e)) as ValidationError;
       expect(error).toBeInstanceOf(ValidationError);
       expect(JSON.stringify(error).length).toBeLessThan(3_000);

@@ -10,7 +10,9 @@ function importGraph(root: string): Map<string, string[]> {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (path.endsWith('.ts')) {
-        const targets = [...readFileSync(path, 'utf8').matchAll(/(?:import|export)[^;]*?from\s+'(\.[^']+)'/g)].map((m) => join(dirname(path), m[1]!.replace(/\.js$/, '.ts')));
+        const targets = [...readFileSync(path, 'utf8').matchAll(/(?:import|export)[^;]*?from\s+'(\.[^']+)'/g)].map((m) =>
+          join(dirname(path), m[1]!.replace(/\.js$/, '.ts')),
+        );
         graph.set(path, targets);
       }
     }

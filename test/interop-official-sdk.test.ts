@@ -49,7 +49,9 @@ describe('@baiducloud/qianfan 0.2.4 consoleAction against the emulator', () => {
     expect(created['requestId']).toEqual(expect.any(String));
 
     const listed = await consoleAction({ base_api_route: 'v2/finetuning', action: 'DescribeFineTuningJobs', data: { maxKeys: 100 } });
-    expect((listed['result'] as { jobList: Array<{ jobId: string; name: string }> }).jobList).toContainEqual(expect.objectContaining({ jobId, name: 'sdk-interop' }));
+    expect((listed['result'] as { jobList: Array<{ jobId: string; name: string }> }).jobList).toContainEqual(
+      expect.objectContaining({ jobId, name: 'sdk-interop' }),
+    );
 
     const ours = createClient({ accessKey: AK, secretKey: SK, baseUrl: emulator.url });
     try {

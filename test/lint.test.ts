@@ -34,8 +34,22 @@ function descriptor(action: string, overrides: Record<string, string> = {}): str
     summary: 'summary: Show one widget.',
     docs: 'docs: https://example.com/widgets',
     idempotent: 'idempotent: true',
-    body: ['body:', '  type: object', '  additionalProperties: false', '  required: [widgetId]', '  properties:', '    widgetId: { type: string }', '    size: { type: integer, minimum: 1, maximum: 10 }'].join('\n'),
-    result: ['result:', '  type: object', '  properties:', '    state: { type: string, enum: [Ready, Gone] }', '    parts: { type: array, items: { type: string } }'].join('\n'),
+    body: [
+      'body:',
+      '  type: object',
+      '  additionalProperties: false',
+      '  required: [widgetId]',
+      '  properties:',
+      '    widgetId: { type: string }',
+      '    size: { type: integer, minimum: 1, maximum: 10 }',
+    ].join('\n'),
+    result: [
+      'result:',
+      '  type: object',
+      '  properties:',
+      '    state: { type: string, enum: [Ready, Gone] }',
+      '    parts: { type: array, items: { type: string } }',
+    ].join('\n'),
     examples: ['examples:', '  - body: { widgetId: w-1, size: 3 }', '    result: { state: Ready }'].join('\n'),
     ...overrides,
   };
@@ -102,7 +116,13 @@ describe('lint refuses, naming the file and the line', () => {
   });
 
   it('every break of the descriptor format, each at its own line', async () => {
-    const dir = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { docs: 'docs: http://example.com', idempotent: 'idempotent: sometimes', extra: 'colour: blue' }) });
+    const dir = actionsDir({
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', {
+        docs: 'docs: http://example.com',
+        idempotent: 'idempotent: sometimes',
+        extra: 'colour: blue',
+      }),
+    });
     expect(problems(await lint([dir]), dir)).toEqual([
       'widgets/DescribeWidget.yaml:4: breaks the descriptor format: $.docs must match pattern "^https://"',
       'widgets/DescribeWidget.yaml:5: breaks the descriptor format: $.idempotent must be boolean',
@@ -111,10 +131,15 @@ describe('lint refuses, naming the file and the line', () => {
   });
 
   it('two files claiming one action: a case variant of a file name, or an action under another name', async () => {
-    const caseVariant = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget'), 'widgets/DescribeWIDGET.yaml': descriptor('DescribeWIDGET') });
+    const caseVariant = actionsDir({
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget'),
+      'widgets/DescribeWIDGET.yaml': descriptor('DescribeWIDGET'),
+    });
     const result = await lint([caseVariant]);
     expect(result.code).toBe(1);
-    expect(problems(result, caseVariant)).toEqual([`widgets/DescribeWidget.yaml:1: DescribeWidget (/v2/widgets) is also claimed by ${caseVariant}/widgets/DescribeWIDGET.yaml`]);
+    expect(problems(result, caseVariant)).toEqual([
+      `widgets/DescribeWidget.yaml:1: DescribeWidget (/v2/widgets) is also claimed by ${caseVariant}/widgets/DescribeWIDGET.yaml`,
+    ]);
 
     const renamed = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget'), 'widgets/ShowWidget.yaml': descriptor('DescribeWidget') });
     expect(problems(await lint([renamed]), renamed)).toEqual([
@@ -128,13 +153,23 @@ describe('lint refuses, naming the file and the line', () => {
     const second = actionsDir({ 'Widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { route: 'route: /v2/Widgets' }) });
     const result = await lint([first, second]);
     expect(result.code).toBe(1);
-    expect(problems(result, second)).toEqual([`Widgets/DescribeWidget.yaml:1: DescribeWidget (/v2/Widgets) is also claimed by ${first}/widgets/DescribeWidget.yaml`]);
+    expect(problems(result, second)).toEqual([
+      `Widgets/DescribeWidget.yaml:1: DescribeWidget (/v2/Widgets) is also claimed by ${first}/widgets/DescribeWidget.yaml`,
+    ]);
   });
 
   it('an example that does not validate against its schema, at the line of the offending value', async () => {
     const dir = actionsDir({
       'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', {
-        examples: ['examples:', '  - title: too big', '    body:', '      widgetId: w-1', '      size: 11', '  - body: { widgetid: w-1 }', '    result: { state: Lost }'].join('\n'),
+        examples: [
+          'examples:',
+          '  - title: too big',
+          '    body:',
+          '      widgetId: w-1',
+          '      size: 11',
+          '  - body: { widgetid: w-1 }',
+          '    result: { state: Lost }',
+        ].join('\n'),
       }),
     });
     expect(problems(await lint([dir]), dir)).toEqual([
@@ -152,12 +187,17 @@ describe('lint refuses, naming the file and the line', () => {
         result: ['result:', '  type: object', '  properties:', '    size: { maximum: 3 }'].join('\n'),
         examples: '',
       }),
-      'widgets/CreateWidget.yaml': descriptor('CreateWidget', { body: ['body:', '  type: object', '  properties:', '    widgetId: { type: text }'].join('\n'), examples: '' }),
+      'widgets/CreateWidget.yaml': descriptor('CreateWidget', {
+        body: ['body:', '  type: object', '  properties:', '    widgetId: { type: text }'].join('\n'),
+        examples: '',
+      }),
     });
     const result = await lint([dir]);
     expect(result.code).toBe(1);
     expect(problems(result, dir)).toEqual([
-      expect.stringMatching(/^widgets\/CreateWidget\.yaml:9: body schema is not valid JSON Schema: \$\.properties\.widgetId\.type: must be one of "array", "boolean", .*; got "text"$/),
+      expect.stringMatching(
+        /^widgets\/CreateWidget\.yaml:9: body schema is not valid JSON Schema: \$\.properties\.widgetId\.type: must be one of "array", "boolean", .*; got "text"$/,
+      ),
       'widgets/CreateWidget.yaml:9: body schema is not valid JSON Schema: $.properties.widgetId.type: must match a schema in anyOf',
       'widgets/DescribeWidget.yaml:9: body schema does not compile in ajv strict mode: unknown keyword: "colour"',
       'widgets/DescribeWidget.yaml:13: result schema does not compile in ajv strict mode: missing type "number" for keyword "maximum" at "#/properties/size" (strictTypes)',
@@ -167,8 +207,13 @@ describe('lint refuses, naming the file and the line', () => {
   it('pagination items and waiter fields that the result schema does not declare, and waiter names used twice', async () => {
     const dir = actionsDir({
       'widgets/DescribeWidgets.yaml': descriptor('DescribeWidgets', { extra: 'pagination:\n  items: widgetList' }),
-      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { extra: 'pagination:\n  items: state\nwaiters:\n  WidgetReady: { summary: Ready., status: status, success: [Ready] }' }),
-      'gadgets/DescribeGadget.yaml': descriptor('DescribeGadget', { route: 'route: /v2/gadgets', extra: 'waiters:\n  WidgetReady: { summary: Ready., status: state, success: [Ready] }' }),
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', {
+        extra: 'pagination:\n  items: state\nwaiters:\n  WidgetReady: { summary: Ready., status: status, success: [Ready] }',
+      }),
+      'gadgets/DescribeGadget.yaml': descriptor('DescribeGadget', {
+        route: 'route: /v2/gadgets',
+        extra: 'waiters:\n  WidgetReady: { summary: Ready., status: state, success: [Ready] }',
+      }),
     });
     expect(problems(await lint([dir]), dir)).toEqual([
       'widgets/DescribeWidget.yaml:22: pagination.items is state, which the result schema does not declare as an array',
@@ -214,8 +259,14 @@ describe('lint accepts', () => {
   });
 
   it('the same file in a later directory: an override, as on the search path', async () => {
-    const first = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { extra: 'waiters:\n  WidgetReady: { summary: Ready., status: state, success: [Ready] }' }) });
-    const second = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { extra: 'waiters:\n  WidgetReady: { summary: Ready., status: state, success: [Ready, Gone] }' }) });
+    const first = actionsDir({
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { extra: 'waiters:\n  WidgetReady: { summary: Ready., status: state, success: [Ready] }' }),
+    });
+    const second = actionsDir({
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', {
+        extra: 'waiters:\n  WidgetReady: { summary: Ready., status: state, success: [Ready, Gone] }',
+      }),
+    });
     const result = await lint([first, second]);
     expect(result.out).toEqual(['lint: 2 descriptors in 2 directories: no problems']);
     expect(result.code).toBe(0);
@@ -260,7 +311,9 @@ describe('sources', () => {
   });
 
   it('a descriptor with sources passes', () => {
-    const shipped = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { sources: 'sources: ["https://example.com/widgets: body fields"]' }) });
+    const shipped = actionsDir({
+      'widgets/DescribeWidget.yaml': descriptor('DescribeWidget', { sources: 'sources: ["https://example.com/widgets: body fields"]' }),
+    });
     expect(lintDirectories([shipped], [shipped]).problems).toEqual([]);
   });
 });

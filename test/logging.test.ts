@@ -55,7 +55,14 @@ describe('debug output', () => {
     server.handler = consoleLike(() => true);
     // Asynchronously: the server answering the child lives in this process.
     const run = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, QIANFAN_DEBUG: '1', QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_SESSION_TOKEN: TOKEN, QIANFAN_CONSOLE_API_BASE_URL: server.url },
+      env: {
+        ...process.env,
+        QIANFAN_DEBUG: '1',
+        QIANFAN_ACCESS_KEY: AK,
+        QIANFAN_SECRET_KEY: SK,
+        QIANFAN_SESSION_TOKEN: TOKEN,
+        QIANFAN_CONSOLE_API_BASE_URL: server.url,
+      },
       encoding: 'utf8',
       timeout: 15_000,
     });

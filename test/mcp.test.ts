@@ -78,7 +78,13 @@ describe('mcp, read-only (the default)', () => {
     const { isError, json } = await mcp.call('list_actions', { route: 'finetuning' });
     expect(isError).toBe(false);
     const byName = Object.fromEntries(json['actions'].map((a: { action: string }) => [a.action, a]));
-    expect(byName['DescribeFineTuningJobs']).toEqual({ route: '/v2/finetuning', action: 'DescribeFineTuningJobs', summary: expect.stringContaining('fine-tuning jobs'), writes: false, pages: true });
+    expect(byName['DescribeFineTuningJobs']).toEqual({
+      route: '/v2/finetuning',
+      action: 'DescribeFineTuningJobs',
+      summary: expect.stringContaining('fine-tuning jobs'),
+      writes: false,
+      pages: true,
+    });
     expect(byName['CreateFineTuningJob'].writes).toBe(true);
     // Idempotent, and still a write.
     expect(byName['DeleteFineTuningJob'].writes).toBe(true);
@@ -112,7 +118,10 @@ describe('mcp, read-only (the default)', () => {
   });
 
   it('refuses writes, idempotent ones too, and sends nothing', async () => {
-    for (const [action, body] of [['CreateFineTuningJob', { name: 'refused', ...JOB }], ['DeleteFineTuningJob', { jobId: 'job-x' }]] as const) {
+    for (const [action, body] of [
+      ['CreateFineTuningJob', { name: 'refused', ...JOB }],
+      ['DeleteFineTuningJob', { jobId: 'job-x' }],
+    ] as const) {
       const { isError, json } = await mcp.call('call_action', { route: 'finetuning', action, body });
       expect(isError).toBe(true);
       expect(json['error']).toMatchObject({ code: 'WritesNotAllowed', message: expect.stringContaining('--allow-writes') });
@@ -121,7 +130,12 @@ describe('mcp, read-only (the default)', () => {
   });
 
   it('a dry run of a write shows the signed request, signature masked, and sends nothing', async () => {
-    const { isError, json } = await mcp.call('call_action', { route: 'finetuning', action: 'CreateFineTuningJob', body: { name: 'dry', ...JOB }, dryRun: true });
+    const { isError, json } = await mcp.call('call_action', {
+      route: 'finetuning',
+      action: 'CreateFineTuningJob',
+      body: { name: 'dry', ...JOB },
+      dryRun: true,
+    });
     expect(isError).toBe(false);
     expect(json['request']).toMatchObject({ method: 'POST', url: `${emulator.url}/v2/finetuning?Action=CreateFineTuningJob`, body: { name: 'dry', ...JOB } });
     expect(json['request'].headers.authorization).toMatch(/^bce-auth-v1\/ALTAK\w+\/.*\(masked\)$/);
@@ -138,10 +152,15 @@ describe('mcp, read-only (the default)', () => {
     expect(emulator.calls.length).toBe(before);
   });
 
-  it('the console\'s refusal comes back with its code', async () => {
+  it("the console's refusal comes back with its code", async () => {
     const { isError, json } = await mcp.call('call_action', { route: 'finetuning', action: 'DescribeFineTuningTask', body: { taskId: 'task-nope' } });
     expect(isError).toBe(true);
-    expect(json['error']).toMatchObject({ name: 'ServiceError', code: expect.stringMatching(/\w/), httpStatus: expect.any(Number), requestId: expect.stringMatching(/\S/) });
+    expect(json['error']).toMatchObject({
+      name: 'ServiceError',
+      code: expect.stringMatching(/\w/),
+      httpStatus: expect.any(Number),
+      requestId: expect.stringMatching(/\S/),
+    });
     expect(mcp.stderr()).not.toContain(emulator.secretKey);
   });
 });
@@ -168,7 +187,10 @@ describe('mcp --allow-writes --routes finetuning', () => {
   it('exposes only the routes it was given', async () => {
     const listed = await mcp.call('list_actions', {});
     expect(new Set(listed.json['actions'].map((a: { route: string }) => a.route))).toEqual(new Set(['/v2/finetuning']));
-    for (const [tool, args] of [['describe_action', { route: 'dataset', action: 'DescribeDatasets' }], ['call_action', { route: 'dataset', action: 'DescribeDatasets' }]] as const) {
+    for (const [tool, args] of [
+      ['describe_action', { route: 'dataset', action: 'DescribeDatasets' }],
+      ['call_action', { route: 'dataset', action: 'DescribeDatasets' }],
+    ] as const) {
       const { isError, json } = await mcp.call(tool, args);
       expect(isError).toBe(true);
       expect(json['error']).toMatchObject({ code: 'RouteNotExposed', message: expect.stringContaining('/v2/finetuning') });
@@ -183,14 +205,22 @@ describe('mcp fed JSON-RPC lines on a pipe', () => {
       { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '0' } } },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 2, method: 'tools/list' },
-      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'call_action', arguments: { route: 'finetuning', action: 'DescribeFineTuningJobs', body: { maxKeys: 1 } } } },
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'call_action', arguments: { route: 'finetuning', action: 'DescribeFineTuningJobs', body: { maxKeys: 1 } } },
+      },
     ];
     const result = await runCli(['mcp', '--endpoint', emulator.url], {
       env: { QIANFAN_ACCESS_KEY: emulator.accessKey, QIANFAN_SECRET_KEY: emulator.secretKey },
       input: lines.map((line) => JSON.stringify(line)).join('\n') + '\n',
     });
     expect(result.code).toBe(0);
-    const answers = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: number; result: any });
+    const answers = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; result: any });
     expect(answers.map((a) => a.id).sort()).toEqual([1, 2, 3]);
     const call = answers.find((a) => a.id === 3)!.result;
     expect(call.isError).toBeUndefined();
@@ -211,13 +241,17 @@ describe('mcp start-up', () => {
 describe('the SDK loads for mcp only', () => {
   // A resolve hook that makes the SDK and zod unloadable: whatever still works never imported them.
   const dir = mkdtempSync(join(tmpdir(), 'qf-mcp-hook-'));
-  writeFileSync(join(dir, 'forbid.mjs'), `export async function resolve(specifier, context, next) {
+  writeFileSync(
+    join(dir, 'forbid.mjs'),
+    `export async function resolve(specifier, context, next) {
   if (specifier.startsWith('@modelcontextprotocol/') || specifier === 'zod') throw new Error('forbidden import ' + specifier);
   return next(specifier, context);
-}\n`);
+}\n`,
+  );
   writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./forbid.mjs', import.meta.url);\n`);
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const run = (args: string[]) => spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), ...args], { cwd: root, env: baseEnv(), input: '', encoding: 'utf8' });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), ...args], { cwd: root, env: baseEnv(), input: '', encoding: 'utf8' });
 
   it('list and import "qianfan-console" work without it; mcp is where it is imported', () => {
     const list = run([CLI, 'list', 'finetuning']);

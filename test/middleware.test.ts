@@ -48,7 +48,13 @@ describe('client.use(middleware)', () => {
     server.handler = consoleLike(() => ({ runStatus: 'Done' }));
     await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' });
     expect(seen).toEqual(['first request', 'second request', 'first response', 'second response']);
-    expect(response).toMatchObject({ route: '/v2/finetuning', action: 'DescribeFineTuningTask', status: 200, result: { runStatus: 'Done' }, requestId: 'req-1' });
+    expect(response).toMatchObject({
+      route: '/v2/finetuning',
+      action: 'DescribeFineTuningTask',
+      status: 200,
+      result: { runStatus: 'Done' },
+      requestId: 'req-1',
+    });
     expect(response?.headers['x-bce-request-id']).toBe('req-1');
     await qf.close();
   });
@@ -58,7 +64,11 @@ describe('client.use(middleware)', () => {
     const errors: ErrorContext[] = [];
     qf.use({ onError: (ctx) => void errors.push(ctx) });
     // Retry-After: 0 keeps the backoff at nothing, so the test waits for no timer.
-    server.handler = () => ({ status: 503, headers: { 'x-bce-request-id': 'req-busy', 'retry-after': '0' }, body: { requestId: 'req-busy', code: 'ServiceUnavailable', message: 'busy' } });
+    server.handler = () => ({
+      status: 503,
+      headers: { 'x-bce-request-id': 'req-busy', 'retry-after': '0' },
+      body: { requestId: 'req-busy', code: 'ServiceUnavailable', message: 'busy' },
+    });
     const error = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' }).catch((e: unknown) => e);
     expect(server.requests).toHaveLength(3);
     expect(errors).toHaveLength(1);

@@ -24,12 +24,18 @@ interface PackEntry {
   files: { path: string }[];
 }
 
-const npm = (args: string[], cwd: string): string => execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+const npm = (args: string[], cwd: string): string =>
+  execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
 // Asynchronous: the emulator answers from this process's event loop.
 const node = async (args: string[], extraEnv: Record<string, string> = {}): Promise<string> =>
   (await promisify(execFile)(process.execPath, args, { cwd: consumer, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', ...extraEnv } })).stdout;
 // --skipLibCheck: the build already checks the package's declarations; here what matters is whether the consumer's own file compiles.
-const tsc = (args: string[]): void => void execFileSync(process.execPath, [TSC, '--strict', '--skipLibCheck', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types'), ...args], { cwd: consumer, encoding: 'utf8' });
+const tsc = (args: string[]): void =>
+  void execFileSync(
+    process.execPath,
+    [TSC, '--strict', '--skipLibCheck', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types'), ...args],
+    { cwd: consumer, encoding: 'utf8' },
+  );
 
 beforeAll(async () => {
   // --ignore-scripts: the test runs after `npm run build`; packing must not rebuild under it.
@@ -64,7 +70,11 @@ client.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: process.env['
 describe('the packed package in a consumer project', () => {
   it('loads with require() and with import, the same API either way', async () => {
     const required = await node(['-e', "const q = require('qianfan-console'); console.log(Object.keys(q).sort().join(','))"]);
-    const imported = await node(['--input-type=module', '-e', "const q = await import('qianfan-console'); console.log(Object.keys(q).filter((k) => k !== 'default').sort().join(','))"]);
+    const imported = await node([
+      '--input-type=module',
+      '-e',
+      "const q = await import('qianfan-console'); console.log(Object.keys(q).filter((k) => k !== 'default').sort().join(','))",
+    ]);
     expect(required).toContain('callAction');
     expect(required).toContain('createClient');
     expect(required).toBe(imported);
@@ -74,17 +84,21 @@ describe('the packed package in a consumer project', () => {
     ['CommonJS (module commonjs)', 'call.ts', ['--module', 'commonjs'], 'call.js'],
     ['CommonJS (module nodenext, type commonjs)', 'call.ts', ['--module', 'nodenext'], 'call.js'],
     ['ESM (module nodenext, .mts)', 'call.mts', ['--module', 'nodenext'], 'call.mjs'],
-  ])('TypeScript compiles a call as %s and the output calls the emulator', async (label, source, options, output) => {
-    const dir = join(consumer, label.replace(/\W+/g, '-'));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, source), CALL);
-    tsc([...options, '--outDir', dir, join(dir, source)]);
-    const compiled = readFileSync(join(dir, output), 'utf8');
-    expect(compiled).toMatch(source.endsWith('.mts') ? /from 'qianfan-console'/ : /require\("qianfan-console"\)/);
-    const job = `consumer-${output}`;
-    const printed = await node([join(dir, output)], { AK: emulator.accessKey, SK: emulator.secretKey, URL: emulator.url, JOB: job });
-    expect(JSON.parse(printed)).toEqual({ jobId: expect.stringMatching(/^job-/) });
-  }, 60_000);
+  ])(
+    'TypeScript compiles a call as %s and the output calls the emulator',
+    async (label, source, options, output) => {
+      const dir = join(consumer, label.replace(/\W+/g, '-'));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, source), CALL);
+      tsc([...options, '--outDir', dir, join(dir, source)]);
+      const compiled = readFileSync(join(dir, output), 'utf8');
+      expect(compiled).toMatch(source.endsWith('.mts') ? /from 'qianfan-console'/ : /require\("qianfan-console"\)/);
+      const job = `consumer-${output}`;
+      const printed = await node([join(dir, output)], { AK: emulator.accessKey, SK: emulator.secretKey, URL: emulator.url, JOB: job });
+      expect(JSON.parse(printed)).toEqual({ jobId: expect.stringMatching(/^job-/) });
+    },
+    60_000,
+  );
 
   it('carries the LICENSE and every document the README links to (npm pack --dry-run)', () => {
     const [dryRun] = JSON.parse(npm(['pack', '--dry-run', '--ignore-scripts', '--json'], ROOT)) as PackEntry[];

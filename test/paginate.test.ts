@@ -62,7 +62,9 @@ describe('paginate', () => {
     const pages = await collect(paginatePages(qf, 'finetuning', 'DescribeFineTuningJobs', { marker: 'id-100' }, { pageSize: 500 }));
     expect(sent()[0]).toEqual({ marker: 'id-100', maxKeys: 100 });
     expect(pages.map((p) => p.items.length)).toEqual([100, 50]);
-    await expect(collect(paginate(qf, 'finetuning', 'DescribeFineTuningJobs', {}, { pageSize: 0 }))).rejects.toThrow('pageSize must be a positive whole number');
+    await expect(collect(paginate(qf, 'finetuning', 'DescribeFineTuningJobs', {}, { pageSize: 0 }))).rejects.toThrow(
+      'pageSize must be a positive whole number',
+    );
     await qf.close();
   });
 
@@ -117,7 +119,9 @@ describe('paginate', () => {
   });
 
   it('follows the paths a dropped-in descriptor declares', async () => {
-    const dir = actionDir({ widgets: { 'ListWidgets.yaml': `action: ListWidgets
+    const dir = actionDir({
+      widgets: {
+        'ListWidgets.yaml': `action: ListWidgets
 route: /v2/widgets
 summary: Widgets, a page at a time.
 docs: https://example.invalid/widgets
@@ -125,9 +129,13 @@ idempotent: true
 body: { type: object, properties: { from: { type: string }, size: { type: integer } } }
 result: { type: object }
 pagination: { inputToken: from, limitKey: size, maxLimit: 2, outputToken: paging.next, moreResults: paging.more, items: data.widgets }
-` } });
+`,
+      },
+    });
     let call = 0;
-    server.handler = consoleLike(() => (call++ === 0 ? { data: { widgets: [1, 2] }, paging: { next: 'w3', more: true } } : { data: { widgets: [3] }, paging: { more: false } }));
+    server.handler = consoleLike(() =>
+      call++ === 0 ? { data: { widgets: [1, 2] }, paging: { next: 'w3', more: true } } : { data: { widgets: [3] }, paging: { more: false } },
+    );
     const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, actionPaths: [dir] });
     expect(await collect(paginate(qf, 'widgets', 'ListWidgets', {}, { pageSize: 10 }))).toEqual([1, 2, 3]);
     expect(sent()).toEqual([{ size: 2 }, { size: 2, from: 'w3' }]);

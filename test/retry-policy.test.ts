@@ -40,7 +40,8 @@ const refusal = (read: () => unknown): ConfigError => {
   throw new Error('the policy was accepted');
 };
 
-const client = (options: Parameters<typeof createClient>[0]) => createClient({ accessKey: 'ALTAKpolicy', secretKey: 'policy-secret', baseUrl: 'http://127.0.0.1:1', ...options });
+const client = (options: Parameters<typeof createClient>[0]) =>
+  createClient({ accessKey: 'ALTAKpolicy', secretKey: 'policy-secret', baseUrl: 'http://127.0.0.1:1', ...options });
 
 describe('a retry policy file', () => {
   it('given as the retryPolicy option: a bad value is refused naming the file, its line and the field', () => {
@@ -92,7 +93,9 @@ describe('a retry policy object', () => {
   });
 
   it('is refused when it is not a mapping', () => {
-    expect(refusal(() => client({ retryPolicy: [] as unknown as RetryPolicy }).retryPolicy).message).toBe('the retryPolicy option: invalid retry policy: $ must be object');
+    expect(refusal(() => client({ retryPolicy: [] as unknown as RetryPolicy }).retryPolicy).message).toBe(
+      'the retryPolicy option: invalid retry policy: $ must be object',
+    );
   });
 
   it('the shipped policy is valid', () => {

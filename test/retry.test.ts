@@ -62,7 +62,15 @@ describe('classify', () => {
 });
 
 describe('decideRetry', () => {
-  const ctx = (over: Partial<RetryContext> = {}): RetryContext => ({ attempt: 1, maxAttempts: 3, idempotent: true, skewCorrected: false, remainingMs: Infinity, random: () => 0.5, ...over });
+  const ctx = (over: Partial<RetryContext> = {}): RetryContext => ({
+    attempt: 1,
+    maxAttempts: 3,
+    idempotent: true,
+    skewCorrected: false,
+    remainingMs: Infinity,
+    random: () => 0.5,
+    ...over,
+  });
 
   it('never retries a final failure', () => {
     expect(decideRetry('final', POLICY, ctx())).toEqual({ retry: false, reason: 'not a retryable failure' });

@@ -6,14 +6,18 @@ import { actionDir } from './support/action-dir.js';
 import type { QianfanClient as ClientWithInternals } from '../src/client/client.js';
 
 function layer(enumValue: string): string {
-  const dir = actionDir({ finetuning: { 'StopFineTuningTask.yaml': `action: StopFineTuningTask
+  const dir = actionDir({
+    finetuning: {
+      'StopFineTuningTask.yaml': `action: StopFineTuningTask
 route: /v2/finetuning
 summary: layer ${enumValue}
 docs: https://example.invalid/doc
 idempotent: true
 body: {type: object, additionalProperties: false, required: [taskId], properties: {taskId: {type: string, enum: [${enumValue}]}}}
 result: {type: boolean}
-` } });
+`,
+    },
+  });
   return dir;
 }
 
@@ -42,7 +46,9 @@ describe('descriptor search path', () => {
     const withBoth = createClient({ validation: 'strict', env, actionPaths: [option] });
     expect(acceptedBy(withBoth, 'from-option')).toBe(true);
     expect(acceptedBy(withBoth, 'from-env-b')).toBe(false);
-    expect(withBoth.catalogue.find({ area: 'finetuning', route: '/v2/finetuning', action: 'StopFineTuningTask' })?.source.file).toBe(join(option, 'finetuning', 'StopFineTuningTask.yaml'));
+    expect(withBoth.catalogue.find({ area: 'finetuning', route: '/v2/finetuning', action: 'StopFineTuningTask' })?.source.file).toBe(
+      join(option, 'finetuning', 'StopFineTuningTask.yaml'),
+    );
     // An action the layers do not define still comes from actions/.
     expect(withBoth.catalogue.find({ area: 'finetuning', route: '/v2/finetuning', action: 'DeleteFineTuningTask' })?.source.layer).toBe(0);
   });

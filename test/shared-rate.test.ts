@@ -31,7 +31,12 @@ const between = (arrivals: readonly Arrival[], start: number, end: number): Arri
 
 describe('a qps budget shared through Redis', () => {
   it('three processes with qps 30 stay within 30 requests in any second, use most of the budget, and none is starved', async () => {
-    const reports = await runWorkers(['a', 'b', 'c'], { baseUrl: fake.url, client: { qps: 30, qpsStore: redis.url, sharedRate: patient }, concurrency: 4, durationMs: 2500 });
+    const reports = await runWorkers(['a', 'b', 'c'], {
+      baseUrl: fake.url,
+      client: { qps: 30, qpsStore: redis.url, sharedRate: patient },
+      concurrency: 4,
+      durationMs: 2500,
+    });
     const { arrivals } = fake;
     expect(busiestWindow(arrivals)).toBeLessThanOrEqual(30);
     // 2.5 s at 30 qps (and one call each before the start) is about 78 requests; at least 70 % of it used.
@@ -51,7 +56,12 @@ describe('a qps budget shared through Redis', () => {
       return true;
     };
     const sharedRate = { ...patient, decrease: 0.2, recoveryPerSecond: 12 };
-    const reports = await runWorkers(['a', 'b'], { baseUrl: fake.url, client: { qps: 30, qpsStore: redis.url, qpsKey: 'throttle-test', sharedRate }, concurrency: 4, durationMs: 4800 });
+    const reports = await runWorkers(['a', 'b'], {
+      baseUrl: fake.url,
+      client: { qps: 30, qpsStore: redis.url, qpsKey: 'throttle-test', sharedRate },
+      concurrency: 4,
+      durationMs: 4800,
+    });
     const { arrivals } = fake;
     expect(throttledAt).toBeDefined();
     const t = throttledAt!;
@@ -77,12 +87,21 @@ describe('a qps budget shared through Redis', () => {
       if (fake.arrivals.length === 20) void redis.stop();
       if (fake.arrivals.length === 60) void redis.start();
     };
-    const reports = await runWorkers(['a', 'b', 'c'], { baseUrl: fake.url, client: { qps: 30, qpsStore: redis.url, qpsKey: 'outage-test', sharedRate: patient }, concurrency: 2, durationMs: 3000 });
+    const reports = await runWorkers(['a', 'b', 'c'], {
+      baseUrl: fake.url,
+      client: { qps: 30, qpsStore: redis.url, qpsKey: 'outage-test', sharedRate: patient },
+      concurrency: 2,
+      durationMs: 3000,
+    });
     for (const report of reports) {
       expect(report.failures).toEqual({});
       expect(report.ok).toBeGreaterThan(0);
       expect(report.warnings).toHaveLength(1);
-      expect(report.warnings[0]).toMatch(new RegExp(`^the shared qps budget in redis://127\\.0\\.0\\.1:${redis.port}/0 is out of reach \\(.+\\); calls go on under this client's own limit of 30 qps until it answers again$`));
+      expect(report.warnings[0]).toMatch(
+        new RegExp(
+          `^the shared qps budget in redis://127\\.0\\.0\\.1:${redis.port}/0 is out of reach \\(.+\\); calls go on under this client's own limit of 30 qps until it answers again$`,
+        ),
+      );
       expect(report.debugLines.some((line) => line.includes('answers again'))).toBe(true);
     }
     // The restarted server started empty: the budget in it was written by the clients that rejoined.
@@ -100,9 +119,21 @@ describe('a qps budget shared through Redis', () => {
     const silentUrl = `redis://127.0.0.1:${(silent.address() as { port: number }).port}/0`;
     await redis.stop();
     try {
-      for (const [qpsStore, reason] of [[redis.url, /ECONNREFUSED/], [silentUrl, /Command timed out/]] as const) {
+      for (const [qpsStore, reason] of [
+        [redis.url, /ECONNREFUSED/],
+        [silentUrl, /Command timed out/],
+      ] as const) {
         const warnings: string[] = [];
-        const client = createClient({ accessKey: 'AK', secretKey: 'SK', baseUrl: fake.url, maxAttempts: 1, qps: 30, qpsStore, sharedRate: { timeoutMs: 100 }, logger: { debug: () => undefined, warn: (line) => warnings.push(line) } });
+        const client = createClient({
+          accessKey: 'AK',
+          secretKey: 'SK',
+          baseUrl: fake.url,
+          maxAttempts: 1,
+          qps: 30,
+          qpsStore,
+          sharedRate: { timeoutMs: 100 },
+          logger: { debug: () => undefined, warn: (line) => warnings.push(line) },
+        });
         for (let i = 0; i < 3; i++) await client.callAction('/v2/sharedtest', 'DescribeCounter', { worker: 'x' });
         await client.close();
         expect(warnings).toHaveLength(1);
@@ -116,11 +147,22 @@ describe('a qps budget shared through Redis', () => {
 
   it('X-Ratelimit-Limit-Requests (per minute) caps the shared rate below qps', async () => {
     fake.headers = { 'x-ratelimit-limit-requests': '600' };
-    const client = createClient({ accessKey: 'AK', secretKey: 'SK', baseUrl: fake.url, maxAttempts: 1, qps: 30, qpsStore: redis.url, qpsKey: 'header-test', sharedRate: patient });
+    const client = createClient({
+      accessKey: 'AK',
+      secretKey: 'SK',
+      baseUrl: fake.url,
+      maxAttempts: 1,
+      qps: 30,
+      qpsStore: redis.url,
+      qpsKey: 'header-test',
+      sharedRate: patient,
+    });
     const until = performance.now() + 1000;
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (performance.now() < until) await client.callAction('/v2/sharedtest', 'DescribeCounter', { worker: 'x' });
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (performance.now() < until) await client.callAction('/v2/sharedtest', 'DescribeCounter', { worker: 'x' });
+      }),
+    );
     await client.close();
     const store = new Redis(redis.url);
     try {
@@ -134,7 +176,16 @@ describe('a qps budget shared through Redis', () => {
 
   it('X-Ratelimit-Remaining-Requests: 0 cuts the shared rate as a throttle would', async () => {
     fake.headers = { 'x-ratelimit-remaining-requests': '0' };
-    const client = createClient({ accessKey: 'AK', secretKey: 'SK', baseUrl: fake.url, maxAttempts: 1, qps: 30, qpsStore: redis.url, qpsKey: 'remaining-test', sharedRate: { ...patient, decrease: 0.5 } });
+    const client = createClient({
+      accessKey: 'AK',
+      secretKey: 'SK',
+      baseUrl: fake.url,
+      maxAttempts: 1,
+      qps: 30,
+      qpsStore: redis.url,
+      qpsKey: 'remaining-test',
+      sharedRate: { ...patient, decrease: 0.5 },
+    });
     await client.callAction('/v2/sharedtest', 'DescribeCounter', { worker: 'x' });
     const store = new Redis(redis.url);
     try {
@@ -152,7 +203,11 @@ describe('a qps budget shared through Redis', () => {
       const client = createClient({ accessKey: 'AK', secretKey: 'SK', baseUrl: '${fake.url}', maxAttempts: 1, qps: 30, qpsStore: '${redis.url}' });
       await client.callAction('/v2/sharedtest', 'DescribeCounter', { worker: 'script' });
       process.stdout.write('called');`;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', timeout: 10_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('..', import.meta.url).pathname,
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     expect(stdout).toBe('called');
     expect(fake.arrivals).toHaveLength(1);
   });
@@ -185,7 +240,14 @@ describe('without a store', () => {
       process.stdout.write(String(loaded.length));`;
     // In a process of its own, with this one serving its calls meanwhile.
     const loadedModules = async (options: string): Promise<number> =>
-      Number((await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script(options)], { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8' })).stdout);
+      Number(
+        (
+          await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script(options)], {
+            cwd: new URL('..', import.meta.url).pathname,
+            encoding: 'utf8',
+          })
+        ).stdout,
+      );
     expect(await loadedModules('qps: 30')).toBe(0);
     expect(await loadedModules(`qps: 30, qpsStore: '${redis.url}'`)).toBeGreaterThan(0);
     expect(fake.arrivals).toHaveLength(2);
@@ -198,7 +260,9 @@ describe('without a store', () => {
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow(/must be a Redis URL such as redis:\/\/127\.0\.0\.1:6379\/0/);
     expect(bad).not.toThrow(/hunter2/);
-    expect(() => createClient({ qps: 5, qpsStore: redis.url, sharedRate: { decrease: 1.5 } })).toThrow(/sharedRate\.decrease must be a number above 0 and at most 1, got 1\.5/);
+    expect(() => createClient({ qps: 5, qpsStore: redis.url, sharedRate: { decrease: 1.5 } })).toThrow(
+      /sharedRate\.decrease must be a number above 0 and at most 1, got 1\.5/,
+    );
     const client = createClient({ qps: 5, qpsStore: 'redis://:hunter2@127.0.0.1:6379/0' });
     expect(JSON.stringify(client.config)).not.toContain('hunter2');
     await client.close();

@@ -35,7 +35,15 @@ describe('bce-auth-v1 signer', () => {
     it(`reproduces ${v.name}`, () => {
       const signed = sign(
         { accessKey: v.accessKey, secretKey: v.secretKey },
-        { method: v.method, path: v.path, query: v.query, headers: v.headers, timestamp: v.timestamp, expirationSeconds: v.expirationSeconds, headersToSign: v.headersToSign },
+        {
+          method: v.method,
+          path: v.path,
+          query: v.query,
+          headers: v.headers,
+          timestamp: v.timestamp,
+          expirationSeconds: v.expirationSeconds,
+          headersToSign: v.headersToSign,
+        },
       );
       if (v.signingKey) expect(signed.signingKey).toBe(v.signingKey);
       if (v.canonicalRequest) expect(signed.canonicalRequest).toBe(v.canonicalRequest);
@@ -55,13 +63,27 @@ describe('bce-auth-v1 signer', () => {
   it('signs an STS token as x-bce-security-token', () => {
     const signed = sign(
       { accessKey: 'ak', secretKey: 'sk', sessionToken: 'tok' },
-      { method: 'POST', path: '/v2/finetuning', headers: { host: 'h', 'x-bce-date': '2024-06-01T12:00:00Z', 'x-bce-security-token': 'tok' }, timestamp: '2024-06-01T12:00:00Z', expirationSeconds: 1800, headersToSign: ['host'] },
+      {
+        method: 'POST',
+        path: '/v2/finetuning',
+        headers: { host: 'h', 'x-bce-date': '2024-06-01T12:00:00Z', 'x-bce-security-token': 'tok' },
+        timestamp: '2024-06-01T12:00:00Z',
+        expirationSeconds: 1800,
+        headersToSign: ['host'],
+      },
     );
     expect(signed.signedHeaders).toEqual(['host', 'x-bce-date', 'x-bce-security-token']);
   });
 
   it('is a pure function: the same inputs give the same signature, a changed input another', () => {
-    const input = { method: 'POST', path: '/v2/x', query: [['Action', 'A']] as [string, string][], headers: { host: 'h' }, timestamp: '2024-06-01T12:00:00Z', expirationSeconds: 1800 };
+    const input = {
+      method: 'POST',
+      path: '/v2/x',
+      query: [['Action', 'A']] as [string, string][],
+      headers: { host: 'h' },
+      timestamp: '2024-06-01T12:00:00Z',
+      expirationSeconds: 1800,
+    };
     const a = sign({ accessKey: 'ak', secretKey: 'sk' }, input);
     const b = sign({ accessKey: 'ak', secretKey: 'sk' }, input);
     const c = sign({ accessKey: 'ak', secretKey: 'sk2' }, input);
@@ -73,7 +95,11 @@ describe('bce-auth-v1 signer', () => {
 
   it('parses its own Authorization header and rejects malformed ones', () => {
     const parsed = parseAuthorization(file.vectors[0]!.authorization);
-    expect(parsed).toMatchObject({ accessKey: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', expirationSeconds: 1800, signedHeaders: ['content-length', 'content-md5', 'content-type', 'host', 'x-bce-date'] });
+    expect(parsed).toMatchObject({
+      accessKey: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      expirationSeconds: 1800,
+      signedHeaders: ['content-length', 'content-md5', 'content-type', 'host', 'x-bce-date'],
+    });
     expect(parseAuthorization('bce-auth-v1/ak/not-a-time/1800/host/abc')).toBeNull();
     expect(parseAuthorization('Bearer abc')).toBeNull();
   });
@@ -115,7 +141,12 @@ describe('the console signer', () => {
     const signer = new ConsoleSigner(credentials, 'qianfan.baidubce.com', 1800, { 'user-agent': 'test-agent' });
     const headers = signer.headersAt('/v2/finetuning', 'DescribeFineTuningTask', Date.parse('2024-06-01T12:00:00Z'));
     expect(Object.keys(headers).sort()).toEqual(['authorization', 'content-type', 'host', 'user-agent', 'x-bce-date', 'x-bce-security-token']);
-    expect(headers).toMatchObject({ host: 'qianfan.baidubce.com', 'content-type': 'application/json', 'x-bce-security-token': 'sts-token', 'user-agent': 'test-agent' });
+    expect(headers).toMatchObject({
+      host: 'qianfan.baidubce.com',
+      'content-type': 'application/json',
+      'x-bce-security-token': 'sts-token',
+      'user-agent': 'test-agent',
+    });
     expect(Object.isFrozen(headers)).toBe(true);
   });
 });

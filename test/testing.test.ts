@@ -54,7 +54,9 @@ describe('qianfan-console/testing: mockClient', () => {
   it("refuses a stubbed result that breaks the action's result schema, from resolves() and from a fake", async () => {
     const qf = keylessClient();
     const stub = mockClient(qf);
-    expect(() => stub.on('finetuning', 'DescribeFineTuningTask').resolves({ taskId: 42 })).toThrow(/DescribeFineTuningTask breaks its descriptor's result schema:\n {2}- \$\.result\.taskId: must be string/);
+    expect(() => stub.on('finetuning', 'DescribeFineTuningTask').resolves({ taskId: 42 })).toThrow(
+      /DescribeFineTuningTask breaks its descriptor's result schema:\n {2}- \$\.result\.taskId: must be string/,
+    );
     stub.on('finetuning', 'DescribeFineTuningTask').callsFake(() => ({ jobId: ['not', 'a', 'string'] }));
     await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' })).rejects.toThrow(/\$\.result\.jobId: must be string/);
   });
@@ -63,10 +65,18 @@ describe('qianfan-console/testing: mockClient', () => {
     const qf = keylessClient();
     const stub = mockClient(qf);
     stub.on('finetuning', 'DescribeFineTuningTask').rejects({ code: 'ResourceNotFound', httpStatus: 404, message: 'no such task' });
-    stub.on('finetuning', 'DescribeFineTuningTask', (body) => body['taskId'] === 'task-live').callsFake(async (body) => ({ taskId: body['taskId'], runStatus: 'Running' }));
+    stub
+      .on('finetuning', 'DescribeFineTuningTask', (body) => body['taskId'] === 'task-live')
+      .callsFake(async (body) => ({ taskId: body['taskId'], runStatus: 'Running' }));
     const error = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-gone' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
-    expect(error).toMatchObject({ code: 'ResourceNotFound', httpStatus: 404, message: 'no such task', action: 'DescribeFineTuningTask', route: '/v2/finetuning' });
+    expect(error).toMatchObject({
+      code: 'ResourceNotFound',
+      httpStatus: 404,
+      message: 'no such task',
+      action: 'DescribeFineTuningTask',
+      route: '/v2/finetuning',
+    });
     const live = await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-live' });
     expect(live.result).toEqual({ taskId: 'task-live', runStatus: 'Running' });
     expect(stub.calls().map((c) => c.body['taskId'])).toEqual(['task-gone', 'task-live']);
@@ -76,7 +86,9 @@ describe('qianfan-console/testing: mockClient', () => {
     const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxAttempts: 1 });
     const stub = mockClient(qf);
     stub.on('finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' }).resolves({ runStatus: 'Done' });
-    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-2' })).rejects.toThrow(/no stub answers DescribeFineTuningTask \(\/v2\/finetuning\) with this body; nothing was sent/);
+    await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-2' })).rejects.toThrow(
+      /no stub answers DescribeFineTuningTask \(\/v2\/finetuning\) with this body; nothing was sent/,
+    );
     await qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-1' });
     stub.reset();
     expect(stub.calls()).toEqual([]);

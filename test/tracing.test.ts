@@ -97,7 +97,11 @@ describe('OpenTelemetry, when the application has registered a provider', () => 
 
   it('marks a failed call: error status, its code, and no secret in what is recorded', async () => {
     spans.length = 0;
-    server.handler = () => ({ status: 404, headers: { 'x-bce-request-id': 'req-404' }, body: { requestId: 'req-404', code: 'ResourceNotFound', message: 'no such task' } });
+    server.handler = () => ({
+      status: 404,
+      headers: { 'x-bce-request-id': 'req-404' },
+      body: { requestId: 'req-404', code: 'ResourceNotFound', message: 'no such task' },
+    });
     const qf = createClient({ accessKey: AK, secretKey: SK, baseUrl: server.url, maxAttempts: 1 });
     await expect(qf.callAction('/v2/finetuning', 'DescribeFineTuningTask', { taskId: 'task-9' })).rejects.toThrow('no such task');
     const [span] = spans;

@@ -10,7 +10,10 @@ import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
 
 const AK = 'ALTAKvalidation0123456';
 const SK = 'validation-secret-0123456789';
-const server = useVerifyingServer({ [AK]: SK }, consoleLike(() => ({ jobId: 'job-1' })));
+const server = useVerifyingServer(
+  { [AK]: SK },
+  consoleLike(() => ({ jobId: 'job-1' })),
+);
 
 /** A client of the loopback server that records the warnings it logs. */
 function client(options: ClientOptions = {}) {
@@ -73,7 +76,9 @@ describe("validation: 'strict'", () => {
     const noSource = (await qf.callAction(batch, 'CreateBatchInferenceTask', { name: 'b1', modelId: 'amv-1' }).catch((e: unknown) => e)) as ValidationError;
     expect(noSource).toBeInstanceOf(ValidationError);
     expect(noSource.problems.map((p) => p.message)).toContain('needs exactly one of: inputBosUri with outputBosUri; or afsConfig; got none');
-    const both = (await qf.callAction(batch, 'CreateBatchInferenceTask', { name: 'b1', modelId: 'amv-1', endpoint: 'ep', inputBosUri: 'bos:/a', outputBosUri: 'bos:/b' }).catch((e: unknown) => e)) as ValidationError;
+    const both = (await qf
+      .callAction(batch, 'CreateBatchInferenceTask', { name: 'b1', modelId: 'amv-1', endpoint: 'ep', inputBosUri: 'bos:/a', outputBosUri: 'bos:/b' })
+      .catch((e: unknown) => e)) as ValidationError;
     expect(both.problems.map((p) => p.message)).toContain('needs exactly one of modelId, endpoint; got modelId and endpoint');
     expect(server.requests).toHaveLength(0);
     await qf.close();

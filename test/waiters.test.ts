@@ -17,7 +17,12 @@ function sequence(...results: Record<string, unknown>[]): Handler {
 
 describe('waitFor', () => {
   it('polls the waiter’s action until a success status, reporting each poll, and resolves with the last answer', async () => {
-    server.handler = sequence({ runStatus: 'Waiting' }, { runStatus: 'Running', runProgress: '30%' }, { runStatus: 'Running', runProgress: '90%' }, { runStatus: 'Done', taskId: 'task-1' });
+    server.handler = sequence(
+      { runStatus: 'Waiting' },
+      { runStatus: 'Running', runProgress: '30%' },
+      { runStatus: 'Running', runProgress: '90%' },
+      { runStatus: 'Done', taskId: 'task-1' },
+    );
     const qf = client();
     const progress: WaitProgress[] = [];
     const response = await waitFor(qf, 'FineTuningTaskDone', { taskId: 'task-1' }, { intervalMs: 1, onProgress: (p) => progress.push(p) });
@@ -29,7 +34,9 @@ describe('waitFor', () => {
       [4, 'Done', undefined],
     ]);
     expect(progress.every((p, i) => i === 0 || p.elapsedMs >= progress[i - 1]!.elapsedMs)).toBe(true);
-    expect(server.requests.map((r) => [r.query.get('Action'), JSON.parse(r.body), r.authProblem])).toEqual(Array(4).fill(['DescribeFineTuningTask', { taskId: 'task-1' }, null]));
+    expect(server.requests.map((r) => [r.query.get('Action'), JSON.parse(r.body), r.authProblem])).toEqual(
+      Array(4).fill(['DescribeFineTuningTask', { taskId: 'task-1' }, null]),
+    );
     await qf.close();
   });
 
@@ -38,7 +45,15 @@ describe('waitFor', () => {
     const qf = client();
     const error = (await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { intervalMs: 1 }).catch((e: unknown) => e)) as WaiterError;
     expect(error).toBeInstanceOf(WaiterError);
-    expect(error).toMatchObject({ reason: 'failure', code: 'WaiterFailed', status: 'Stopped', waiter: 'FineTuningTaskDone', route: '/v2/finetuning', action: 'DescribeFineTuningTask', requestId: 'req-1' });
+    expect(error).toMatchObject({
+      reason: 'failure',
+      code: 'WaiterFailed',
+      status: 'Stopped',
+      waiter: 'FineTuningTaskDone',
+      route: '/v2/finetuning',
+      action: 'DescribeFineTuningTask',
+      requestId: 'req-1',
+    });
     expect(error.lastResponse.result).toEqual({ runStatus: 'Stopped' });
     expect(error.toJSON()).toMatchObject({ reason: 'failure', status: 'Stopped' });
     await qf.close();
@@ -58,7 +73,12 @@ describe('waitFor', () => {
     const qf = client();
     const controller = new AbortController();
     const started = Date.now();
-    const error = await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { intervalMs: 60_000, signal: controller.signal, onProgress: () => controller.abort() }).catch((e: unknown) => e);
+    const error = await waitFor(
+      qf,
+      'FineTuningTaskDone',
+      { taskId: 't' },
+      { intervalMs: 60_000, signal: controller.signal, onProgress: () => controller.abort() },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(server.requests).toHaveLength(1);
@@ -113,7 +133,9 @@ describe('waitFor', () => {
   });
 
   it('reads a dropped-in waiter, with a nested status and no failure list, and works with the default client', async () => {
-    const dir = actionDir({ widgets: { 'DescribeWidget.yaml': `action: DescribeWidget
+    const dir = actionDir({
+      widgets: {
+        'DescribeWidget.yaml': `action: DescribeWidget
 route: /v2/widgets
 summary: One widget.
 docs: https://example.invalid/widgets
@@ -126,7 +148,9 @@ waiters:
     status: state.phase
     success: [Ready]
     intervalMs: 1
-` } });
+`,
+      },
+    });
     server.handler = sequence({ state: { phase: 'Building' } }, { state: { phase: 'Ready' } });
     process.env['QIANFAN_ACCESS_KEY'] = AK;
     process.env['QIANFAN_SECRET_KEY'] = SK;

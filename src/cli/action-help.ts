@@ -57,14 +57,20 @@ export function renderActionHelp(loaded: LoadedDescriptor): string {
   ];
   if (d.pagination) {
     const p = d.pagination;
-    facts.push(`Pages:       items in ${p.items}; ${p.inputToken} in, ${p.outputToken} out while ${p.moreResults}; up to ${p.maxLimit} per page (${p.limitKey}); call … --all fetches every page`);
+    facts.push(
+      `Pages:       items in ${p.items}; ${p.inputToken} in, ${p.outputToken} out while ${p.moreResults}; up to ${p.maxLimit} per page (${p.limitKey}); call … --all fetches every page`,
+    );
   }
   sections.push(facts.join('\n'));
   const parameters = documentParameters(d.body, true);
   const alternatives = documentAlternatives(d.body);
-  sections.push(`Parameters:\n${parameters.length ? renderParameters(parameters) : '  (none)'}${alternatives.length ? `\n  ${alternatives.join('\n  ')}` : ''}`);
+  sections.push(
+    `Parameters:\n${parameters.length ? renderParameters(parameters) : '  (none)'}${alternatives.length ? `\n  ${alternatives.join('\n  ')}` : ''}`,
+  );
   const resultFields = documentParameters(d.result, false);
-  sections.push(`Result:\n${resultFields.length ? renderParameters(resultFields) : `  <${(d.result['type'] as string | undefined) ?? 'any'}>${d.result['description'] ? `  ${String(d.result['description'])}` : ''}`}`);
+  sections.push(
+    `Result:\n${resultFields.length ? renderParameters(resultFields) : `  <${(d.result['type'] as string | undefined) ?? 'any'}>${d.result['description'] ? `  ${String(d.result['description'])}` : ''}`}`,
+  );
   if (d.waiters) {
     const required = (Array.isArray(d.body['required']) ? (d.body['required'] as string[]) : []).map((name) => `--${name} …`).join(' ');
     sections.push(

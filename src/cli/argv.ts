@@ -31,7 +31,10 @@ export interface ParsedArgs {
 export class UsageError extends Error {
   override name = 'UsageError';
   /** What to run for help, e.g. "qianfan-console call --help". */
-  constructor(message: string, readonly helpHint?: string) {
+  constructor(
+    message: string,
+    readonly helpHint?: string,
+  ) {
     super(message);
   }
 }

@@ -19,8 +19,14 @@ const MAX_FLAG_DEPTH = 4;
  * The body: `--body` first, then each flag in the order given (a repeated flag builds a list). `readSource`
  * reads `-` (stdin) and `@file`.
  */
-export async function buildBody(extras: readonly ExtraFlag[], schema: JsonSchema | undefined, bodyOption: string | undefined, readSource: (source: string) => Promise<string>): Promise<Body> {
-  const body = bodyOption === undefined ? {} : parseBodyOption(bodyOption, bodyOption === '-' || bodyOption.startsWith('@') ? await readSource(bodyOption) : bodyOption);
+export async function buildBody(
+  extras: readonly ExtraFlag[],
+  schema: JsonSchema | undefined,
+  bodyOption: string | undefined,
+  readSource: (source: string) => Promise<string>,
+): Promise<Body> {
+  const body =
+    bodyOption === undefined ? {} : parseBodyOption(bodyOption, bodyOption === '-' || bodyOption.startsWith('@') ? await readSource(bodyOption) : bodyOption);
   const grouped = new Map<string, (string | undefined)[]>();
   for (const { name, value } of extras) grouped.set(name, [...(grouped.get(name) ?? []), value]);
   for (const [name, values] of grouped) {
@@ -122,7 +128,8 @@ function convertScalar(flag: string, raw: string | undefined, schema: JsonSchema
     case 'boolean':
       return parseBooleanText(raw, `--${flag}`);
     case 'number':
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim())) throw new UsageError(`--${flag} takes ${schema!['type'] === 'integer' ? 'a whole number' : 'a number'}, got ${shown}`);
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim()))
+        throw new UsageError(`--${flag} takes ${schema!['type'] === 'integer' ? 'a whole number' : 'a number'}, got ${shown}`);
       return Number(raw);
     case 'object': {
       const parsed = raw.trimStart().startsWith('{') ? parseJson(flag, raw) : undefined;
@@ -201,7 +208,15 @@ export function documentParameters(schema: JsonSchema, asFlags: boolean): Parame
     for (const [key, property] of Object.entries(properties)) {
       if (!isSchema(property)) continue;
       const name = prefix ? `${prefix}.${key}` : key;
-      docs.push({ name, isFlag, depth, type: typeLabel(property), required: required.has(key), notes: notesOf(property, isFlag, name), description: property['description'] as string | undefined });
+      docs.push({
+        name,
+        isFlag,
+        depth,
+        type: typeLabel(property),
+        required: required.has(key),
+        notes: notesOf(property, isFlag, name),
+        description: property['description'] as string | undefined,
+      });
       if (depth + 1 >= MAX_FLAG_DEPTH) continue;
       const items = property['items'];
       if (isSchema(property['properties'])) walk(property, name, depth + 1, isFlag);
@@ -217,7 +232,9 @@ export function documentAlternatives(schema: JsonSchema): string[] {
   return ['oneOf', 'anyOf'].flatMap((keyword) => {
     const branches = schema[keyword];
     if (!Array.isArray(branches)) return [];
-    const names = branches.map((b) => (isSchema(b) && Array.isArray(b['required']) ? (b['required'] as string[]).map((n) => `--${n}`).join(' with ') : undefined));
+    const names = branches.map((b) =>
+      isSchema(b) && Array.isArray(b['required']) ? (b['required'] as string[]).map((n) => `--${n}`).join(' with ') : undefined,
+    );
     if (names.some((n) => n === undefined)) return [];
     return [`Give ${keyword === 'oneOf' ? 'exactly' : 'at least'} one of: ${names.join(', ')}.`];
   });
@@ -237,7 +254,8 @@ function typeLabel(schema: JsonSchema): string {
 
 function notesOf(schema: JsonSchema, isFlag: boolean, name: string): string[] {
   const notes: string[] = [];
-  const range = rangeOf(schema, 'minimum', 'maximum') ?? rangeOf(schema, 'minLength', 'maxLength', 'length ') ?? rangeOf(schema, 'minItems', 'maxItems', 'items ');
+  const range =
+    rangeOf(schema, 'minimum', 'maximum') ?? rangeOf(schema, 'minLength', 'maxLength', 'length ') ?? rangeOf(schema, 'minItems', 'maxItems', 'items ');
   if (range) notes.push(range);
   if (typeof schema['pattern'] === 'string') notes.push(`pattern ${schema['pattern']}`);
   if (schema['default'] !== undefined) notes.push(`default ${JSON.stringify(schema['default'])}`);

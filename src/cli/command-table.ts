@@ -16,11 +16,23 @@ export interface CommandEntry {
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   list: { synopsis: 'list [ROUTE]', summary: 'actions and waiters, with one-line summaries', load: () => import('./commands/list.js') },
-  describe: { synopsis: 'describe ROUTE ACTION', summary: 'parameters, result shape, waiters and examples of an action', load: () => import('./commands/describe.js') },
+  describe: {
+    synopsis: 'describe ROUTE ACTION',
+    summary: 'parameters, result shape, waiters and examples of an action',
+    load: () => import('./commands/describe.js'),
+  },
   call: { synopsis: 'call ROUTE ACTION [--FIELD VALUE…]', summary: 'call an action; --body, --dry-run, --all', load: () => import('./commands/call.js') },
   wait: { synopsis: 'wait ROUTE WAITER [--FIELD VALUE…]', summary: 'poll until a task is done, with a progress bar', load: () => import('./commands/wait.js') },
-  configure: { synopsis: 'configure [--profile NAME]', summary: 'write a profile of ~/.qianfan/config (prompts on a terminal)', load: () => import('./commands/configure.js') },
-  completion: { synopsis: 'completion bash|zsh|fish', summary: 'a shell completion script (commands, routes, actions, flags, values)', load: () => import('./commands/completion.js') },
+  configure: {
+    synopsis: 'configure [--profile NAME]',
+    summary: 'write a profile of ~/.qianfan/config (prompts on a terminal)',
+    load: () => import('./commands/configure.js'),
+  },
+  completion: {
+    synopsis: 'completion bash|zsh|fish',
+    summary: 'a shell completion script (commands, routes, actions, flags, values)',
+    load: () => import('./commands/completion.js'),
+  },
   serve: { synopsis: 'serve [--port N]', summary: 'run the local emulator of the console', load: () => import('./commands/serve.js') },
   lint: { synopsis: 'lint [DIR…]', summary: 'check descriptor directories', load: () => import('./commands/lint.js') },
   demo: { synopsis: 'demo', summary: 'a fine-tuning life cycle against a private emulator', load: () => import('./commands/demo.js') },

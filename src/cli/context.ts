@@ -90,7 +90,12 @@ export function withGlobals(globals: GlobalOptions, parsed: ParsedArgs): GlobalO
  * A command's arguments parsed against its options, with the global options given after the command
  * folded into the context. `acceptFieldFlags` lets through the flags generated from a body schema.
  */
-export function parseCommand(args: string[], context: CommandContext, options: OptionSpecs = GLOBAL_OPTIONS, acceptFieldFlags = false): { parsed: ParsedArgs; ctx: CommandContext } {
+export function parseCommand(
+  args: string[],
+  context: CommandContext,
+  options: OptionSpecs = GLOBAL_OPTIONS,
+  acceptFieldFlags = false,
+): { parsed: ParsedArgs; ctx: CommandContext } {
   const parsed = parseArgv(args, options, acceptFieldFlags);
   return { parsed, ctx: { ...context, globals: withGlobals(context.globals, parsed) } };
 }
@@ -103,11 +108,8 @@ export async function storeFor(ctx: CommandContext): Promise<Catalogue> {
 
 /** A client configured by flags, then the environment, then the profile file (credentials: see chooseCredentials). */
 export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
-  const [{ createClient, readProfile, resolveConfig, stderrLogger, VALIDATION_MODES }, { chooseCredentials, environmentWithProfileEndpoint }, { proxyFor }] = await Promise.all([
-    import('../index.js'),
-    import('./profile.js'),
-    import('./proxy.js'),
-  ]);
+  const [{ createClient, readProfile, resolveConfig, stderrLogger, VALIDATION_MODES }, { chooseCredentials, environmentWithProfileEndpoint }, { proxyFor }] =
+    await Promise.all([import('../index.js'), import('./profile.js'), import('./proxy.js')]);
   const validation = checkedValidation(ctx.globals.validation, VALIDATION_MODES);
   const warn = (line: string): void => void ctx.io.stderr.write(`qianfan-console: warning: ${line}\n`);
   const profile = readProfile(ctx.globals.profile, ctx.env, warn);

@@ -5,7 +5,19 @@
  * interrupted · 70 a bug in this program.
  */
 import { UsageError } from './argv.js';
-import { AbortError, ConfigError, DescriptorError, NetworkError, QianfanError, ResponseError, ServiceError, TimeoutError, ValidationError, WaiterError, scrub } from '../index.js';
+import {
+  AbortError,
+  ConfigError,
+  DescriptorError,
+  NetworkError,
+  QianfanError,
+  ResponseError,
+  ServiceError,
+  TimeoutError,
+  ValidationError,
+  WaiterError,
+  scrub,
+} from '../index.js';
 
 const EXIT_REFUSED = 1;
 const EXIT_USAGE = 2;
@@ -40,7 +52,10 @@ function describe(error: unknown): Failure {
     // Throttled or failing even after the retries: a script may back off and run again.
     const failure = error.metadata?.failure;
     if (failure === 'throttle' || failure === 'transient') {
-      return { text: `the console is ${failure === 'throttle' ? 'throttling' : 'failing'} ${subject(error)}; try again later: ${error.message}${details(error)}`, exitCode: EXIT_BUSY };
+      return {
+        text: `the console is ${failure === 'throttle' ? 'throttling' : 'failing'} ${subject(error)}; try again later: ${error.message}${details(error)}`,
+        exitCode: EXIT_BUSY,
+      };
     }
     return { text: `the console refused ${subject(error)}: ${error.message}${details(error)}`, exitCode: EXIT_REFUSED };
   }

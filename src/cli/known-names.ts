@@ -18,5 +18,9 @@ export function refuseNearMiss(store: Catalogue, route: string, action: string |
   }
   if (action === undefined || store.find(parseActionName(route, action))) return;
   const near = nearest(action, actions);
-  if (near) throw new UsageError(`no action ${action} on /v2/${area}; did you mean ${near}? (--force sends it as given)`, `qianfan-console ${command} ${area} ${near} --help`);
+  if (near)
+    throw new UsageError(
+      `no action ${action} on /v2/${area}; did you mean ${near}? (--force sends it as given)`,
+      `qianfan-console ${command} ${area} ${near} --help`,
+    );
 }

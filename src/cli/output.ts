@@ -64,7 +64,13 @@ export function checkQuery(expression: string | undefined): string | undefined {
   return expression;
 }
 
-export function print(stream: OutputStream, env: Readonly<Record<string, string | undefined>>, settings: PrintSettings, printed: Printed, forTerminal: OutputFormat): void {
+export function print(
+  stream: OutputStream,
+  env: Readonly<Record<string, string | undefined>>,
+  settings: PrintSettings,
+  printed: Printed,
+  forTerminal: OutputFormat,
+): void {
   const format = resolveFormat(settings.output, stream, forTerminal);
   const queried = settings.query !== undefined;
   const value = queried ? jmespath().search(printed.document, settings.query!) : printed.document;
@@ -107,9 +113,18 @@ function renderValue(value: unknown, width: number | undefined): string {
 /** A list of objects as a table: one row per item, one column per field (in order of first appearance). */
 function renderItems(items: readonly unknown[], width?: number): string {
   if (items.length === 0) return '(no items)\n';
-  if (!items.every(isRecord)) return renderTable(['VALUE'], items.map((v) => [cellText(v)]), width);
+  if (!items.every(isRecord))
+    return renderTable(
+      ['VALUE'],
+      items.map((v) => [cellText(v)]),
+      width,
+    );
   const columns = columnsOf(items);
-  return renderTable(columns.map((c) => c.toUpperCase()), items.map((item) => columns.map((key) => cellText(item[key]))), width);
+  return renderTable(
+    columns.map((c) => c.toUpperCase()),
+    items.map((item) => columns.map((key) => cellText(item[key]))),
+    width,
+  );
 }
 
 /** Any value as a two-column table of dotted field paths and values. */

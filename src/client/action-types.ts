@@ -10,11 +10,7 @@ type RouteKey<Route extends string> = Route extends `/v2/${string}` ? Route : Ro
 
 /** The catalogue's { body, result } for a route and action known at compile time; never for any other. */
 export type CatalogueEntry<Route extends string, Action extends string> =
-  RouteKey<Route> extends infer Key extends keyof ConsoleActions
-    ? Action extends keyof ConsoleActions[Key]
-      ? ConsoleActions[Key][Action]
-      : never
-    : never;
+  RouteKey<Route> extends infer Key extends keyof ConsoleActions ? (Action extends keyof ConsoleActions[Key] ? ConsoleActions[Key][Action] : never) : never;
 
 /**
  * The arguments after route and action: for an action in the catalogue its own body — required when
@@ -23,7 +19,8 @@ export type CatalogueEntry<Route extends string, Action extends string> =
 export type ActionArguments<Route extends string, Action extends string> = [CatalogueEntry<Route, Action>] extends [never]
   ? [body?: object, options?: CallOptions]
   : CatalogueEntry<Route, Action> extends { body: infer Body }
-    ? {} extends Body
+    ? // biome-ignore lint/complexity/noBannedTypes: `{} extends Body` asks whether every field of Body is optional
+      {} extends Body
       ? [body?: Body, options?: CallOptions]
       : [body: Body, options?: CallOptions]
     : never;

@@ -83,8 +83,21 @@ export class QianfanClient {
     this.#logger = options.logger ?? (this.config.debug ? stderrLogger : quietLogger);
     this.#notices = new ValidationNotices(this.#logger);
     const { qps, qpsStore, accessKey } = this.config;
-    this.#limiter = createLimiter({ qps, qpsStore, accessKey, maxConcurrency: options.maxConcurrency, qpsKey: options.qpsKey, sharedRate: options.sharedRate, logger: this.#logger });
-    this.#resolver = new ActionResolver(this.store, this.config.baseUrl.pathname.replace(/\/$/, ''), checkUndescribedActions(options.undescribedActions), this.#logger);
+    this.#limiter = createLimiter({
+      qps,
+      qpsStore,
+      accessKey,
+      maxConcurrency: options.maxConcurrency,
+      qpsKey: options.qpsKey,
+      sharedRate: options.sharedRate,
+      logger: this.#logger,
+    });
+    this.#resolver = new ActionResolver(
+      this.store,
+      this.config.baseUrl.pathname.replace(/\/$/, ''),
+      checkUndescribedActions(options.undescribedActions),
+      this.#logger,
+    );
     this.#signer = new RequestSigner({
       origin: this.config.baseUrl.origin,
       host: this.config.baseUrl.host,
@@ -117,7 +130,10 @@ export class QianfanClient {
    * Returns a function that removes it again.
    */
   use(middleware: Middleware): () => void {
-    if (middleware === null || typeof middleware !== 'object') throw new ConfigError(`use() takes an object with onRequest, onResponse or onError hooks, got ${middleware === null ? 'null' : typeof middleware}`, { code: 'InvalidConfig' });
+    if (middleware === null || typeof middleware !== 'object')
+      throw new ConfigError(`use() takes an object with onRequest, onResponse or onError hooks, got ${middleware === null ? 'null' : typeof middleware}`, {
+        code: 'InvalidConfig',
+      });
     const direct = this.#attempts;
     this.#middlewareAttempts ??= {
       ...direct,
@@ -148,7 +164,11 @@ export class QianfanClient {
   get retryPolicy(): RetryPolicy {
     const given = this.#options.retryPolicy;
     this.#retryPolicy ??=
-      given === undefined ? loadRetryPolicy(this.store.searchPath) : typeof given === 'string' ? readRetryPolicy(given) : checkRetryPolicy(given, 'the retryPolicy option');
+      given === undefined
+        ? loadRetryPolicy(this.store.searchPath)
+        : typeof given === 'string'
+          ? readRetryPolicy(given)
+          : checkRetryPolicy(given, 'the retryPolicy option');
     return this.#retryPolicy;
   }
 
@@ -157,7 +177,11 @@ export class QianfanClient {
    * the catalogue the body and the result are typed (src/generated/actions.ts); any other route and
    * action take any object.
    */
-  callAction<Route extends string, Action extends string>(route: Route, action: Action, ...args: ActionArguments<Route, Action>): Promise<ActionResponse<ActionResult<Route, Action>>>;
+  callAction<Route extends string, Action extends string>(
+    route: Route,
+    action: Action,
+    ...args: ActionArguments<Route, Action>
+  ): Promise<ActionResponse<ActionResult<Route, Action>>>;
   callAction(route: string, action: string, body: object = {}, options: CallOptions = {}): Promise<ActionResponse> {
     // Not async: one promise layer less per call; a refusal before sending still arrives as a rejection.
     let prepared: PreparedCall;
@@ -194,7 +218,10 @@ export class QianfanClient {
   /** @internal Sends a prepared call: signs each attempt afresh, parses the answer, retries as the policy decides. */
   send(prepared: PreparedCall, options: CallOptions = {}): Promise<ActionResponse> {
     const started = performance.now();
-    if (this.#closed) return Promise.reject(new ClientClosedError('the client was closed; create a new one to call again (nothing was sent)', { code: 'ClientClosed', ...prepared.action.where }));
+    if (this.#closed)
+      return Promise.reject(
+        new ClientClosedError('the client was closed; create a new one to call again (nothing was sent)', { code: 'ClientClosed', ...prepared.action.where }),
+      );
     let policy: RetryPolicy;
     try {
       policy = this.retryPolicy;
@@ -206,11 +233,19 @@ export class QianfanClient {
   }
 
   #dispatch(prepared: PreparedCall, policy: RetryPolicy, options: CallOptions, started: number): Promise<ActionResponse> {
-    if (this.#middleware.length > 0) return callThrough(this.#middleware.slice(), prepared, (call) => this.#run(this.#middlewareAttempts!, call, prepared, policy, options, started));
+    if (this.#middleware.length > 0)
+      return callThrough(this.#middleware.slice(), prepared, (call) => this.#run(this.#middlewareAttempts!, call, prepared, policy, options, started));
     return this.#run(this.#attempts, prepared, prepared, policy, options, started);
   }
 
-  #run<Call>(attempts: Attempts<Call, ActionResponse>, call: Call, prepared: PreparedCall, policy: RetryPolicy, options: CallOptions, started: number): Promise<ActionResponse> {
+  #run<Call>(
+    attempts: Attempts<Call, ActionResponse>,
+    call: Call,
+    prepared: PreparedCall,
+    policy: RetryPolicy,
+    options: CallOptions,
+    started: number,
+  ): Promise<ActionResponse> {
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
     const linked = linkSignals(options.signal, this.#signal, deadlineMs);
     return runWithRetries(attempts, call, {
@@ -232,7 +267,14 @@ export class QianfanClient {
    * retry waits. Plain promises rather than an async function: this runs once per attempt, and without
    * limits it adds no promise of its own to the transport's.
    */
-  #attempt(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
+  #attempt(
+    prepared: PreparedCall,
+    headers: Record<string, string> | undefined,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    attempt: number,
+    maxAttempts: number,
+  ): Promise<HttpResponse> {
     if (this.#credentials) {
       // Before taking a slot: a refresh of the keys does not hold one.
       const current = this.#credentials.get();
@@ -247,13 +289,28 @@ export class QianfanClient {
     return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts);
   }
 
-  #limited(prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
+  #limited(
+    prepared: PreparedCall,
+    headers: Record<string, string> | undefined,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    attempt: number,
+    maxAttempts: number,
+  ): Promise<HttpResponse> {
     const slot = this.#limiter.acquire(signal);
     if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, headers, signal, timeoutMs, attempt, maxAttempts));
     return this.#sendHolding(slot, prepared, headers, signal, timeoutMs, attempt, maxAttempts);
   }
 
-  #sendHolding(release: Release, prepared: PreparedCall, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, timeoutMs: number, attempt: number, maxAttempts: number): Promise<HttpResponse> {
+  #sendHolding(
+    release: Release,
+    prepared: PreparedCall,
+    headers: Record<string, string> | undefined,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    attempt: number,
+    maxAttempts: number,
+  ): Promise<HttpResponse> {
     let sent: Promise<HttpResponse>;
     try {
       const request = this.#signer.sign(prepared, undefined, headers);

@@ -11,7 +11,11 @@ export function getDefaultClient(): QianfanClient {
 }
 
 /** Calls a console action with the default client (configured from QIANFAN_* environment variables); typed as QianfanClient.callAction. */
-export function callAction<Route extends string, Action extends string>(route: Route, action: Action, ...args: ActionArguments<Route, Action>): Promise<ActionResponse<ActionResult<Route, Action>>> {
+export function callAction<Route extends string, Action extends string>(
+  route: Route,
+  action: Action,
+  ...args: ActionArguments<Route, Action>
+): Promise<ActionResponse<ActionResult<Route, Action>>> {
   return getDefaultClient().callAction(route, action, ...args);
 }
 

@@ -13,9 +13,33 @@ const everyKeyOf =
     keys as readonly string[];
 
 const CLIENT_OPTIONS = everyKeyOf<ClientOptions>()([
-  'accessKey', 'secretKey', 'sessionToken', 'credentials', 'baseUrl', 'expirationSeconds', 'qps', 'appId', 'validation',
-  'actionPaths', 'undescribedActions', 'maxAttempts', 'timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'maxSockets',
-  'maxResponseBytes', 'maxConcurrency', 'qpsStore', 'qpsKey', 'sharedRate', 'proxy', 'transport', 'retryPolicy', 'logger', 'signal', 'env',
+  'accessKey',
+  'secretKey',
+  'sessionToken',
+  'credentials',
+  'baseUrl',
+  'expirationSeconds',
+  'qps',
+  'appId',
+  'validation',
+  'actionPaths',
+  'undescribedActions',
+  'maxAttempts',
+  'timeoutMs',
+  'deadlineMs',
+  'connectTimeoutMs',
+  'maxSockets',
+  'maxResponseBytes',
+  'maxConcurrency',
+  'qpsStore',
+  'qpsKey',
+  'sharedRate',
+  'proxy',
+  'transport',
+  'retryPolicy',
+  'logger',
+  'signal',
+  'env',
 ] as const);
 const CALL_OPTIONS = everyKeyOf<CallOptions>()(['signal', 'timeoutMs', 'deadlineMs', 'maxAttempts', 'validation'] as const);
 
@@ -45,7 +69,9 @@ function checkKnown(options: object, known: readonly string[], what: string): vo
 
 function checkCount(value: unknown, name: string): void {
   if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
-    throw new ConfigError(`${name} must be a whole number of at least 1, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`, { code: 'InvalidConfig' });
+    throw new ConfigError(`${name} must be a whole number of at least 1, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`, {
+      code: 'InvalidConfig',
+    });
   }
 }
 
@@ -60,14 +86,18 @@ export function checkProxy(proxy: unknown, transport: ClientOptions['transport']
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ConfigError('proxy must be an http(s) URL such as http://proxy.example:3128', { code: 'InvalidConfig' });
   }
-  if (transport !== undefined && transport !== 'undici') throw new ConfigError('proxy works with the undici transport; give your own Transport its proxy instead', { code: 'InvalidConfig' });
+  if (transport !== undefined && transport !== 'undici')
+    throw new ConfigError('proxy works with the undici transport; give your own Transport its proxy instead', { code: 'InvalidConfig' });
   return url.href;
 }
 
 export function checkTransport(transport: unknown): Transport {
   const given = transport as Partial<Transport> | null;
   if (given === null || typeof given !== 'object' || typeof given.send !== 'function' || typeof given.close !== 'function') {
-    throw new ConfigError(`transport must be 'undici', 'fetch' or an object with send() and close(), got ${typeof transport === 'string' ? JSON.stringify(transport) : typeof transport}`, { code: 'InvalidConfig' });
+    throw new ConfigError(
+      `transport must be 'undici', 'fetch' or an object with send() and close(), got ${typeof transport === 'string' ? JSON.stringify(transport) : typeof transport}`,
+      { code: 'InvalidConfig' },
+    );
   }
   return given as Transport;
 }

@@ -55,7 +55,8 @@ export function resolveConfig(options: ConfigOptions, env: Env = process.env): R
   // An empty variable counts as unset, as for the credentials: .env templates often carry empty values.
   const apiBaseUrl = nonEmpty(env['QIANFAN_CONSOLE_API_BASE_URL']);
   const baseUrlText = options.baseUrl ?? apiBaseUrl ?? nonEmpty(env['QIANFAN_CONSOLE_BASE_URL']) ?? DEFAULT_BASE_URL;
-  const baseUrlSource = options.baseUrl !== undefined ? 'option baseUrl' : apiBaseUrl !== undefined ? 'QIANFAN_CONSOLE_API_BASE_URL' : 'QIANFAN_CONSOLE_BASE_URL';
+  const baseUrlSource =
+    options.baseUrl !== undefined ? 'option baseUrl' : apiBaseUrl !== undefined ? 'QIANFAN_CONSOLE_API_BASE_URL' : 'QIANFAN_CONSOLE_BASE_URL';
   let baseUrl: URL;
   try {
     baseUrl = new URL(baseUrlText);
@@ -66,13 +67,17 @@ export function resolveConfig(options: ConfigOptions, env: Env = process.env): R
     throw new ConfigError(`${baseUrlSource} must be an http(s) URL, got ${baseUrl.protocol}`, { code: 'InvalidConfig' });
   }
   if (baseUrl.search || baseUrl.hash || baseUrl.username || baseUrl.password) {
-    throw new ConfigError(`${baseUrlSource} must be a plain origin such as https://qianfan.baidubce.com (no credentials, query or fragment)`, { code: 'InvalidConfig' });
+    throw new ConfigError(`${baseUrlSource} must be a plain origin such as https://qianfan.baidubce.com (no credentials, query or fragment)`, {
+      code: 'InvalidConfig',
+    });
   }
   const keys = credentialSource(options, env);
   const config = {
     accessKey: nonEmpty(keys.accessKey),
     baseUrl,
-    expirationSeconds: positiveInteger(options.expirationSeconds ?? env['QIANFAN_IAM_SIGN_EXPIRATION_SEC'], 'expirationSeconds / QIANFAN_IAM_SIGN_EXPIRATION_SEC', 'seconds') ?? DEFAULT_EXPIRATION_SECONDS,
+    expirationSeconds:
+      positiveInteger(options.expirationSeconds ?? env['QIANFAN_IAM_SIGN_EXPIRATION_SEC'], 'expirationSeconds / QIANFAN_IAM_SIGN_EXPIRATION_SEC', 'seconds') ??
+      DEFAULT_EXPIRATION_SECONDS,
     actionsPathEnv: env['QIANFAN_ACTIONS_PATH'],
     qps: positiveNumber(options.qps ?? env['QIANFAN_QPS_LIMIT'], 'qps / QIANFAN_QPS_LIMIT'),
     maxAttempts: positiveInteger(env['QIANFAN_CONSOLE_API_RETRY_COUNT'], 'QIANFAN_CONSOLE_API_RETRY_COUNT', 'attempts'),
@@ -88,7 +93,10 @@ export function resolveConfig(options: ConfigOptions, env: Env = process.env): R
 }
 
 /** The keys as given: the credentials option alone when it is there, else the key options over the environment. */
-function credentialSource(options: ConfigOptions, env: Env): { accessKey?: string | undefined; secretKey?: string | undefined; sessionToken?: string | undefined; from: ResolvedConfig['credentialsFrom'] } {
+function credentialSource(
+  options: ConfigOptions,
+  env: Env,
+): { accessKey?: string | undefined; secretKey?: string | undefined; sessionToken?: string | undefined; from: ResolvedConfig['credentialsFrom'] } {
   const given = options.credentials;
   if (given === undefined) {
     return {
@@ -103,7 +111,9 @@ function credentialSource(options: ConfigOptions, env: Env): { accessKey?: strin
   }
   if (typeof given === 'function') return { from: 'provider' };
   if (given === null || typeof given !== 'object') {
-    throw new ConfigError(`credentials must be { accessKey, secretKey, sessionToken? } or a provider function, got ${given === null ? 'null' : typeof given}`, { code: 'InvalidConfig' });
+    throw new ConfigError(`credentials must be { accessKey, secretKey, sessionToken? } or a provider function, got ${given === null ? 'null' : typeof given}`, {
+      code: 'InvalidConfig',
+    });
   }
   return { accessKey: given.accessKey, secretKey: given.secretKey, sessionToken: given.sessionToken, from: 'credentials option' };
 }
@@ -146,7 +156,8 @@ function positiveNumber(value: number | string | undefined, name: string): numbe
 
 function positiveInteger(value: number | string | undefined, name: string, unit: string): number | undefined {
   const n = positiveNumber(value, name);
-  if (n !== undefined && !Number.isInteger(n)) throw new ConfigError(`${name} must be a whole number of ${unit}, got ${JSON.stringify(value)}`, { code: 'InvalidConfig' });
+  if (n !== undefined && !Number.isInteger(n))
+    throw new ConfigError(`${name} must be a whole number of ${unit}, got ${JSON.stringify(value)}`, { code: 'InvalidConfig' });
   return n;
 }
 

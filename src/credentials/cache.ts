@@ -36,12 +36,18 @@ export class CredentialCache {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         // The provider's own words, with the last secret this client knew masked should they quote it.
-        throw new ConfigError(`the credentials provider failed: ${scrub(message, [this.#current?.secretKey, this.#current?.sessionToken])}`, { code: 'CredentialsProviderFailed', cause: error });
+        throw new ConfigError(`the credentials provider failed: ${scrub(message, [this.#current?.secretKey, this.#current?.sessionToken])}`, {
+          code: 'CredentialsProviderFailed',
+          cause: error,
+        });
       }
       const credentials = checkProvided(provided);
       const now = this.#now();
       const expiresAt = provided.expiresAt?.getTime() ?? Infinity;
-      if (expiresAt <= now) throw new ConfigError(`the credentials provider gave credentials that expired at ${provided.expiresAt!.toISOString()}`, { code: 'CredentialsProviderFailed' });
+      if (expiresAt <= now)
+        throw new ConfigError(`the credentials provider gave credentials that expired at ${provided.expiresAt!.toISOString()}`, {
+          code: 'CredentialsProviderFailed',
+        });
       this.#refreshAt = expiresAt - Math.min(REFRESH_MARGIN_MS, (expiresAt - now) / 2);
       this.#current = credentials;
       return credentials;
@@ -55,7 +61,8 @@ function checkProvided(provided: unknown): Credentials {
   const given = (provided ?? {}) as Partial<ProvidedCredentials>;
   const missing = (['accessKey', 'secretKey'] as const).filter((key) => typeof given[key] !== 'string' || given[key] === '');
   if (missing.length > 0) throw new ConfigError(`the credentials provider gave no ${missing.join(' and no ')}`, { code: 'CredentialsProviderFailed' });
-  if (given.sessionToken !== undefined && typeof given.sessionToken !== 'string') throw new ConfigError('the credentials provider gave a sessionToken that is not a string', { code: 'CredentialsProviderFailed' });
+  if (given.sessionToken !== undefined && typeof given.sessionToken !== 'string')
+    throw new ConfigError('the credentials provider gave a sessionToken that is not a string', { code: 'CredentialsProviderFailed' });
   if (given.expiresAt !== undefined && !(given.expiresAt instanceof Date && !Number.isNaN(given.expiresAt.getTime()))) {
     throw new ConfigError('the credentials provider gave an expiresAt that is not a valid Date', { code: 'CredentialsProviderFailed' });
   }

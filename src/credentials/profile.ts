@@ -41,7 +41,9 @@ export function readProfile(requested: string | undefined, env: Env, warn: (line
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && name === undefined) return {};
-    throw new ConfigError(`cannot read the profile file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { code: 'InvalidProfile' });
+    throw new ConfigError(`cannot read the profile file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      code: 'InvalidProfile',
+    });
   }
   warnIfReadableByOthers(file, warn);
   const sections = parseProfiles(text, file, warn);
@@ -50,7 +52,9 @@ export function readProfile(requested: string | undefined, env: Env, warn: (line
   if (profile) return profile;
   if (name === undefined) return {};
   const known = [...sections.keys()];
-  throw new ConfigError(`no profile [${wanted}] in ${file}; ${known.length ? `it has ${known.map((k) => `[${k}]`).join(', ')}` : 'it has no profiles'}`, { code: 'InvalidProfile' });
+  throw new ConfigError(`no profile [${wanted}] in ${file}; ${known.length ? `it has ${known.map((k) => `[${k}]`).join(', ')}` : 'it has no profiles'}`, {
+    code: 'InvalidProfile',
+  });
 }
 
 /** Sections of the file; `[profile name]` (as in ~/.aws/config) is read as `[name]`. */

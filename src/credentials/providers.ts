@@ -36,7 +36,8 @@ export function fromProfile(options: ProfileProviderOptions = {}): CredentialPro
     const profile = readProfile(options.profile, env, options.warn ?? stderrLogger.warn);
     const section = options.profile ?? (env['QIANFAN_PROFILE'] || 'default');
     const missing = [profile.access_key ? undefined : 'access_key', profile.secret_key ? undefined : 'secret_key'].filter(Boolean);
-    if (missing.length > 0) throw new ConfigError(`profile [${section}] of ${configFilePath(env)} has no ${missing.join(' and no ')}`, { code: 'MissingCredentials' });
+    if (missing.length > 0)
+      throw new ConfigError(`profile [${section}] of ${configFilePath(env)} has no ${missing.join(' and no ')}`, { code: 'MissingCredentials' });
     return { accessKey: profile.access_key!, secretKey: profile.secret_key!, ...(profile.session_token ? { sessionToken: profile.session_token } : {}) };
   };
 }
@@ -90,7 +91,8 @@ export function readCredentialsJson(value: unknown, source: string): ProvidedCre
 
 /** The first provider that gives credentials, tried in order on every refresh; if none does, every one's reason. */
 export function chain(...providers: CredentialProvider[]): CredentialProvider {
-  if (providers.length === 0 || providers.some((p) => typeof p !== 'function')) throw new ConfigError('chain() takes one or more credential providers', { code: 'InvalidConfig' });
+  if (providers.length === 0 || providers.some((p) => typeof p !== 'function'))
+    throw new ConfigError('chain() takes one or more credential providers', { code: 'InvalidConfig' });
   return async () => {
     const reasons: string[] = [];
     for (const provider of providers) {

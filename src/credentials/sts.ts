@@ -27,14 +27,24 @@ export interface StsOptions {
 }
 
 export function fromStsAssumeRole(options: StsOptions): CredentialProvider {
-  if (!options?.accessKey || !options.secretKey) throw new ConfigError('fromStsAssumeRole needs the accessKey and secretKey that ask STS', { code: 'InvalidConfig' });
-  if ((options.accountId === undefined) !== (options.roleName === undefined)) throw new ConfigError('fromStsAssumeRole takes accountId and roleName together, or neither', { code: 'InvalidConfig' });
+  if (!options?.accessKey || !options.secretKey)
+    throw new ConfigError('fromStsAssumeRole needs the accessKey and secretKey that ask STS', { code: 'InvalidConfig' });
+  if ((options.accountId === undefined) !== (options.roleName === undefined))
+    throw new ConfigError('fromStsAssumeRole takes accountId and roleName together, or neither', { code: 'InvalidConfig' });
   const endpoint = new URL(options.endpoint ?? DEFAULT_STS_ENDPOINT);
   const durationSeconds = String(options.durationSeconds ?? 3600);
   const [path, query]: [string, Array<[string, string | null]>] =
     options.accountId === undefined
       ? ['/v1/sessionToken', [['durationSeconds', durationSeconds]]]
-      : ['/v1/credential', [['assumeRole', null], ['accountId', options.accountId], ['roleName', options.roleName!], ['durationSeconds', durationSeconds]]];
+      : [
+          '/v1/credential',
+          [
+            ['assumeRole', null],
+            ['accountId', options.accountId],
+            ['roleName', options.roleName!],
+            ['durationSeconds', durationSeconds],
+          ],
+        ];
   const target = `${path}?${query.map(([k, v]) => (v === null ? k : `${k}=${encodeURIComponent(v)}`)).join('&')}`;
   return async () => {
     const timestamp = formatTimestamp(Date.now());

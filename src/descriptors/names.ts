@@ -31,7 +31,11 @@ export function parseRoute(route: unknown): { area: string; route: string } {
   const area = route.replace(/^\/?v2\//, '');
   if (!AREA.test(area)) {
     throw new ValidationError('Invalid route', [
-      { path: 'route', keyword: 'pattern', message: `${cutForMessage(route)} is not a route: expected /v2/<area> where <area> is letters and digits, such as /v2/finetuning` },
+      {
+        path: 'route',
+        keyword: 'pattern',
+        message: `${cutForMessage(route)} is not a route: expected /v2/<area> where <area> is letters and digits, such as /v2/finetuning`,
+      },
     ]);
   }
   return { area, route: `/v2/${area}` };
@@ -40,13 +44,17 @@ export function parseRoute(route: unknown): { area: string; route: string } {
 export function parseActionName(route: unknown, action: unknown): ActionName {
   const parsed = parseRoute(route);
   if (typeof action !== 'string' || !ACTION.test(action)) {
-    throw new ValidationError('Invalid action', [
-      {
-        path: 'action',
-        keyword: 'pattern',
-        message: `${typeof action === 'string' ? cutForMessage(action) : typeof action} is not an action name: expected a capitalised name of letters and digits, such as DescribeFineTuningTasks`,
-      },
-    ], { route: parsed.route });
+    throw new ValidationError(
+      'Invalid action',
+      [
+        {
+          path: 'action',
+          keyword: 'pattern',
+          message: `${typeof action === 'string' ? cutForMessage(action) : typeof action} is not an action name: expected a capitalised name of letters and digits, such as DescribeFineTuningTasks`,
+        },
+      ],
+      { route: parsed.route },
+    );
   }
   return { ...parsed, action };
 }

@@ -91,7 +91,10 @@ export function parseDescriptor(text: string, file: string): ActionDescriptor {
   const { descriptor, problems } = inspectDescriptor(text, file);
   const [first, ...more] = problems;
   if (first) {
-    const others = more.slice(0, MAX_PROBLEMS_SHOWN - 1).map((p) => `; line ${p.line}: ${p.message}`).join('');
+    const others = more
+      .slice(0, MAX_PROBLEMS_SHOWN - 1)
+      .map((p) => `; line ${p.line}: ${p.message}`)
+      .join('');
     throw new DescriptorError(`${file}:${first.line}: ${first.message}${others}`, { file, line: first.line, code: first.code });
   }
   return descriptor!;

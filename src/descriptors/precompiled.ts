@@ -15,7 +15,9 @@ interface PrecompiledModule {
 }
 
 export function precompiledDescriptor(file: string): { descriptor: ActionDescriptor; checkBody: SchemaCheck } | undefined {
-  const key = relative(BUILTIN_ACTIONS_DIR, file).replace(/\\/g, '/').replace(/\.yaml$/, '');
+  const key = relative(BUILTIN_ACTIONS_DIR, file)
+    .replace(/\\/g, '/')
+    .replace(/\.yaml$/, '');
   let mod: PrecompiledModule;
   try {
     mod = packageRequire(`../precompiled/${key}.cjs`) as PrecompiledModule;

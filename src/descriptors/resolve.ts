@@ -71,20 +71,28 @@ export class ActionResolver {
     // A bounded directory read, once per client and only for an action without a descriptor.
     const known = descriptor ? [] : this.#store.someActionNames(name.area);
     if (!descriptor && this.#undescribed === 'refuse') {
-      throw new ValidationError(`${name.action} (${name.route}) is not a known action`, [
-        {
-          path: 'action',
-          keyword: 'unknownAction',
-          message: known.length ? `no descriptor for ${name.action}; ${name.route} has: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}` : `no descriptors exist for ${name.route}`,
-        },
-      ], where);
+      throw new ValidationError(
+        `${name.action} (${name.route}) is not a known action`,
+        [
+          {
+            path: 'action',
+            keyword: 'unknownAction',
+            message: known.length
+              ? `no descriptor for ${name.action}; ${name.route} has: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}`
+              : `no descriptors exist for ${name.route}`,
+          },
+        ],
+        where,
+      );
     }
     const guess = descriptor ? undefined : nearest(name.action, known);
     if (guess) this.#logger.warn(`${name.action} (${name.route}) has no descriptor, so it is sent unchecked; did you mean ${guess}?`);
     if (descriptor?.descriptor.contentType === 'multipart/form-data') {
-      throw new ValidationError(`${name.action} (${name.route}) is an upload the client does not send yet; nothing was sent`, [
-        { path: '$', keyword: 'contentType', message: 'the console takes this body as multipart/form-data (a file), and qianfan-console sends JSON only' },
-      ], where);
+      throw new ValidationError(
+        `${name.action} (${name.route}) is an upload the client does not send yet; nothing was sent`,
+        [{ path: '$', keyword: 'contentType', message: 'the console takes this body as multipart/form-data (a file), and qianfan-console sends JSON only' }],
+        where,
+      );
     }
     const path = this.#basePath + name.route;
     return {

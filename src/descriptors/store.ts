@@ -44,7 +44,10 @@ class CachedAction implements LoadedAction {
     } catch (error) {
       // Met the descriptor format, yet ajv's strict mode refuses the schema (an unknown keyword, say).
       const { file } = this.source;
-      throw new DescriptorError(`${file}: the ${part} schema does not compile: ${compileFailureReason(error)} (qianfan-console lint ${dirname(dirname(file))} gives the line)`, { file, code: 'InvalidDescriptor' });
+      throw new DescriptorError(
+        `${file}: the ${part} schema does not compile: ${compileFailureReason(error)} (qianfan-console lint ${dirname(dirname(file))} gives the line)`,
+        { file, code: 'InvalidDescriptor' },
+      );
     }
   }
 }
@@ -166,7 +169,8 @@ export class DescriptorStore {
 
 function subdirectories(dir: string): string[] {
   if (!isDirectory(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
     .filter((d) => /^[A-Za-z][A-Za-z0-9]*$/.test(d.name) && isDirectoryEntry(dir, d))
     .map((d) => d.name);
 }

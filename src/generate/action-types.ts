@@ -80,7 +80,9 @@ function baseType(schema: JsonSchema, indent: string): TsType {
   const type = schema['type'];
   const declared = Array.isArray(type) ? type.map(String) : typeof type === 'string' ? [type] : isSchemaObject(schema['properties']) ? ['object'] : [];
   if (declared.length === 0) return UNKNOWN;
-  return unionOf(declared.map((t) => (t === 'object' ? objectType(schema, indent) : t === 'array' ? arrayType(schema, indent) : { text: SCALARS[t] ?? 'unknown' })));
+  return unionOf(
+    declared.map((t) => (t === 'object' ? objectType(schema, indent) : t === 'array' ? arrayType(schema, indent) : { text: SCALARS[t] ?? 'unknown' })),
+  );
 }
 
 function arrayType(schema: JsonSchema, indent: string): TsType {
@@ -127,7 +129,12 @@ function alternatives(schema: JsonSchema, context: JsonSchema, indent: string): 
     const aloneRequired = branches.map((b) => requirementOnly(b)).map((names) => (names?.length === 1 ? names[0] : undefined));
     const types = branches.map((branch, i) => {
       const others = keyword === 'oneOf' ? aloneRequired.filter((name, j): name is string => j !== i && name !== undefined) : [];
-      return branchType(branch, context, indent, others.filter((name) => !(isSchemaObject(branch) && requiredOf(branch).has(name))));
+      return branchType(
+        branch,
+        context,
+        indent,
+        others.filter((name) => !(isSchemaObject(branch) && requiredOf(branch).has(name))),
+      );
     });
     // One unconstrained branch leaves the whole alternative unconstrained.
     if (!types.includes(UNKNOWN)) parts.push(unionOf(types));

@@ -34,7 +34,9 @@ export function limitPhrases(schema: JsonSchema, code: (text: string) => string)
   if (number('exclusiveMinimum') !== undefined) phrases.push(`greater than ${number('exclusiveMinimum')}`);
   if (number('exclusiveMaximum') !== undefined) phrases.push(`less than ${number('exclusiveMaximum')}`);
   if (number('multipleOf') !== undefined) phrases.push(`a multiple of ${number('multipleOf')}`);
-  phrases.push(...[between(number('minLength'), number('maxLength'), 'character'), between(number('minItems'), number('maxItems'), 'item')].filter((p) => p !== undefined));
+  phrases.push(
+    ...[between(number('minLength'), number('maxLength'), 'character'), between(number('minItems'), number('maxItems'), 'item')].filter((p) => p !== undefined),
+  );
   if (schema['uniqueItems'] === true) phrases.push('no duplicates');
   if (typeof schema['pattern'] === 'string') phrases.push(`matches ${code(schema['pattern'])}`);
   if (typeof schema['format'] === 'string') phrases.push(`format ${schema['format']}`);

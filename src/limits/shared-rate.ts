@@ -86,7 +86,8 @@ class SharedRateLimiter implements Limiter {
     const qps = settings.qps;
     if (qps === undefined) throw new ConfigError('qpsStore shares a qps budget: set qps (or QIANFAN_QPS_LIMIT) too', { code: 'InvalidConfig' });
     const tuning = settings.sharedRate ?? {};
-    const tuned = (name: keyof SharedRateOptions, fallback: number, atMost: number): number => checkNumber(tuning[name], `sharedRate.${name}`, fallback, atMost);
+    const tuned = (name: keyof SharedRateOptions, fallback: number, atMost: number): number =>
+      checkNumber(tuning[name], `sharedRate.${name}`, fallback, atMost);
     const key = checkKey(settings.qpsKey) ?? accountHash(settings.accessKey ?? '');
     this.#qps = qps;
     this.#storeName = `${url.protocol}//${url.host}${url.pathname}`;
@@ -95,7 +96,8 @@ class SharedRateLimiter implements Limiter {
     this.#gate = new CallLimiter({ maxConcurrency: settings.maxConcurrency });
     this.#local = new CallLimiter({ qps });
     const timeoutMs = tuned('timeoutMs', 250, Infinity);
-    if (!Number.isInteger(timeoutMs)) throw new ConfigError(`sharedRate.timeoutMs must be a whole number of milliseconds, got ${timeoutMs}`, { code: 'InvalidConfig' });
+    if (!Number.isInteger(timeoutMs))
+      throw new ConfigError(`sharedRate.timeoutMs must be a whole number of milliseconds, got ${timeoutMs}`, { code: 'InvalidConfig' });
     this.#storeSettings = {
       url: url.href,
       key: `qianfan-console:qps:${key}`,
@@ -136,7 +138,11 @@ class SharedRateLimiter implements Limiter {
     this.#shared = false;
     const store = this.#store;
     this.#store = undefined;
-    if (store) await store.then((s) => s.close(), () => undefined);
+    if (store)
+      await store.then(
+        (s) => s.close(),
+        () => undefined,
+      );
   }
 
   async #acquire(signal: AbortSignal | undefined): Promise<Release> {
@@ -264,7 +270,8 @@ function checkStore(store: string): URL {
 
 function checkKey(key: unknown): string | undefined {
   if (key === undefined) return undefined;
-  if (typeof key !== 'string' || key.trim() === '') throw new ConfigError(`qpsKey must be a non-empty string, got ${JSON.stringify(key)}`, { code: 'InvalidConfig' });
+  if (typeof key !== 'string' || key.trim() === '')
+    throw new ConfigError(`qpsKey must be a non-empty string, got ${JSON.stringify(key)}`, { code: 'InvalidConfig' });
   return key;
 }
 

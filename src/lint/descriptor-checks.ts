@@ -27,20 +27,25 @@ export function checkDescriptorContent(descriptor: ActionDescriptor, lineOf: (po
   (descriptor.examples ?? []).forEach((example, index) => {
     const name = `example ${index + 1}${example.title ? ` (${example.title})` : ''}`;
     if (body) problems.push(...exampleProblems(body, descriptor.body, example.body, `/examples/${index}/body`, `${name} body`, lineOf));
-    if (result && 'result' in example) problems.push(...exampleProblems(result, descriptor.result, example.result, `/examples/${index}/result`, `${name} result`, lineOf));
+    if (result && 'result' in example)
+      problems.push(...exampleProblems(result, descriptor.result, example.result, `/examples/${index}/result`, `${name} result`, lineOf));
   });
   // An unsafe path is reported by hazardProblems; it is not looked up.
   if (descriptor.pagination && !unsafeDottedPath(descriptor.pagination.items)) {
     const items = descriptor.pagination.items;
     const found = resultField(descriptor.result, items);
     if (!found) problems.push({ line: lineOf('/pagination/items'), message: `pagination.items is ${items}, which the result schema does not declare` });
-    else if (!typeIncludes(found, 'array')) problems.push({ line: lineOf('/pagination/items'), message: `pagination.items is ${items}, which the result schema does not declare as an array` });
+    else if (!typeIncludes(found, 'array'))
+      problems.push({ line: lineOf('/pagination/items'), message: `pagination.items is ${items}, which the result schema does not declare as an array` });
   }
   for (const [name, waiter] of Object.entries(descriptor.waiters ?? {})) {
     for (const key of ['status', 'progress'] as const) {
       const path = waiter[key];
       if (path !== undefined && !unsafeDottedPath(path) && !resultField(descriptor.result, path)) {
-        problems.push({ line: lineOf(`/waiters/${name}/${key}`), message: `waiter ${name} reads ${key} from ${path}, which the result schema does not declare` });
+        problems.push({
+          line: lineOf(`/waiters/${name}/${key}`),
+          message: `waiter ${name} reads ${key} from ${path}, which the result schema does not declare`,
+        });
       }
     }
   }
@@ -48,7 +53,14 @@ export function checkDescriptorContent(descriptor: ActionDescriptor, lineOf: (po
 }
 
 /** Compiles a schema as the client would; on failure records where and why, and returns undefined. */
-function compileForLint(ajv: Ajv, schema: JsonSchema, pointer: string, what: string, lineOf: (pointer: string) => number, problems: LineProblem[]): SchemaCheck | undefined {
+function compileForLint(
+  ajv: Ajv,
+  schema: JsonSchema,
+  pointer: string,
+  what: string,
+  lineOf: (pointer: string) => number,
+  problems: LineProblem[],
+): SchemaCheck | undefined {
   if (!ajv.validateSchema(schema)) {
     // These failures are against the draft-07 meta-schema; the messages need nothing from its text.
     problems.push(...locate(toProblems((ajv.errors ?? []) as SchemaFailure[], {}, schema), pointer, `${what} schema is not valid JSON Schema`, lineOf));
@@ -88,7 +100,14 @@ function keywordLocation(schema: unknown, keyword: string): string | undefined {
   return found;
 }
 
-function exampleProblems(check: SchemaCheck, schema: JsonSchema, data: unknown, pointer: string, name: string, lineOf: (pointer: string) => number): LineProblem[] {
+function exampleProblems(
+  check: SchemaCheck,
+  schema: JsonSchema,
+  data: unknown,
+  pointer: string,
+  name: string,
+  lineOf: (pointer: string) => number,
+): LineProblem[] {
   const failures = check(data);
   return failures === true ? [] : locate(toProblems(failures, schema, data), pointer, `${name} does not validate`, lineOf);
 }
@@ -135,5 +154,3 @@ function typeIncludes(schema: JsonSchema, type: string): boolean {
   const declared = schema['type'];
   return declared === type || (Array.isArray(declared) && declared.includes(type));
 }
-
-

@@ -47,9 +47,15 @@ function patternProblems(descriptor: ActionDescriptor, lineOf: (pointer: string)
     const verdict = checker.checkSync(pattern, 'u');
     if (verdict.status === 'vulnerable') {
       const attack = verdict.attack ? `, e.g. on ${JSON.stringify(verdict.attack.pattern)}` : '';
-      problems.push({ line: lineOf(pointer), message: `the pattern ${JSON.stringify(pattern)} can backtrack catastrophically (${verdict.complexity.type} time${attack}); rewrite it so that no two ways of matching overlap` });
+      problems.push({
+        line: lineOf(pointer),
+        message: `the pattern ${JSON.stringify(pattern)} can backtrack catastrophically (${verdict.complexity.type} time${attack}); rewrite it so that no two ways of matching overlap`,
+      });
     } else if (verdict.status === 'unknown') {
-      problems.push({ line: lineOf(pointer), message: `the pattern ${JSON.stringify(pattern)} could not be shown free of catastrophic backtracking (${verdict.error.kind}); simplify it` });
+      problems.push({
+        line: lineOf(pointer),
+        message: `the pattern ${JSON.stringify(pattern)} could not be shown free of catastrophic backtracking (${verdict.error.kind}); simplify it`,
+      });
     }
   };
   for (const part of ['body', 'result'] as const) {
@@ -76,15 +82,19 @@ function dottedPaths(descriptor: ActionDescriptor): [string, string][] {
   if (emulation) {
     for (const key of ['items', 'idField']) if (typeof emulation[key] === 'string') paths.push([emulation[key], `/emulation/${key}`]);
     const filters = emulation['filters'];
-    if (Array.isArray(filters)) filters.forEach((f, i) => typeof f === 'string' && paths.push([f, `/emulation/filters/${i}`]));
-    else if (isObject(filters)) {
+    if (Array.isArray(filters)) {
+      filters.forEach((f, i) => {
+        if (typeof f === 'string') paths.push([f, `/emulation/filters/${i}`]);
+      });
+    } else if (isObject(filters)) {
       for (const [from, to] of Object.entries(filters)) {
         paths.push([from, `/emulation/filters/${escapePointer(from)}`]);
         if (typeof to === 'string') paths.push([to, `/emulation/filters/${escapePointer(from)}`]);
       }
     }
     const lifecycle = emulation['lifecycle'];
-    if (isObject(lifecycle)) for (const key of ['field', 'progress']) if (typeof lifecycle[key] === 'string') paths.push([lifecycle[key], `/emulation/lifecycle/${key}`]);
+    if (isObject(lifecycle))
+      for (const key of ['field', 'progress']) if (typeof lifecycle[key] === 'string') paths.push([lifecycle[key], `/emulation/lifecycle/${key}`]);
   }
   return paths;
 }

@@ -47,7 +47,8 @@ export async function runLint(dirs: string[] | undefined, io: LintIO): Promise<n
     return LINT_USAGE;
   }
   const { problems, descriptorCount } = lintDirectories(roots);
-  if (!patternChecker()) io.err('lint: note: recheck is not installed, so patterns were not checked for catastrophic backtracking (npm install --save-dev recheck)');
+  if (!patternChecker())
+    io.err('lint: note: recheck is not installed, so patterns were not checked for catastrophic backtracking (npm install --save-dev recheck)');
   for (const p of problems) io.out(`${shownPath(p.file)}:${p.line}: ${p.message}`);
   const scope = `${descriptorCount} ${plural(descriptorCount, 'descriptor')} in ${roots.length} ${plural(roots.length, 'directory', 'directories')}`;
   if (problems.length === 0) {
@@ -60,7 +61,10 @@ export async function runLint(dirs: string[] | undefined, io: LintIO): Promise<n
 }
 
 /** Every problem in the directories (absolute paths, first to last), ordered by file and line. */
-export function lintDirectories(roots: readonly string[], sourcesRequiredIn: readonly string[] = SOURCES_REQUIRED_IN): { problems: LintProblem[]; descriptorCount: number } {
+export function lintDirectories(
+  roots: readonly string[],
+  sourcesRequiredIn: readonly string[] = SOURCES_REQUIRED_IN,
+): { problems: LintProblem[]; descriptorCount: number } {
   try {
     descriptorFormat();
   } catch (error) {
@@ -87,7 +91,8 @@ class LintRun {
       // Links are followed, as the client follows them; what is not a regular file is reported, not read.
       if (isDirectoryEntry(root, entry)) {
         if (entry.name.startsWith('.')) continue;
-        for (const file of entries(path).filter((e) => e.name.endsWith('.yaml') && !isDirectoryEntry(path, e))) this.#lintDescriptor(join(path, file.name), entry.name, file.name, sourcesRequired);
+        for (const file of entries(path).filter((e) => e.name.endsWith('.yaml') && !isDirectoryEntry(path, e)))
+          this.#lintDescriptor(join(path, file.name), entry.name, file.name, sourcesRequired);
       } else if (entry.name === RETRY_POLICY_FILE) {
         this.#lintRetryPolicy(path);
       } else if (entry.name.endsWith('.yaml')) {
@@ -120,7 +125,8 @@ class LintRun {
     if (sourcesRequired && !descriptor.sources?.length) {
       this.#problems.push({ file, line: 1, message: 'has no sources: a shipped descriptor lists where its facts come from (doc URLs, SDK paths)' });
     }
-    for (const waiter of Object.keys(descriptor.waiters ?? {})) this.#waiters.add(waiter, { file, relativePath, line: inspection.lineOf(`/waiters/${waiter}`) });
+    for (const waiter of Object.keys(descriptor.waiters ?? {}))
+      this.#waiters.add(waiter, { file, relativePath, line: inspection.lineOf(`/waiters/${waiter}`) });
   }
 
   #lintRetryPolicy(file: string): void {

@@ -6,6 +6,7 @@ const SUBSCHEMA_VALUES = new Set(['items', 'additionalItems', 'additionalPropert
 const SUBSCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'items']);
 
 /** Visits the schema and every subschema, depth first; stops when `visit` returns true, and then returns true. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a visitor that never stops early returns nothing
 export function eachSubschema(schema: unknown, visit: (node: Record<string, unknown>, pointer: string) => boolean | void, pointer = ''): boolean {
   if (!isObject(schema)) return false;
   if (visit(schema, pointer)) return true;

@@ -12,7 +12,12 @@ export interface ShownRequest {
 }
 
 export function shownRequest(prepared: PreparedCall, request: HttpRequest): ShownRequest {
-  return { method: request.method, url: request.origin + request.path, headers: redactHeaders(request.headers), body: redactBody(prepared.body, prepared.action.descriptor?.descriptor.body) };
+  return {
+    method: request.method,
+    url: request.origin + request.path,
+    headers: redactHeaders(request.headers),
+    body: redactBody(prepared.body, prepared.action.descriptor?.descriptor.body),
+  };
 }
 
 export function requestLine(prepared: PreparedCall, request: HttpRequest, attempt: number, maxAttempts: number): string {
@@ -24,7 +29,13 @@ export function responseLine(status: number, action: string, requestId: string, 
   return `← ${status} ${action} requestId ${requestId} in ${elapsedMs} ms`;
 }
 
-export function failureLine(status: number | undefined, action: string, code: string, elapsedMs: number, decision: { retry: boolean; reason: string; delayMs?: number }): string {
+export function failureLine(
+  status: number | undefined,
+  action: string,
+  code: string,
+  elapsedMs: number,
+  decision: { retry: boolean; reason: string; delayMs?: number },
+): string {
   const next = decision.retry ? `retrying in ${decision.delayMs} ms (${decision.reason})` : `not retried: ${decision.reason}`;
   return `✗ ${status ?? 'no response'} ${action} ${code} after ${elapsedMs} ms; ${next}`;
 }

@@ -67,10 +67,17 @@ export class CatalogueTools {
     const area = route === undefined ? undefined : this.#exposedArea(route);
     const { catalogue } = this.client;
     const entries = catalogue.list(area).filter((entry) => this.#isExposed(entry.route));
-    if (area !== undefined && entries.length === 0) throw new ToolRefusal('UnknownAction', `no actions are described for /v2/${area}; routes: ${this.exposedRoutes().join(', ')}`);
+    if (area !== undefined && entries.length === 0)
+      throw new ToolRefusal('UnknownAction', `no actions are described for /v2/${area}; routes: ${this.exposedRoutes().join(', ')}`);
     return entries.map((entry) => {
       const { descriptor } = catalogue.load(entry);
-      return { route: entry.route, action: entry.action, summary: descriptor.summary, writes: !isRead(entry.action, descriptor.idempotent), pages: descriptor.pagination !== undefined };
+      return {
+        route: entry.route,
+        action: entry.action,
+        summary: descriptor.summary,
+        writes: !isRead(entry.action, descriptor.idempotent),
+        pages: descriptor.pagination !== undefined,
+      };
     });
   }
 
@@ -99,7 +106,10 @@ export class CatalogueTools {
       const why = described
         ? 'is not a read (it creates, changes, stops or deletes something, or costs money)'
         : 'has no descriptor and is not named as a read (Describe…, Get…, List…, Query…, Check…), so it is taken for a write';
-      throw new ToolRefusal('WritesNotAllowed', `${where.action} (${where.route}) ${why}, and this server is read-only: it was started without --allow-writes. Nothing was sent; dryRun: true shows the request.`);
+      throw new ToolRefusal(
+        'WritesNotAllowed',
+        `${where.action} (${where.route}) ${why}, and this server is read-only: it was started without --allow-writes. Nothing was sent; dryRun: true shows the request.`,
+      );
     }
     const pagination = described?.pagination;
     if (!pagination) {
@@ -132,7 +142,10 @@ export class CatalogueTools {
     const found = this.client.catalogue.find(name);
     if (found) return found;
     const known = this.client.catalogue.list(area).map((entry) => entry.action);
-    throw new ToolRefusal('UnknownAction', `no descriptor for ${name.action} on ${name.route}; ${known.length ? `its actions: ${known.join(', ')}` : `routes: ${this.exposedRoutes().join(', ')}`}`);
+    throw new ToolRefusal(
+      'UnknownAction',
+      `no descriptor for ${name.action} on ${name.route}; ${known.length ? `its actions: ${known.join(', ')}` : `routes: ${this.exposedRoutes().join(', ')}`}`,
+    );
   }
 
   /** The area of a route (throws the library's ValidationError for a malformed one), if it is exposed. */

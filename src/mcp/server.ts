@@ -51,7 +51,8 @@ export async function serveMcp(client: QianfanClient, options: McpServeOptions):
   server.registerTool(
     'describe_action',
     {
-      description: 'Describes one action: the JSON Schema of its body and of its result, examples, notes, how it pages and the waiters that poll it. Read it before call_action.',
+      description:
+        'Describes one action: the JSON Schema of its body and of its result, examples, notes, how it pages and the waiters that poll it. Read it before call_action.',
       inputSchema: { route: ROUTE, action: ACTION },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },

@@ -19,7 +19,11 @@ export interface MiddlewareCall {
 /** Headers that make the signature itself: set by the signer only. */
 const RESERVED_HEADERS: ReadonlySet<string> = new Set(['authorization', 'host', 'content-type', 'content-length', 'x-bce-date', 'x-bce-security-token']);
 
-export async function callThrough(middleware: readonly Middleware[], prepared: PreparedCall, send: (call: MiddlewareCall) => Promise<ActionResponse>): Promise<ActionResponse> {
+export async function callThrough(
+  middleware: readonly Middleware[],
+  prepared: PreparedCall,
+  send: (call: MiddlewareCall) => Promise<ActionResponse>,
+): Promise<ActionResponse> {
   const { route, action } = prepared.action.where;
   const call: MiddlewareCall = { prepared, headers: undefined, response: undefined };
   let response: ActionResponse | undefined;
@@ -52,8 +56,10 @@ function checkHeaders(headers: Record<string, string>, route: string, action: st
   for (const name of names) {
     const lower = name.toLowerCase();
     const value = headers[name];
-    if (RESERVED_HEADERS.has(lower)) throw new ConfigError(`middleware may not set the ${lower} header: the signer sets it (nothing was sent)`, { code: 'InvalidHeader', route, action });
-    if (typeof value !== 'string') throw new ConfigError(`middleware header ${lower} must be a string, got ${typeof value} (nothing was sent)`, { code: 'InvalidHeader', route, action });
+    if (RESERVED_HEADERS.has(lower))
+      throw new ConfigError(`middleware may not set the ${lower} header: the signer sets it (nothing was sent)`, { code: 'InvalidHeader', route, action });
+    if (typeof value !== 'string')
+      throw new ConfigError(`middleware header ${lower} must be a string, got ${typeof value} (nothing was sent)`, { code: 'InvalidHeader', route, action });
     checked[lower] = value;
   }
   return checked;

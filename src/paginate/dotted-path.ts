@@ -12,7 +12,9 @@ const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'construct
 /** Why a dotted path is refused, or undefined when it is safe to follow. */
 export function unsafeDottedPath(path: string): string | undefined {
   const segment = path.split('.').find((s) => FORBIDDEN_SEGMENTS.has(s));
-  return segment === undefined ? undefined : `the path ${cutForMessage(path)} has a ${segment} segment, which is refused: it names JavaScript's object machinery, not data`;
+  return segment === undefined
+    ? undefined
+    : `the path ${cutForMessage(path)} has a ${segment} segment, which is refused: it names JavaScript's object machinery, not data`;
 }
 
 /** The value at a dotted path, or undefined where the path leads nowhere; throws a DescriptorError for an unsafe path. */

@@ -39,17 +39,27 @@ export function paginationOf(client: QianfanClient, route: string, action: strin
     .list(name.area)
     .filter((entry) => client.store.load(entry).descriptor.pagination !== undefined)
     .map((entry) => entry.action);
-  throw new ValidationError(`${name.action} (${name.route}) cannot be paged`, [
-    {
-      path: 'action',
-      keyword: 'pagination',
-      message: `its descriptor declares no pagination; ${pageable.length ? `actions of ${name.route} that page: ${pageable.join(', ')}` : `no action of ${name.route} pages`}`,
-    },
-  ], { route: name.route, action: name.action });
+  throw new ValidationError(
+    `${name.action} (${name.route}) cannot be paged`,
+    [
+      {
+        path: 'action',
+        keyword: 'pagination',
+        message: `its descriptor declares no pagination; ${pageable.length ? `actions of ${name.route} that page: ${pageable.join(', ')}` : `no action of ${name.route} pages`}`,
+      },
+    ],
+    { route: name.route, action: name.action },
+  );
 }
 
 /** Every page of a list action, one request per page, in order. */
-export function paginatePages<T = unknown>(client: QianfanClient, route: string, action: string, body?: Body, options?: PaginateOptions): AsyncGenerator<Page<T>>;
+export function paginatePages<T = unknown>(
+  client: QianfanClient,
+  route: string,
+  action: string,
+  body?: Body,
+  options?: PaginateOptions,
+): AsyncGenerator<Page<T>>;
 /** Every page of a list action, with the default client (configured from QIANFAN_* environment variables). */
 export function paginatePages<T = unknown>(route: string, action: string, body?: Body, options?: PaginateOptions): AsyncGenerator<Page<T>>;
 export function paginatePages<T = unknown>(...args: unknown[]): AsyncGenerator<Page<T>> {
@@ -71,7 +81,8 @@ async function* pagesOf<T>(client: QianfanClient, route: string, action: string,
   const { pageSize, ...callOptions } = options;
   const request: Body = { ...body };
   if (pageSize !== undefined) {
-    if (!Number.isInteger(pageSize) || pageSize < 1) throw new ConfigError(`pageSize must be a positive whole number, got ${JSON.stringify(pageSize)}`, { code: 'InvalidConfig' });
+    if (!Number.isInteger(pageSize) || pageSize < 1)
+      throw new ConfigError(`pageSize must be a positive whole number, got ${JSON.stringify(pageSize)}`, { code: 'InvalidConfig' });
     request[pagination.limitKey] = Math.min(pageSize, pagination.maxLimit);
   }
   const first = request[pagination.inputToken];
@@ -94,10 +105,16 @@ async function* pagesOf<T>(client: QianfanClient, route: string, action: string,
     yield { number, items: (items ?? []) as T[], response, marker, nextMarker: more ? nextMarker : undefined };
     if (!more) return;
     if (nextMarker === undefined) {
-      throw new ResponseError(`${name.action} page ${number}: result.${pagination.moreResults} says more follow but result.${pagination.outputToken} is empty`, { ...fields, code: 'MissingPageMarker' });
+      throw new ResponseError(
+        `${name.action} page ${number}: result.${pagination.moreResults} says more follow but result.${pagination.outputToken} is empty`,
+        { ...fields, code: 'MissingPageMarker' },
+      );
     }
     if (seen.has(nextMarker)) {
-      throw new ResponseError(`${name.action} page ${number}: the console returned the marker ${JSON.stringify(nextMarker)} a second time; stopped rather than page in a circle`, { ...fields, code: 'RepeatedPageMarker' });
+      throw new ResponseError(
+        `${name.action} page ${number}: the console returned the marker ${JSON.stringify(nextMarker)} a second time; stopped rather than page in a circle`,
+        { ...fields, code: 'RepeatedPageMarker' },
+      );
     }
     seen.add(nextMarker);
     marker = nextMarker;

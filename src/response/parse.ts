@@ -42,10 +42,13 @@ export function parseResponse(response: HttpResponse, where: Where): ActionRespo
   if (status >= 300 && status < 400) {
     const location = headers['location'];
     const to = location ? ` to ${excerpt(location)}` : '';
-    throw new ServiceError(`HTTP ${status}: the console answered with a redirect${to}, which is not followed (a signed request goes to the configured endpoint only)`, {
-      ...fail(undefined, `HTTP${status}`),
-      shape: 'http',
-    });
+    throw new ServiceError(
+      `HTTP ${status}: the console answered with a redirect${to}, which is not followed (a signed request goes to the configured endpoint only)`,
+      {
+        ...fail(undefined, `HTTP${status}`),
+        shape: 'http',
+      },
+    );
   }
   let text: string;
   try {
@@ -57,7 +60,8 @@ export function parseResponse(response: HttpResponse, where: Where): ActionRespo
   try {
     body = JSON.parse(text);
   } catch {
-    if (status >= 400) throw new ServiceError(`HTTP ${status} with a body that is not JSON: ${preview(text)}`, { ...fail(undefined, `HTTP${status}`), shape: 'http' });
+    if (status >= 400)
+      throw new ServiceError(`HTTP ${status} with a body that is not JSON: ${preview(text)}`, { ...fail(undefined, `HTTP${status}`), shape: 'http' });
     throw new ResponseError(`HTTP ${status}: the response body is not JSON: ${preview(text)}`, fail(undefined, 'MalformedResponse'));
   }
   const object = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;

@@ -2,7 +2,7 @@
  * Error classification, kept apart from the decision to retry: what kind of failure this is,
  * according to the policy's data. The decision (strategy.ts) then weighs it against the action.
  */
-import { NetworkError, QianfanError, ResponseError, ServiceError, TimeoutError } from '../errors.js';
+import { NetworkError, type QianfanError, ResponseError, ServiceError, TimeoutError } from '../errors.js';
 import type { FailureClass } from './failure-class.js';
 import type { FailureClassRule, RetryPolicy } from './policy.js';
 

@@ -52,7 +52,15 @@ export interface RetryPlan {
 export async function runWithRetries<Call, T extends { requestId: string }>(attempts: Attempts<Call, T>, call: Call, plan: RetryPlan): Promise<T> {
   const { policy, budget, maxAttempts, deadlineAt, signal, where } = plan;
   const { debug } = attempts;
-  const metadata: CallMetadata = { attempts: 0, totalRetryDelayMs: 0, durationMs: 0, requestId: undefined, httpStatus: undefined, clockOffsetMs: attempts.clockOffsetMs(), failure: undefined };
+  const metadata: CallMetadata = {
+    attempts: 0,
+    totalRetryDelayMs: 0,
+    durationMs: 0,
+    requestId: undefined,
+    httpStatus: undefined,
+    clockOffsetMs: attempts.clockOffsetMs(),
+    failure: undefined,
+  };
   // Tokens this call's retries took from the budget; given back if it succeeds.
   let retryCost = 0;
   let skewCorrected = false;
@@ -88,7 +96,8 @@ export async function runWithRetries<Call, T extends { requestId: string }>(atte
         });
         if (decision.retry) {
           const cost = budget.charge(failure);
-          if (cost === undefined) decision = { retry: false, reason: "the client's retry budget is spent (many failures lately; see quota in the retry policy)" };
+          if (cost === undefined)
+            decision = { retry: false, reason: "the client's retry budget is spent (many failures lately; see quota in the retry policy)" };
           else retryCost += cost;
         }
         if (debug) debug(failureLine(response?.status, where.action, error instanceof QianfanError ? error.code : 'Error', elapsed(attemptStarted), decision));

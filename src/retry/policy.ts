@@ -77,7 +77,10 @@ export function readRetryPolicy(file: string): RetryPolicy {
   const { policy, problems } = inspectRetryPolicyFile(file);
   const [first, ...more] = problems;
   if (first) {
-    const others = more.slice(0, MAX_PROBLEMS_SHOWN - 1).map((p) => `; line ${p.line}: ${p.message}`).join('');
+    const others = more
+      .slice(0, MAX_PROBLEMS_SHOWN - 1)
+      .map((p) => `; line ${p.line}: ${p.message}`)
+      .join('');
     throw new ConfigError(`${file}:${first.line}: ${first.message}${others}`, { code: 'InvalidRetryPolicy' });
   }
   return policy!;
@@ -92,7 +95,8 @@ export function inspectRetryPolicyFile(file: string): { policy: RetryPolicy | un
     return { policy: undefined, problems: [{ line: 1, message: `cannot read the retry policy: ${(error as Error).message}` }] };
   }
   const { doc, lineAt, lineOf } = parseLocatedYaml(text);
-  if (doc.errors.length > 0) return { policy: undefined, problems: doc.errors.map((e) => ({ line: lineAt(e.pos[0]), message: `not valid YAML: ${firstLine(e.message)}` })) };
+  if (doc.errors.length > 0)
+    return { policy: undefined, problems: doc.errors.map((e) => ({ line: lineAt(e.pos[0]), message: `not valid YAML: ${firstLine(e.message)}` })) };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -108,7 +112,10 @@ export function inspectRetryPolicyFile(file: string): { policy: RetryPolicy | un
 export function checkRetryPolicy(value: unknown, source: string): RetryPolicy {
   const problems = policyProblems(value);
   if (problems.length > 0) {
-    const listed = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => p.detail).join('; ');
+    const listed = problems
+      .slice(0, MAX_PROBLEMS_SHOWN)
+      .map((p) => p.detail)
+      .join('; ');
     throw new ConfigError(`${source}: invalid retry policy: ${listed}`, { code: 'InvalidRetryPolicy' });
   }
   return value as RetryPolicy;

@@ -27,7 +27,9 @@ const SAFE_FOR_WRITES: ReadonlySet<FailureClass> = new Set(['throttle', 'notSent
 export function decideRetry(failure: FailureClass, policy: RetryPolicy, ctx: RetryContext): RetryDecision {
   if (failure === 'final') return { retry: false, reason: 'not a retryable failure' };
   if (failure === 'clockSkew') {
-    return ctx.skewCorrected ? { retry: false, reason: 'clock skew persists after one correction' } : { retry: true, delayMs: 0, reason: 'clock skew: re-signing with the server time' };
+    return ctx.skewCorrected
+      ? { retry: false, reason: 'clock skew persists after one correction' }
+      : { retry: true, delayMs: 0, reason: 'clock skew: re-signing with the server time' };
   }
   if (!ctx.idempotent && !SAFE_FOR_WRITES.has(failure)) {
     return { retry: false, reason: `${failure} failure of a non-idempotent action: it may have been applied, so it is not repeated` };

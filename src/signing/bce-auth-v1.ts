@@ -109,12 +109,7 @@ export function sign(credentials: Credentials, input: SigningInput, signingKey?:
   const prefix = authStringPrefix(credentials.accessKey, input.timestamp, input.expirationSeconds);
   signingKey ??= deriveSigningKey(credentials.secretKey, prefix);
   const { canonical, signedHeaders } = canonicalHeaders(input.headers, input.headersToSign, input.exactHeaders);
-  const canonicalRequest = [
-    input.method.toUpperCase(),
-    uriEncodeExceptSlash(input.path || '/'),
-    canonicalQueryString(input.query),
-    canonical,
-  ].join('\n');
+  const canonicalRequest = [input.method.toUpperCase(), uriEncodeExceptSlash(input.path || '/'), canonicalQueryString(input.query), canonical].join('\n');
   const signature = hmacHex(signingKey, canonicalRequest);
   return {
     authorization: `${prefix}/${signedHeaders.join(';')}/${signature}`,

@@ -56,7 +56,8 @@ export class ConsoleSigner {
     const second = Math.floor(nowMs / 1000);
     if (second !== this.#second) {
       // Checked here, once a second: NaN never equals the last second, so it always lands here.
-      if (!(Math.abs(nowMs) <= MAX_CLOCK_READING_MS)) throw new ConfigError(`cannot sign at the clock reading ${nowMs}: it is not a time`, { code: 'InvalidClock' });
+      if (!(Math.abs(nowMs) <= MAX_CLOCK_READING_MS))
+        throw new ConfigError(`cannot sign at the clock reading ${nowMs}: it is not a time`, { code: 'InvalidClock' });
       this.#second = second;
       this.#timestamp = formatTimestamp(nowMs);
       this.#signingKey = deriveSigningKey(this.#credentials.secretKey, authStringPrefix(this.#credentials.accessKey, this.#timestamp, this.#expirationSeconds));
@@ -64,15 +65,19 @@ export class ConsoleSigner {
     const last = this.#last.get(key);
     if (last?.['x-bce-date'] === this.#timestamp) return last;
     const headers = consoleHeaders(this.#host, this.#timestamp, this.#credentials.sessionToken);
-    const { authorization } = sign(this.#credentials, {
-      method: 'POST',
-      path,
-      query: [['Action', action]],
-      headers,
-      timestamp: this.#timestamp,
-      expirationSeconds: this.#expirationSeconds,
-      headersToSign: CONSOLE_SIGNED_HEADERS,
-    }, this.#signingKey);
+    const { authorization } = sign(
+      this.#credentials,
+      {
+        method: 'POST',
+        path,
+        query: [['Action', action]],
+        headers,
+        timestamp: this.#timestamp,
+        expirationSeconds: this.#expirationSeconds,
+        headersToSign: CONSOLE_SIGNED_HEADERS,
+      },
+      this.#signingKey,
+    );
     const signed = Object.freeze({ ...headers, authorization, ...this.#unsignedHeaders }) as SignedConsoleHeaders;
     if (this.#last.size >= MAX_CACHED_ACTIONS) this.#last.clear();
     this.#last.set(key, signed);

@@ -34,7 +34,8 @@ export const qianfanMatchers = {
     const received = calls.length ? calls.map((c) => `  ${c.action} (${c.route}) ${JSON.stringify(c.body)}`).join('\n') : '  no calls';
     return {
       pass,
-      message: () => (pass ? `expected the stub not to have received ${wanted}, but it did` : `expected the stub to have received ${wanted}; it received:\n${received}`),
+      message: () =>
+        pass ? `expected the stub not to have received ${wanted}, but it did` : `expected the stub to have received ${wanted}; it received:\n${received}`,
     };
   },
 };

@@ -68,7 +68,9 @@ export function mockClient(client: QianfanClient = getDefaultClient()): ClientSt
       const rule = rules.findLast((r) => r.route === ctx.route && r.action === ctx.action && r.matches(ctx.body));
       if (!rule) {
         const stubbed = [...new Set(rules.map((r) => `${r.action} (${r.route})`))];
-        throw new Error(`qianfan-console/testing: no stub answers ${ctx.action} (${ctx.route}) with this body; nothing was sent. Stubbed: ${stubbed.join(', ') || 'nothing'}`);
+        throw new Error(
+          `qianfan-console/testing: no stub answers ${ctx.action} (${ctx.route}) with this body; nothing was sent. Stubbed: ${stubbed.join(', ') || 'nothing'}`,
+        );
       }
       answered.push({ route: ctx.route, action: ctx.action, body: ctx.body });
       const result = await rule.answer(ctx.body, { route: ctx.route, action: ctx.action });
@@ -90,9 +92,16 @@ export function mockClient(client: QianfanClient = getDefaultClient()): ClientSt
         },
         rejects(failure) {
           const code = failure?.code;
-          if (typeof code !== 'string' || code === '') throw new TypeError('rejects() takes { code, httpStatus?, message? } with a code such as ResourceNotFound');
+          if (typeof code !== 'string' || code === '')
+            throw new TypeError('rejects() takes { code, httpStatus?, message? } with a code such as ResourceNotFound');
           return add(async (_body, at) => {
-            throw new ServiceError(failure.message ?? code, { ...at, code, httpStatus: failure.httpStatus ?? 400, shape: 'v2', requestId: `stub-${++requestCount}` });
+            throw new ServiceError(failure.message ?? code, {
+              ...at,
+              code,
+              httpStatus: failure.httpStatus ?? 400,
+              shape: 'v2',
+              requestId: `stub-${++requestCount}`,
+            });
           });
         },
         callsFake(fake) {

@@ -62,7 +62,7 @@ export function traced(call: TracedCall, run: () => Promise<ActionResponse>): Pr
     (error: unknown) => {
       // Our errors carry no secret (see errors.ts); the code and message are what the caller sees.
       const code = (error as { code?: unknown }).code;
-      span.setAttribute('error.type', typeof code === 'string' ? code : (error as Error).name ?? 'Error');
+      span.setAttribute('error.type', typeof code === 'string' ? code : ((error as Error).name ?? 'Error'));
       span.setStatus({ code: otel.SpanStatusCode.ERROR, message: (error as Error).message });
       finish(error);
       throw error;

@@ -7,7 +7,11 @@ import type { Transport } from './types.js';
 import { UndiciTransport } from './undici.js';
 
 export function chooseTransport(options: ClientOptions): Transport {
-  const transportOptions = { maxSockets: options.maxSockets ?? 64, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, proxy: checkProxy(options.proxy, options.transport) };
+  const transportOptions = {
+    maxSockets: options.maxSockets ?? 64,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    proxy: checkProxy(options.proxy, options.transport),
+  };
   return options.transport === undefined || options.transport === 'undici'
     ? new UndiciTransport(transportOptions)
     : options.transport === 'fetch'

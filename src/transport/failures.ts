@@ -8,7 +8,10 @@ export function transportFailure(error: unknown, signal: AbortSignal | undefined
   if (signal?.aborted) return abortErrorFrom(signal);
   const code = systemCode(error);
   if (code && TIMEOUT_CODES.has(code)) {
-    return new TimeoutError(`no complete response within ${timeoutMs} ms (${code})`, { code: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'ConnectTimeout' : 'RequestTimeout', cause: error });
+    return new TimeoutError(`no complete response within ${timeoutMs} ms (${code})`, {
+      code: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'ConnectTimeout' : 'RequestTimeout',
+      cause: error,
+    });
   }
   const message = describeCause(error);
   return new NetworkError(`network failure: ${message}`, { code: code ?? 'NetworkError', cause: error });

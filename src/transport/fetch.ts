@@ -48,7 +48,9 @@ export class FetchTransport implements Transport {
       throw truncated(transportFailure(timeoutOrError(error, timeout), signal, options.timeoutMs));
     }
     const flat: Record<string, string> = {};
-    response.headers.forEach((value, name) => (flat[name] = value));
+    response.headers.forEach((value, name) => {
+      flat[name] = value;
+    });
     return { status: response.status, headers: flat, body: Buffer.concat(chunks, size) };
   }
 

@@ -27,7 +27,11 @@ export class UndiciTransport implements Transport {
     if (proxy) {
       // The package index, not the module alone: the proxy agent opens its tunnels with the connect API
       // that the index attaches to every dispatcher. Only a proxied client pays for loading it.
-      this.#proxyAgent ??= new (packageRequire('undici') as { ProxyAgent: typeof ProxyAgent }).ProxyAgent({ uri: proxy, connections: maxSockets, keepAliveTimeout: 4_000 });
+      this.#proxyAgent ??= new (packageRequire('undici') as { ProxyAgent: typeof ProxyAgent }).ProxyAgent({
+        uri: proxy,
+        connections: maxSockets,
+        keepAliveTimeout: 4_000,
+      });
       return this.#proxyAgent;
     }
     let pool = this.#pools.get(origin);
@@ -102,7 +106,12 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   deadlinePassed(): void {
     const { timeoutMs } = this.#options;
     if (!this.#controller) {
-      this.#giveUp(new TimeoutError(`no connection to the console was ready within ${timeoutMs} ms (connecting, or every one of maxSockets busy); the request was not sent`, { code: 'ConnectionWaitTimeout' }));
+      this.#giveUp(
+        new TimeoutError(
+          `no connection to the console was ready within ${timeoutMs} ms (connecting, or every one of maxSockets busy); the request was not sent`,
+          { code: 'ConnectionWaitTimeout' },
+        ),
+      );
     } else if (!this.#headers) {
       this.#giveUp(new TimeoutError(`no response within ${timeoutMs} ms`, { code: 'RequestTimeout' }));
     } else {

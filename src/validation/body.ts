@@ -57,17 +57,27 @@ export function serialiseBody(body: Record<string, unknown>, where: { route: str
     return JSON.stringify(body);
   } catch (error) {
     const found = jsonProblems(body);
-    throw new ValidationError(`${where.action} (${where.route}) body cannot be sent as JSON`, found.length > 0 ? found : [
-      { path: '$', keyword: 'json', message: (error as Error).message.split('\n')[0]! },
-    ], where);
+    throw new ValidationError(
+      `${where.action} (${where.route}) body cannot be sent as JSON`,
+      found.length > 0 ? found : [{ path: '$', keyword: 'json', message: (error as Error).message.split('\n')[0]! }],
+      where,
+    );
   }
 }
 
 function assertObject(body: unknown, where: { route: string; action: string }): void {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ValidationError(`${where.action} (${where.route}) body refused before sending`, [
-      { path: '$', keyword: 'type', message: `the body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` },
-    ], where);
+    throw new ValidationError(
+      `${where.action} (${where.route}) body refused before sending`,
+      [
+        {
+          path: '$',
+          keyword: 'type',
+          message: `the body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`,
+        },
+      ],
+      where,
+    );
   }
 }
 
@@ -121,11 +131,18 @@ function jsonProblems(body: Record<string, unknown>): Problem[] {
     }
     if (value === null) return;
     const object = value as object;
-    if (ancestors.has(object)) return report(parent, key, 'circular reference: this value contains itself');
-    if (depth > MAX_DEPTH) return report(parent, key, `nested deeper than ${MAX_DEPTH} levels`);
+    if (ancestors.has(object)) {
+      report(parent, key, 'circular reference: this value contains itself');
+      return;
+    }
+    if (depth > MAX_DEPTH) {
+      report(parent, key, `nested deeper than ${MAX_DEPTH} levels`);
+      return;
+    }
     const proto = Object.getPrototypeOf(object);
     if (!Array.isArray(object) && proto !== Object.prototype && proto !== null) {
-      return report(parent, key, `a ${proto?.constructor?.name ?? 'special'} object is not plain JSON data`);
+      report(parent, key, `a ${proto?.constructor?.name ?? 'special'} object is not plain JSON data`);
+      return;
     }
     ancestors.add(object);
     const here: PathLink = { parent, key };

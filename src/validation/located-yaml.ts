@@ -23,7 +23,10 @@ export function parseLocatedYaml(text: string): LocatedYaml {
   const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
   const lineOf = (pointer: string): number => {
-    const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = pointer
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     for (let n = segments.length; n >= 0; n--) {
       const node = doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined;
       if (node?.range) return lineAt(node.range[0]);

@@ -10,8 +10,22 @@ export const MAX_PROBLEMS = 50;
 
 /** Keywords that limit a value's range rather than its type: their problems show the value given. */
 export const RANGE_KEYWORDS: ReadonlySet<string> = new Set([
-  'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties',
+  'enum',
+  'const',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
 ]);
 
 export function toProblems(failures: readonly SchemaFailure[], schema: JsonSchema, data: unknown): Problem[] {

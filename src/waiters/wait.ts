@@ -52,7 +52,10 @@ export class WaiterError extends QianfanError {
   readonly status: string | undefined;
   /** The last answer, `{ requestId, result }`. */
   readonly lastResponse: ActionResponse;
-  constructor(message: string, fields: QianfanErrorFields & { reason: WaiterError['reason']; waiter: string; status: string | undefined; lastResponse: ActionResponse }) {
+  constructor(
+    message: string,
+    fields: QianfanErrorFields & { reason: WaiterError['reason']; waiter: string; status: string | undefined; lastResponse: ActionResponse },
+  ) {
     super(message, { ...fields, code: fields.reason === 'failure' ? 'WaiterFailed' : 'WaiterTimeout' });
     this.reason = fields.reason;
     this.waiter = fields.waiter;
@@ -108,7 +111,10 @@ export async function waitFor(...args: unknown[]): Promise<ActionResponse> {
     }
     const remainingMs = timeoutMs - elapsedMs;
     if (remainingMs <= 0) {
-      throw new WaiterError(`${waiterName}: ${waiter.status} was still ${status ?? '(absent)'} after ${elapsedMs} ms (timeout ${timeoutMs} ms)`, { ...fields, reason: 'timeout' });
+      throw new WaiterError(`${waiterName}: ${waiter.status} was still ${status ?? '(absent)'} after ${elapsedMs} ms (timeout ${timeoutMs} ms)`, {
+        ...fields,
+        reason: 'timeout',
+      });
     }
     await sleep(Math.min(intervalMs, remainingMs), options.signal);
   }
@@ -120,9 +126,17 @@ export function findWaiter(store: Catalogue, waiterName: string, route?: string)
   const found = store.findWaiter(waiterName, area);
   if (found) return found;
   const known = listWaiters(store, area).map((w) => `${w.name} (${w.route})`);
-  throw new ValidationError(`No waiter ${JSON.stringify(waiterName)}${area ? ` on /v2/${area}` : ''}`, [
-    { path: 'waiter', keyword: 'unknownWaiter', message: known.length ? `known waiters: ${known.join(', ')}` : 'no descriptor on the search path declares a waiter' },
-  ], area ? { route: `/v2/${area}` } : {});
+  throw new ValidationError(
+    `No waiter ${JSON.stringify(waiterName)}${area ? ` on /v2/${area}` : ''}`,
+    [
+      {
+        path: 'waiter',
+        keyword: 'unknownWaiter',
+        message: known.length ? `known waiters: ${known.join(', ')}` : 'no descriptor on the search path declares a waiter',
+      },
+    ],
+    area ? { route: `/v2/${area}` } : {},
+  );
 }
 
 /** Every waiter on the search path (of one area, if given), with the action it polls. */

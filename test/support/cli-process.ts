@@ -58,7 +58,10 @@ export const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' })
 export function runCliInTerminal(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const command = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', `stty cols 120 2>/dev/null; ${command}`, '/dev/null'], { env: baseEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', `stty cols 120 2>/dev/null; ${command}`, '/dev/null'], {
+      env: baseEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);

@@ -12,10 +12,12 @@ export interface ConnectProxy {
   close(): Promise<void>;
 }
 
-export async function startConnectProxy(route: (target: string) => { host: string; port: number } = (target) => {
-  const [host, port] = target.split(':');
-  return { host: host!, port: Number(port) };
-}): Promise<ConnectProxy> {
+export async function startConnectProxy(
+  route: (target: string) => { host: string; port: number } = (target) => {
+    const [host, port] = target.split(':');
+    return { host: host!, port: Number(port) };
+  },
+): Promise<ConnectProxy> {
   const tunnels: string[] = [];
   const proxy = createServer();
   proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {

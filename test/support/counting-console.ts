@@ -86,7 +86,10 @@ const WORKER = new URL('./shared-rate-worker.mjs', import.meta.url).pathname;
  * Starts the workers, waits until every one has its client, says "go" to all at once, and resolves
  * with their reports when all have finished.
  */
-export async function runWorkers(names: readonly string[], options: { baseUrl: string; client: Record<string, unknown>; concurrency: number; durationMs: number }): Promise<WorkerReport[]> {
+export async function runWorkers(
+  names: readonly string[],
+  options: { baseUrl: string; client: Record<string, unknown>; concurrency: number; durationMs: number },
+): Promise<WorkerReport[]> {
   const workers = names.map((name) => {
     const child = spawn(process.execPath, [WORKER, JSON.stringify({ ...options, name })], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout! });

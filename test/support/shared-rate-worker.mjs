@@ -22,7 +22,15 @@ const stampingTransport = {
   },
   close: async () => undefined,
 };
-const client = createClient({ accessKey: 'ALTAKshared', secretKey: 'shared-secret', baseUrl, maxAttempts: 1, logger, transport: stampingTransport, ...clientOptions });
+const client = createClient({
+  accessKey: 'ALTAKshared',
+  secretKey: 'shared-secret',
+  baseUrl,
+  maxAttempts: 1,
+  logger,
+  transport: stampingTransport,
+  ...clientOptions,
+});
 const failures = {};
 let ok = 0;
 

@@ -83,8 +83,14 @@ export function verifySignature(
   }
   lines.sort();
   const url = new URL(rawUrl, 'http://placeholder');
-  const query = [...url.searchParams].map(([k, v]) => `${encode(k)}=${encode(v)}`).sort().join('&');
-  const path = url.pathname.split('/').map((segment) => encode(decodeURIComponent(segment))).join('/');
+  const query = [...url.searchParams]
+    .map(([k, v]) => `${encode(k)}=${encode(v)}`)
+    .sort()
+    .join('&');
+  const path = url.pathname
+    .split('/')
+    .map((segment) => encode(decodeURIComponent(segment)))
+    .join('/');
   const canonical = `${method}\n${path}\n${query}\n${lines.join('\n')}`;
   const prefix = `bce-auth-v1/${accessKey}/${timestamp}/${expiration}`;
   const key = createHmac('sha256', secret).update(prefix).digest('hex');
@@ -162,6 +168,10 @@ export async function startVerifyingServer(
 export function consoleLike(result: (request: ReceivedRequest) => unknown): Handler {
   return (request) =>
     request.authProblem
-      ? { status: 403, headers: { 'x-bce-request-id': 'req-denied' }, body: { requestId: 'req-denied', code: 'SignatureDoesNotMatch', message: request.authProblem } }
+      ? {
+          status: 403,
+          headers: { 'x-bce-request-id': 'req-denied' },
+          body: { requestId: 'req-denied', code: 'SignatureDoesNotMatch', message: request.authProblem },
+        }
       : { status: 200, headers: { 'x-bce-request-id': 'req-1' }, body: { requestId: 'req-1', result: result(request) } };
 }

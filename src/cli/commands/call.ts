@@ -47,7 +47,11 @@ export async function run(args: string[], context: CommandContext): Promise<numb
     return 0;
   }
   if (route === undefined || action === undefined) throw new UsageError('call needs ROUTE and ACTION', 'qianfan-console call --help');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: field values are given as --FIELD VALUE`, `qianfan-console call ${route} ${action} --help`);
+  if (extra.length > 0)
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(extra[0])}: field values are given as --FIELD VALUE`,
+      `qianfan-console call ${route} ${action} --help`,
+    );
   const maxItems = wholeNumberOption(parsed, 'max-items', 'items');
   const all = booleanOption(parsed, 'all') || maxItems !== undefined;
   const pageSize = pageSizeOf(parsed, all);
@@ -75,7 +79,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
 function pageSizeOf(parsed: ParsedArgs, all: boolean): number | undefined {
   const text = stringOption(parsed, 'page-size');
   if (text === undefined) return undefined;
-  if (!all) throw new UsageError('--page-size goes with --all; for one page, set the action\'s own page-size field');
+  if (!all) throw new UsageError("--page-size goes with --all; for one page, set the action's own page-size field");
   if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--page-size takes a positive whole number, got ${JSON.stringify(text)}`);
   return Number(text);
 }
@@ -130,7 +134,13 @@ function printResponse(response: ActionResponse, pagination: Pagination | undefi
   printResult(ctx, { document: response, records: isList ? items : response.result }, isList ? 'table' : 'yaml');
   const next = pagination ? readDottedPath(response.result, pagination.outputToken) : undefined;
   // A hint for people reading a table; a program reading JSON sees the marker in the document.
-  if (isList && resolveFormat(ctx.globals.output, ctx.io.stdout, 'table') === 'table' && pagination && readDottedPath(response.result, pagination.moreResults) === true && typeof next === 'string') {
+  if (
+    isList &&
+    resolveFormat(ctx.globals.output, ctx.io.stdout, 'table') === 'table' &&
+    pagination &&
+    readDottedPath(response.result, pagination.moreResults) === true &&
+    typeof next === 'string'
+  ) {
     ctx.io.stderr.write(`more results follow: add --all for every page, or --${pagination.inputToken} ${next} for the next\n`);
   }
 }

@@ -26,7 +26,12 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
   const current = args.at(-1) ?? '';
   try {
     const candidates = await candidatesFor(args.slice(0, -1), current, ctx);
-    ctx.io.stdout.write(candidates.filter((c) => c.startsWith(current)).map((c) => `${c}\n`).join(''));
+    ctx.io.stdout.write(
+      candidates
+        .filter((c) => c.startsWith(current))
+        .map((c) => `${c}\n`)
+        .join(''),
+    );
   } catch {
     // Nothing to offer (say, a descriptor that does not parse): the shell falls back to file names.
   }
@@ -40,7 +45,10 @@ async function candidatesFor(before: string[], current: string, ctx: CommandCont
   const [route, name] = line.positionals;
   if (line.valueFor !== undefined) return valuesFor(line.valueFor, withPaths, line);
   if (current.startsWith('-')) {
-    const fields = (line.command === 'call' || line.command === 'wait') && route !== undefined && name !== undefined ? bodyFlags(await bodyOf(withPaths, line.command, route, name)) : [];
+    const fields =
+      (line.command === 'call' || line.command === 'wait') && route !== undefined && name !== undefined
+        ? bodyFlags(await bodyOf(withPaths, line.command, route, name))
+        : [];
     return [...Object.keys(options).map((o) => `--${o}`), ...fields.map((f) => `--${f.name}`)];
   }
   const index = line.positionals.length;

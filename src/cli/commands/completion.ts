@@ -53,7 +53,10 @@ export async function run(args: string[], context: CommandContext): Promise<numb
     return 0;
   }
   if (shell === undefined || !Object.hasOwn(SCRIPTS, shell) || parsed.positionals.length > 1) {
-    throw new UsageError(`completion takes one of ${SHELLS.join(', ')}${shell === undefined ? '' : `; got ${JSON.stringify(parsed.positionals.join(' '))}`}`, 'qianfan-console completion --help');
+    throw new UsageError(
+      `completion takes one of ${SHELLS.join(', ')}${shell === undefined ? '' : `; got ${JSON.stringify(parsed.positionals.join(' '))}`}`,
+      'qianfan-console completion --help',
+    );
   }
   ctx.io.stdout.write(SCRIPTS[shell as keyof typeof SCRIPTS]);
   return 0;

@@ -22,20 +22,27 @@ export async function run(args: string[], context: CommandContext): Promise<numb
     ctx.io.stdout.write(HELP);
     return 0;
   }
-  if (parsed.positionals.length > 0) throw new UsageError(`configure takes no arguments, got ${JSON.stringify(parsed.positionals[0])}`, 'qianfan-console configure --help');
+  if (parsed.positionals.length > 0)
+    throw new UsageError(`configure takes no arguments, got ${JSON.stringify(parsed.positionals[0])}`, 'qianfan-console configure --help');
   const name = ctx.globals.profile ?? 'default';
   const file = configFilePath(ctx.env);
   const current = readSection(file, name);
   const given: Profile = { access_key: ctx.globals.accessKey, secret_key: ctx.globals.secretKey, endpoint: ctx.globals.endpoint };
   const stdin = ctx.io.stdin as Partial<ReadStream>;
-  const settings = stdin.isTTY && typeof stdin.setRawMode === 'function' ? await ask(ctx, stdin as ReadStream, { ...current, ...defined(given) }) : defined(given);
+  const settings =
+    stdin.isTTY && typeof stdin.setRawMode === 'function' ? await ask(ctx, stdin as ReadStream, { ...current, ...defined(given) }) : defined(given);
   const result = { ...current, ...settings };
   const missing = (['access_key', 'secret_key'] as const).filter((key) => !result[key]);
   if (missing.length > 0) {
-    throw new UsageError(`profile [${name}] needs ${missing.join(' and ')}: give ${missing.map((key) => `--${key.replace('_', '-')}`).join(' and ')}, or run configure on a terminal`, 'qianfan-console configure --help');
+    throw new UsageError(
+      `profile [${name}] needs ${missing.join(' and ')}: give ${missing.map((key) => `--${key.replace('_', '-')}`).join(' and ')}, or run configure on a terminal`,
+      'qianfan-console configure --help',
+    );
   }
   writeSection(file, name, settings);
-  ctx.io.stderr.write(`wrote profile [${name}] to ${file} (mode 600): access key ${result.access_key}, secret key set, endpoint ${result.endpoint ?? `${DEFAULT_ENDPOINT} (default)`}\n`);
+  ctx.io.stderr.write(
+    `wrote profile [${name}] to ${file} (mode 600): access key ${result.access_key}, secret key set, endpoint ${result.endpoint ?? `${DEFAULT_ENDPOINT} (default)`}\n`,
+  );
   return 0;
 }
 
@@ -51,7 +58,8 @@ async function ask(ctx: CommandContext, stdin: ReadStream, defaults: Profile): P
     }
   };
   const access_key = await line('IAM Access Key ID', defaults.access_key);
-  const secret_key = (await secret(stdin, out, `IAM Secret Access Key [${defaults.secret_key ? 'keep current' : 'none'}]: `, ctx.signal)) || defaults.secret_key;
+  const secret_key =
+    (await secret(stdin, out, `IAM Secret Access Key [${defaults.secret_key ? 'keep current' : 'none'}]: `, ctx.signal)) || defaults.secret_key;
   const endpoint = await line('Console endpoint', defaults.endpoint ?? DEFAULT_ENDPOINT);
   return defined({ access_key, secret_key, endpoint: endpoint === DEFAULT_ENDPOINT && !defaults.endpoint ? undefined : endpoint });
 }
@@ -78,8 +86,14 @@ function secret(stdin: ReadStream, out: { write(text: string): unknown }, questi
     };
     const onData = (chunk: string): void => {
       for (const char of chunk) {
-        if (char === '\r' || char === '\n') return finish();
-        if (char === '\u0003') return finish(new UsageError('configure interrupted; nothing written'));
+        if (char === '\r' || char === '\n') {
+          finish();
+          return;
+        }
+        if (char === '\u0003') {
+          finish(new UsageError('configure interrupted; nothing written'));
+          return;
+        }
         if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
         else typed += char;
       }

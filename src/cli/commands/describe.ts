@@ -33,5 +33,8 @@ export function findAction(store: Catalogue, route: string, action: string | und
   const loaded = action === undefined ? undefined : store.find(parseActionName(route, action));
   if (loaded) return loaded;
   const what = action === undefined ? `${command} needs an ACTION after ${route}` : `no descriptor for ${action} on /v2/${area}`;
-  throw new UsageError(`${what}; ${known.length ? `actions of /v2/${area}: ${known.join(', ')}` : `no actions are described for /v2/${area}`}`, `qianfan-console list ${area}`);
+  throw new UsageError(
+    `${what}; ${known.length ? `actions of /v2/${area}: ${known.join(', ')}` : `no actions are described for /v2/${area}`}`,
+    `qianfan-console list ${area}`,
+  );
 }

@@ -33,9 +33,16 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   const keys = (a: (typeof actions)[number]): string[] => (area === undefined ? [a.route, a.action] : [a.action]);
   const keyHeader = area === undefined ? ['ROUTE', 'ACTION'] : ['ACTION'];
   const table = (width: number | undefined): string => {
-    const full = renderTable([...keyHeader, 'SUMMARY', 'ALSO'], actions.map((a) => [...keys(a), a.summary, also(a)]));
+    const full = renderTable(
+      [...keyHeader, 'SUMMARY', 'ALSO'],
+      actions.map((a) => [...keys(a), a.summary, also(a)]),
+    );
     if (width === undefined || full.split('\n').every((line) => displayWidth(line) <= width)) return full;
-    return renderTable([...keyHeader, 'SUMMARY'], actions.map((a) => [...keys(a), also(a) ? `${a.summary} (${also(a)})` : a.summary]), width);
+    return renderTable(
+      [...keyHeader, 'SUMMARY'],
+      actions.map((a) => [...keys(a), also(a) ? `${a.summary} (${also(a)})` : a.summary]),
+      width,
+    );
   };
   printResult(ctx, { document: actions, table }, 'table');
   return 0;

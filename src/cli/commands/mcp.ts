@@ -55,9 +55,13 @@ function exposedAreas(parsed: ParsedArgs, client: QianfanClient): Set<string> | 
   if (text === undefined) return undefined;
   const described = new Set(client.catalogue.list().map((entry) => entry.route));
   const areas = new Set<string>();
-  for (const route of text.split(',').map((r) => r.trim()).filter(Boolean)) {
+  for (const route of text
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)) {
     const parsedRoute = parseRoute(route);
-    if (!described.has(parsedRoute.route)) throw new UsageError(`--routes: no actions are described for ${parsedRoute.route}; routes: ${[...described].join(', ')}`);
+    if (!described.has(parsedRoute.route))
+      throw new UsageError(`--routes: no actions are described for ${parsedRoute.route}; routes: ${[...described].join(', ')}`);
     areas.add(parsedRoute.area);
   }
   if (areas.size === 0) throw new UsageError('--routes takes a comma-separated list of areas, e.g. finetuning,dataset');

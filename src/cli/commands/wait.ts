@@ -39,11 +39,17 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   const [route, waiterName, ...extra] = parsed.positionals;
   if (ctx.globals.help) {
     const store = await storeFor(ctx);
-    ctx.io.stdout.write(route === undefined || waiterName === undefined ? `${HELP}\n${renderWaiters(store)}` : renderCallHelp(USAGE, findWaiter(store, waiterName, route).action));
+    ctx.io.stdout.write(
+      route === undefined || waiterName === undefined ? `${HELP}\n${renderWaiters(store)}` : renderCallHelp(USAGE, findWaiter(store, waiterName, route).action),
+    );
     return 0;
   }
   if (route === undefined || waiterName === undefined) throw new UsageError('wait needs ROUTE and WAITER', 'qianfan-console wait --help');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: field values are given as --FIELD VALUE`, `qianfan-console wait ${route} ${waiterName} --help`);
+  if (extra.length > 0)
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(extra[0])}: field values are given as --FIELD VALUE`,
+      `qianfan-console wait ${route} ${waiterName} --help`,
+    );
   const intervalMs = wholeNumberOption(parsed, 'interval-ms', 'milliseconds');
   const timeoutMs = wholeNumberOption(parsed, 'timeout-ms', 'milliseconds');
   const client = await clientFor(ctx);
@@ -66,12 +72,15 @@ export async function run(args: string[], context: CommandContext): Promise<numb
       .catch((error: unknown) => {
         const last = unreachable.lastError();
         if (!last || ctx.signal.aborted) throw error;
-        throw new NetworkError(`${waiterName}: gave up after ${UNREACHABLE_POLLS} polls in a row could not connect to ${client.config.baseUrl.origin} (${last.message})`, {
-          route: last.route,
-          action: last.action,
-          code: last.code,
-          cause: last,
-        });
+        throw new NetworkError(
+          `${waiterName}: gave up after ${UNREACHABLE_POLLS} polls in a row could not connect to ${client.config.baseUrl.origin} (${last.message})`,
+          {
+            route: last.route,
+            action: last.action,
+            code: last.code,
+            cause: last,
+          },
+        );
       })
       .finally(() => reporter.finish());
     printResult(ctx, { document: response, records: response.result }, 'yaml');
@@ -101,4 +110,3 @@ function renderWaiters(store: Catalogue): string {
   const rows = listWaiters(store).map((w) => [w.route, w.name, w.action, w.waiter.summary]);
   return `Waiters:\n${renderTable(['ROUTE', 'WAITER', 'POLLS', 'SUMMARY'], rows)}`;
 }
-
