@@ -22,21 +22,28 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   const natural = (column: (typeof columns)[number]): number => Math.max(displayWidth(column.title), ...column.cells.map(displayWidth));
   if (width !== undefined && total(columns.map(natural)) > width) columns = columns.filter((column) => column.cells.some((cell) => cell !== ''));
   const widths = columns.map(natural);
+  const left: string[] = [];
   if (width !== undefined) {
-    // Identifying columns keep their natural width. Free text goes down to its longest word first (capped,
-    // so that a long JSON cell does not hold the table wide), then, if that is not enough, to a bare minimum.
+    // Identifying columns keep their natural width. Prose (cells with spaces) gives way first, down to
+    // its longest word (capped, so a long JSON cell does not hold the table wide); prose that still has
+    // no room is left out, named under the table, rather than squeezing timestamps and model names into
+    // wrapped fragments; only then do the other free columns narrow, down to a bare minimum.
     const free = columns.map((column) => !IDENTIFYING.test(column.title));
+    const prose = columns.map((column, i) => free[i]! && column.cells.some((cell) => cell.includes(' ')));
     const byWords = columns.map((column, i) => Math.min(widths[i]!, Math.max(MIN_FREE_TEXT, Math.min(MAX_UNBROKEN_WORD, longestWord(column)))));
-    for (const floors of [byWords, widths.map((w) => Math.min(w, MIN_BROKEN))]) {
-      while (total(widths) > width) {
-        let widest = -1;
-        widths.forEach((w, i) => {
-          if (free[i] && w > floors[i]! && (widest === -1 || w > widths[widest]!)) widest = i;
-        });
-        if (widest === -1) break; // what is left identifies rows: better a long line than a cut id
-        widths[widest]!--;
-      }
+    narrow(widths, prose, byWords, width);
+    while (total(widths) > width && prose.some(Boolean)) {
+      const widest = widths.reduce((best, w, i) => (prose[i] && (best === -1 || w > widths[best]!) ? i : best), -1);
+      left.push(columns[widest]!.title);
+      for (const list of [columns, widths, free, prose, byWords] as unknown[][]) list.splice(widest, 1);
     }
+    narrow(widths, free, byWords, width);
+    narrow(
+      widths,
+      free,
+      widths.map((w) => Math.min(w, MIN_BROKEN)),
+      width,
+    );
   }
   const lines: string[] = [];
   const table = [columns.map((column) => column.title), ...rows.map((_, r) => columns.map((column) => column.cells[r]!))];
@@ -48,7 +55,21 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
       lines.push(text.trimEnd());
     }
   }
+  if (left.length) lines.push(`(${left.join(', ')} left out to fit ${width} columns; -o yaml shows every field)`);
   return lines.join('\n') + '\n';
+}
+
+/** Takes columns off the widest of the chosen columns, one at a time, until the table fits or each is at its floor. */
+function narrow(widths: number[], chosen: readonly boolean[], floors: readonly number[], width: number): void {
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
+  while (total() > width) {
+    let widest = -1;
+    widths.forEach((w, i) => {
+      if (chosen[i] && w > floors[i]! && (widest === -1 || w > widths[widest]!)) widest = i;
+    });
+    if (widest === -1) return; // what is left identifies rows: better a long line than a cut id
+    widths[widest]!--;
+  }
 }
 
 function longestWord(column: { title: string; cells: readonly string[] }): number {
