@@ -251,20 +251,23 @@ class RunningEmulator implements Emulator {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.#sts.handles(req)) return this.#sts.answer(req, res, (ak) => (ak === this.accessKey ? this.#secretKey : undefined));
+    // Split once: STS, the route and the signature check all read the same target.
+    const target = splitTargetOrRefusal(req.url ?? '/');
+    if (!(target instanceof ConsoleError) && this.#sts.handles(target.path)) {
+      return this.#sts.answer(req, res, (ak) => (ak === this.accessKey ? this.#secretKey : undefined));
+    }
     const started = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-bce-request-id', requestId);
     res.setHeader('date', this.#httpDate());
     res.setHeader('content-type', 'application/json; charset=utf-8');
-    let what = `${req.method} ${req.url}`;
+    let name: ActionName | undefined;
     let outcome: string;
     let call: ReceivedCall | undefined;
     try {
-      const { name, target } = this.#route(req);
-      what = `${name.area}/${name.action}`;
+      name = this.#route(req, target);
       call = this.#callLog.open({ route: name.route, action: name.action, at: this.clock.now(), requestId });
-      outcome = await this.#answer(req, res, name, target, requestId, call);
+      outcome = await this.#answer(req, res, name, target as Target, requestId, call);
     } catch (error) {
       const refusal = error instanceof ConsoleError ? error : internalError(error);
       // A refusal before the body was read (too large, not authenticated) does not read the rest of it:
@@ -275,7 +278,7 @@ class RunningEmulator implements Emulator {
     }
     if (call && res.headersSent) call.status = res.statusCode;
     this.#control.changed();
-    this.#log?.(`${outcome} ${what} ${Math.round(performance.now() - started)} ms`);
+    if (this.#log) this.#log(`${outcome} ${name ? `${name.area}/${name.action}` : `${req.method} ${req.url}`} ${Math.round(performance.now() - started)} ms`);
   }
 
   /** The Date header: made once per second of the wall clock. */
@@ -288,17 +291,17 @@ class RunningEmulator implements Emulator {
     return this.#dateHeader;
   }
 
-  /** The action a request is for, checked before anything is read, and the request target as split. */
-  #route(req: IncomingMessage): { name: ActionName; target: Target } {
+  /** The action a request is for, checked before anything is read. */
+  #route(req: IncomingMessage, target: Target | ConsoleError): ActionName {
     if (req.method !== 'POST') throw new ConsoleError(405, 'MethodNotAllowed', `console actions are called with POST, not ${req.method}`);
-    const target = splitTarget(req.url ?? '/');
+    if (target instanceof ConsoleError) throw target;
     const { path, query } = target;
     const area = ROUTE.exec(path)?.[1];
     if (area === undefined) throw new ConsoleError(404, 'InvalidURI', `there is no console route at ${path}; routes are /v2/<area>, such as /v2/finetuning`);
     const action = query.find(([key]) => key === 'Action')?.[1];
     if (!action) throw new ConsoleError(400, 'InvalidAction', 'the query has no Action; call POST /v2/<area>?Action=<Action>');
     try {
-      return { name: parseActionName(area, action), target };
+      return parseActionName(area, action);
     } catch (error) {
       if (error instanceof ValidationError) throw new ConsoleError(400, 'InvalidAction', error.problems.map((p) => p.message).join('; '));
       throw error;
@@ -379,6 +382,16 @@ function injectFault(fault: Exclude<Fault, { type: 'delay' }>, req: IncomingMess
       send(res, fault.status, { requestId, code, message: fault.message ?? `${code} (a fault injected into the emulator)` });
       return `${fault.status} ${code} (injected)`;
     }
+  }
+}
+
+/** The request target as split, or the refusal of a malformed one (answered after the method check, as a console call). */
+function splitTargetOrRefusal(rawUrl: string): Target | ConsoleError {
+  try {
+    return splitTarget(rawUrl);
+  } catch (error) {
+    if (error instanceof ConsoleError) return error;
+    throw error;
   }
 }
 

@@ -58,9 +58,10 @@ export function parseBody(bytes: Buffer): Body {
 
 export function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return;
-  // With its length, so the answer is one plain write rather than a chunked stream.
-  const payload = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'content-length': payload.length }).end(payload);
+  // With its length, so the answer is not a chunked stream; as a string, which node:http sends in one
+  // write with the head (a Buffer would go out as a second chunk, after a copy).
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-length': Buffer.byteLength(payload) }).end(payload);
 }
 
 export function tooLarge(limit: number): ConsoleError {
