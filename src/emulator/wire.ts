@@ -56,12 +56,13 @@ export function parseBody(bytes: Buffer): Body {
   return value as Body;
 }
 
-export function send(res: ServerResponse, status: number, body: unknown): void {
+/** Sends a JSON answer with `head` (header names and values, alternating) and its length. */
+export function send(res: ServerResponse, status: number, body: unknown, head: readonly string[]): void {
   if (res.headersSent || res.destroyed) return;
   // With its length, so the answer is not a chunked stream; as a string, which node:http sends in one
   // write with the head (a Buffer would go out as a second chunk, after a copy).
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-length': Buffer.byteLength(payload) }).end(payload);
+  res.writeHead(status, [...head, 'content-length', String(Buffer.byteLength(payload))]).end(payload);
 }
 
 export function tooLarge(limit: number): ConsoleError {
