@@ -50,7 +50,16 @@ export class Engine {
     if (!record.lifecycle) return record.data;
     const { spec, startedAtMs } = record.lifecycle;
     const now = { nowMs: this.clock.now(), speed: this.clock.speed };
-    return { ...record.data, ...lifecycleFields(spec, startedAtMs, now, { id: record.id, record: record.data, parent: this.#parentView(record) }) };
+    // The parent is looked up only if a stage's `set` reads it (most calls fill no stage at all).
+    const parentView = (): Body | undefined => this.#parentView(record);
+    const context = {
+      id: record.id,
+      record: record.data,
+      get parent() {
+        return parentView();
+      },
+    };
+    return { ...record.data, ...lifecycleFields(spec, startedAtMs, now, context) };
   }
 
   #create(block: EmulationBlock, body: Body): unknown {
