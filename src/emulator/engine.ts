@@ -50,16 +50,7 @@ export class Engine {
     if (!record.lifecycle) return record.data;
     const { spec, startedAtMs } = record.lifecycle;
     const now = { nowMs: this.clock.now(), speed: this.clock.speed };
-    // The parent is looked up only if a stage's `set` reads it (most calls fill no stage at all).
-    const parentView = (): Body | undefined => this.#parentView(record);
-    const context = {
-      id: record.id,
-      record: record.data,
-      get parent() {
-        return parentView();
-      },
-    };
-    return { ...record.data, ...lifecycleFields(spec, startedAtMs, now, context) };
+    return { ...record.data, ...lifecycleFields(spec, startedAtMs, now, { id: record.id, record: record.data, parent: this.#parentView(record) }) };
   }
 
   #create(block: EmulationBlock, body: Body): unknown {
