@@ -152,6 +152,11 @@ describe('requests the console would refuse', () => {
     expectRefusal(await send(emulator, { sentPath: '/v2/finetuning' }), 400, 'InvalidAction');
     expectRefusal(await send(emulator, { method: 'PUT' }), 405, 'MethodNotAllowed');
   });
+
+  it('a target with a malformed percent-encoding: 400 InvalidURI, and the emulator goes on answering', async () => {
+    expectRefusal(await send(emulator, { sentPath: '/v2/finetuning?Action=%zz' }), 400, 'InvalidURI');
+    expect((await send(emulator)).status).toBe(200);
+  });
 });
 
 describe('request size', () => {

@@ -27,31 +27,33 @@ export interface ReceivedCall {
 export const MAX_REMEMBERED_CALLS = 1000;
 export const MAX_REMEMBERED_BODY_BYTES = 8 * 1024 * 1024;
 
-/** A ring buffer, so that remembering a call never shifts an array, bounded in count and in body bytes, so that a flood of large bodies cannot pin memory. */
+/**
+ * A ring buffer, so that remembering a call never shifts an array, bounded in count and in body bytes, so
+ * that a flood of large bodies cannot pin memory. The call that arrived n-th sits in slot n % MAX, its
+ * body bytes beside it in a parallel array (no per-call map to keep up).
+ */
 export class CallLog {
   readonly #slots: Array<ReceivedCall | undefined> = new Array<undefined>(MAX_REMEMBERED_CALLS);
-  /** Body bytes of the calls still remembered. */
-  readonly #bytes = new WeakMap<ReceivedCall, number>();
-  /** Each entry's place in the order of arrival, to tell whether it is still remembered. */
-  readonly #arrival = new WeakMap<ReceivedCall, number>();
+  readonly #slotBytes: number[] = new Array<number>(MAX_REMEMBERED_CALLS).fill(0);
   #arrived = 0;
-  #oldest = 0;
   #count = 0;
   #totalBytes = 0;
 
   /** Oldest first (a copy). */
   get calls(): ReceivedCall[] {
     const calls: ReceivedCall[] = [];
-    for (let i = 0; i < this.#count; i++) calls.push(this.#slots[(this.#oldest + i) % MAX_REMEMBERED_CALLS]!);
+    for (let i = 0; i < this.#count; i++) calls.push(this.#slots[(this.#arrived - this.#count + i) % MAX_REMEMBERED_CALLS]!);
     return calls;
   }
 
   /** Starts the entry of a call that has just arrived; the handler fills in the rest as it learns it. */
-  open(call: Pick<ReceivedCall, 'route' | 'action' | 'at' | 'requestId'>): ReceivedCall {
-    const entry: ReceivedCall = { ...call, body: undefined, signature: 'unchecked' };
-    this.#arrival.set(entry, this.#arrived++);
+  open({ route, action, at, requestId }: Pick<ReceivedCall, 'route' | 'action' | 'at' | 'requestId'>): ReceivedCall {
+    const entry: ReceivedCall = { route, action, at, requestId, body: undefined, signature: 'unchecked' };
     if (this.#count === MAX_REMEMBERED_CALLS) this.#forgetOldest();
-    this.#slots[(this.#oldest + this.#count) % MAX_REMEMBERED_CALLS] = entry;
+    const slot = this.#arrived % MAX_REMEMBERED_CALLS;
+    this.#slots[slot] = entry;
+    this.#slotBytes[slot] = 0;
+    this.#arrived++;
     this.#count++;
     return entry;
   }
@@ -60,25 +62,34 @@ export class CallLog {
   attachBody(entry: ReceivedCall, body: unknown, bytes: number): void {
     entry.body = body;
     // A call forgotten while its body streamed (or since clear()) holds nothing here.
-    if (this.#arrival.get(entry)! < this.#arrived - this.#count) return;
-    this.#bytes.set(entry, bytes);
+    const slot = this.#slotOf(entry);
+    if (slot === undefined) return;
+    this.#slotBytes[slot] = bytes;
     this.#totalBytes += bytes;
     while (this.#totalBytes > MAX_REMEMBERED_BODY_BYTES && this.#count > 1) this.#forgetOldest();
   }
 
   clear(): void {
     this.#slots.fill(undefined);
-    this.#oldest = 0;
+    this.#slotBytes.fill(0);
     this.#count = 0;
     this.#totalBytes = 0;
   }
 
+  /** Where a remembered entry sits, looked for from the newest: a body is read while few calls arrive after it. */
+  #slotOf(entry: ReceivedCall): number | undefined {
+    for (let back = 1; back <= this.#count; back++) {
+      const slot = (this.#arrived - back) % MAX_REMEMBERED_CALLS;
+      if (this.#slots[slot] === entry) return slot;
+    }
+    return undefined;
+  }
+
   #forgetOldest(): void {
-    const oldest = this.#slots[this.#oldest]!;
-    this.#totalBytes -= this.#bytes.get(oldest) ?? 0;
-    this.#bytes.delete(oldest);
-    this.#slots[this.#oldest] = undefined;
-    this.#oldest = (this.#oldest + 1) % MAX_REMEMBERED_CALLS;
+    const oldest = (this.#arrived - this.#count) % MAX_REMEMBERED_CALLS;
+    this.#totalBytes -= this.#slotBytes[oldest]!;
+    this.#slotBytes[oldest] = 0;
+    this.#slots[oldest] = undefined;
     this.#count--;
   }
 }

@@ -20,7 +20,7 @@ export function lifecycleFields(spec: Lifecycle, startedAtMs: number, clock: Lif
   let stageStartMs = 0;
   for (const stage of spec.stages) {
     // Each stage's $now is the time it was entered, so finishDate reads the same on every call.
-    Object.assign(fields, fillFields(stage.set, { ...context, nowMs: startedAtMs + stageStartMs }));
+    if (stage.set) Object.assign(fields, fillFields(stage.set, { ...context, nowMs: startedAtMs + stageStartMs }));
     fields[spec.field] = stage.status;
     const durationMs = stage.seconds === undefined ? Infinity : stage.seconds * 1000;
     if (elapsedMs < stageStartMs + durationMs) {

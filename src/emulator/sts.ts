@@ -26,9 +26,9 @@ export class StsEmulator {
     this.#now = now;
   }
 
-  /** Whether the request is for STS rather than the console. */
-  handles(req: IncomingMessage): boolean {
-    return STS_PATHS.has(splitTarget(req.url ?? '/').path);
+  /** Whether a request for this (decoded) path is for STS rather than the console. */
+  handles(path: string): boolean {
+    return STS_PATHS.has(path);
   }
 
   /** The secret of temporary keys this STS gave, while they last. */

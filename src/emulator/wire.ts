@@ -2,12 +2,11 @@
  * The emulator's side of one HTTP exchange: reading a request body as it streams (with a limit),
  * reading it as a JSON object, and sending a JSON answer with its length.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConsoleError } from './console-error.js';
 
 type Body = Record<string, unknown>;
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads the body as it streams, refusing it as soon as it passes the limit. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -25,7 +24,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    // A console body is usually one chunk: no copy then.
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.once('error', reject);
     // A client that goes away mid-body: nothing will answer it, but the handler must not wait forever.
     // (Checked first: every request closes, and an error object is not worth building for one that ended well.)
@@ -38,15 +38,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** The body as a JSON object; an empty body is `{}` (the official JS SDK sends none without data). */
 export function parseBody(bytes: Buffer): Body {
   if (bytes.length === 0) return {};
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new ConsoleError(400, 'MalformedJSON', 'The JSON you provided was not well-formed: the body is not UTF-8');
-  }
+  // Checked first, since toString would replace bad bytes rather than refuse them.
+  if (!isUtf8(bytes)) throw new ConsoleError(400, 'MalformedJSON', 'The JSON you provided was not well-formed: the body is not UTF-8');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A leading byte order mark is skipped, as a UTF-8 decoder does.
+    const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    value = JSON.parse(bytes.toString('utf8', start));
   } catch (error) {
     throw new ConsoleError(400, 'MalformedJSON', `The JSON you provided was not well-formed: ${(error as Error).message}`);
   }
@@ -56,11 +54,13 @@ export function parseBody(bytes: Buffer): Body {
   return value as Body;
 }
 
-export function send(res: ServerResponse, status: number, body: unknown): void {
+/** Sends a JSON answer with `head` (header names and values, alternating) and its length. */
+export function send(res: ServerResponse, status: number, body: unknown, head: readonly string[]): void {
   if (res.headersSent || res.destroyed) return;
-  // With its length, so the answer is one plain write rather than a chunked stream.
-  const payload = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'content-length': payload.length }).end(payload);
+  // With its length, so the answer is not a chunked stream; as a string, which node:http sends in one
+  // write with the head (a Buffer would go out as a second chunk, after a copy).
+  const payload = JSON.stringify(body);
+  res.writeHead(status, [...head, 'content-length', String(Buffer.byteLength(payload))]).end(payload);
 }
 
 export function tooLarge(limit: number): ConsoleError {
