@@ -41,7 +41,11 @@ function seededState(name, count) {
   const jobs = [];
   for (let seq = 1; seq <= count; seq++) {
     const id = `job-${String(seq).padStart(12, '0')}`;
-    jobs.push({ id, seq, data: { jobId: id, name: `job-${seq}`, description: '', model: 'ERNIE-Speed-8K', trainMode: seq % 2 ? 'SFT' : 'DPO', createDate: '2026-01-01T00:00:00Z' } });
+    jobs.push({
+      id,
+      seq,
+      data: { jobId: id, name: `job-${seq}`, description: '', model: 'ERNIE-Speed-8K', trainMode: seq % 2 ? 'SFT' : 'DPO', createDate: '2026-01-01T00:00:00Z' },
+    });
   }
   writeFileSync(path, JSON.stringify({ format: 'qianfan-console-emulator-state', version: 1, nextSeq: count + 1, resources: { fineTuningJobs: jobs } }));
   return path;
@@ -100,11 +104,15 @@ for (const count of [0, 20_000]) {
     closeMs = performance.now() - started;
     return measured;
   });
-  console.log(`  ${String(count).padStart(6)} records: p50 ${fmt(create[count].p50)}, mean ${fmt(create[count].mean)}; close (one compaction of ${count + 550} records) ${fmt(closeMs)}`);
+  console.log(
+    `  ${String(count).padStart(6)} records: p50 ${fmt(create[count].p50)}, mean ${fmt(create[count].mean)}; close (one compaction of ${count + 550} records) ${fmt(closeMs)}`,
+  );
 }
 verdict('p50 at 20,000 ÷ at 0', create[20_000].p50 / create[0].p50, 2, true);
 
-console.log('3. DescribeFineTuningTask calls/s: emulator ÷ bare node:http server (same client, 32 in flight, 3 × 3 s each, interleaved, after 1 s of warm-up each)');
+console.log(
+  '3. DescribeFineTuningTask calls/s: emulator ÷ bare node:http server (same client, 32 in flight, 3 × 3 s each, interleaved, after 1 s of warm-up each)',
+);
 function started(child, ready) {
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -118,7 +126,11 @@ const emulatorChild = fork(fileURLToPath(import.meta.url), ['--serve'], { execAr
 const emulatorUrl = await started(emulatorChild, (child, resolve) => child.on('message', (m) => m?.type === 'listening' && resolve(m.url)));
 const setup = createClient({ ...KEYS, baseUrl: emulatorUrl, maxAttempts: 1 });
 const { jobId } = (await setup.callAction(ROUTE, 'CreateFineTuningJob', { name: 'bench', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })).result;
-const training = { parameterScale: 'LoRA', hyperParameterConfig: { epoch: 1 }, datasetConfig: { sourceType: 'Platform', versions: [{ versionId: 'ds-he8srs01ym0b8fh7' }] } };
+const training = {
+  parameterScale: 'LoRA',
+  hyperParameterConfig: { epoch: 1 },
+  datasetConfig: { sourceType: 'Platform', versions: [{ versionId: 'ds-he8srs01ym0b8fh7' }] },
+};
 const { taskId } = (await setup.callAction(ROUTE, 'CreateFineTuningTask', { jobId, ...training })).result;
 await setup.close();
 
@@ -126,8 +138,22 @@ await setup.close();
 function fixedRequest(origin) {
   const body = JSON.stringify({ taskId });
   const timestamp = new Date().toISOString().slice(0, 19) + 'Z';
-  const headers = { host: new URL(origin).host, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'x-bce-date': timestamp };
-  const { authorization } = sign(KEYS, { method: 'POST', path: ROUTE, query: [['Action', 'DescribeFineTuningTask']], headers, timestamp, expirationSeconds: 1800, headersToSign: ['content-type', 'host', 'x-bce-date'], exactHeaders: true });
+  const headers = {
+    host: new URL(origin).host,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    'x-bce-date': timestamp,
+  };
+  const { authorization } = sign(KEYS, {
+    method: 'POST',
+    path: ROUTE,
+    query: [['Action', 'DescribeFineTuningTask']],
+    headers,
+    timestamp,
+    expirationSeconds: 1800,
+    headersToSign: ['content-type', 'host', 'x-bce-date'],
+    exactHeaders: true,
+  });
   return { path: `${ROUTE}?Action=DescribeFineTuningTask`, method: 'POST', headers: { ...headers, authorization }, body };
 }
 
@@ -179,7 +205,9 @@ console.log(`  emulator:       ${show(runs.emulator)}`);
 verdict('emulator ÷ bare, calls/s', mean(runs.emulator.map((r) => r.rate)) / mean(runs.bare.map((r) => r.rate)), 0.6, false);
 if (runs.bare[0].cpuPerCallUs !== undefined) {
   // On a busy machine the wall-clock ratio swings with the neighbours; CPU per call does not.
-  console.log(`  emulator ÷ bare, calls per CPU second: ${(mean(runs.bare.map((r) => r.cpuPerCallUs)) / mean(runs.emulator.map((r) => r.cpuPerCallUs))).toFixed(2)}`);
+  console.log(
+    `  emulator ÷ bare, calls per CPU second: ${(mean(runs.bare.map((r) => r.cpuPerCallUs)) / mean(runs.emulator.map((r) => r.cpuPerCallUs))).toFixed(2)}`,
+  );
 }
 bare.send({ type: 'close' });
 emulatorChild.send({ type: 'close' });

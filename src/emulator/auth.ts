@@ -45,7 +45,11 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
   }
   const parsed = parseAuthorization(header);
   if (!parsed) {
-    throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the Authorization header is not bce-auth-v1/{accessKey}/{timestamp}/{expirationSeconds}/{signedHeaders}/{signature}');
+    throw new ConsoleError(
+      400,
+      'InvalidHTTPAuthHeader',
+      'the Authorization header is not bce-auth-v1/{accessKey}/{timestamp}/{expirationSeconds}/{signedHeaders}/{signature}',
+    );
   }
   const secretKey = secretKeyOf(parsed.accessKey);
   if (secretKey === undefined) {
@@ -55,10 +59,18 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
   if (Number.isNaN(signedAtMs)) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', `the signing timestamp ${parsed.timestamp} is not a date`);
   const server = (): string => new Date(nowMs).toISOString();
   if (nowMs > signedAtMs + parsed.expirationSeconds * 1000) {
-    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp} for ${parsed.expirationSeconds} s and has expired; the server time is ${server()}`);
+    throw new ConsoleError(
+      400,
+      'RequestExpired',
+      `the request was signed at ${parsed.timestamp} for ${parsed.expirationSeconds} s and has expired; the server time is ${server()}`,
+    );
   }
   if (signedAtMs > nowMs + MAX_FUTURE_SKEW_MS) {
-    throw new ConsoleError(400, 'RequestExpired', `the request was signed at ${parsed.timestamp}, more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after the server time ${server()}`);
+    throw new ConsoleError(
+      400,
+      'RequestExpired',
+      `the request was signed at ${parsed.timestamp}, more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after the server time ${server()}`,
+    );
   }
   // An empty list means the protocol's default set plus every x-bce-* header (reference §2).
   const defaultSet = parsed.signedHeaders.length === 0;
@@ -67,7 +79,11 @@ export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: 
     if (!parsed.signedHeaders.includes('host')) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'host must be among the signed headers');
     const missing = parsed.signedHeaders.filter((name) => headers[name] === undefined);
     if (missing.length > 0) {
-      throw new ConsoleError(400, 'SignatureDoesNotMatch', `the signed header${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the request`);
+      throw new ConsoleError(
+        400,
+        'SignatureDoesNotMatch',
+        `the signed header${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the request`,
+      );
     }
   } else if (headers['host'] === undefined) {
     throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the request has no Host header to sign');

@@ -61,7 +61,10 @@ export async function runServe(argv: string[], output: Output = processOutput): 
   try {
     emulator = await startEmulator({ ...options, log: output.out });
   } catch (error) {
-    const reason = error instanceof QianfanError || (error as NodeJS.ErrnoException).code === undefined ? (error as Error).message : describeListenError(error as NodeJS.ErrnoException, options);
+    const reason =
+      error instanceof QianfanError || (error as NodeJS.ErrnoException).code === undefined
+        ? (error as Error).message
+        : describeListenError(error as NodeJS.ErrnoException, options);
     output.err(`qianfan-console serve: ${reason}`);
     return 1;
   }
@@ -107,7 +110,12 @@ function readArguments(argv: string[]): EmulatorOptions | 'help' {
     ...(speed !== undefined && { speed }),
     ...(controlToken !== undefined && { controlToken }),
     // Parsed here too, so that a mistyped spec is a usage error rather than a failure to start.
-    ...(values.fault !== undefined && { faults: values.fault.map((spec) => (parseFaultSpec(spec), spec)) }),
+    ...(values.fault !== undefined && {
+      faults: values.fault.map((spec) => {
+        parseFaultSpec(spec);
+        return spec;
+      }),
+    }),
     ...(values['actions-path'] !== undefined && { actionPaths: values['actions-path'] }),
   };
 }

@@ -19,7 +19,8 @@ export class EmulatorClock {
     /** Emulated milliseconds per wall-clock millisecond; 0 freezes the clock. */
     readonly speed: number,
   ) {
-    if (!(Number.isFinite(speed) && speed >= 0)) throw new ConfigError(`speed must be a number ≥ 0 (0 stops the clock until advanced), got ${speed}`, { code: 'InvalidConfig' });
+    if (!(Number.isFinite(speed) && speed >= 0))
+      throw new ConfigError(`speed must be a number ≥ 0 (0 stops the clock until advanced), got ${speed}`, { code: 'InvalidConfig' });
     this.#wallNow = wallNow;
     this.#startWallMs = wallNow();
     this.#emulatedAtStartMs = this.#startWallMs;
@@ -37,7 +38,8 @@ export class EmulatorClock {
 
   /** Moves the emulated time forward; returns the new time. */
   advance(ms: number): number {
-    if (!(Number.isFinite(ms) && ms >= 0)) throw new ConfigError(`advanceMs must be a number of milliseconds ≥ 0, got ${JSON.stringify(ms)}`, { code: 'InvalidClockAdvance' });
+    if (!(Number.isFinite(ms) && ms >= 0))
+      throw new ConfigError(`advanceMs must be a number of milliseconds ≥ 0, got ${JSON.stringify(ms)}`, { code: 'InvalidClockAdvance' });
     this.#emulatedAtStartMs += ms;
     return this.now();
   }

@@ -84,7 +84,8 @@ export class ControlPlane {
       this.#admit(req);
       await this.#route(req, res, url);
     } catch (error) {
-      const refusal = error instanceof ControlRefusal ? error : new ControlRefusal(500, 'InternalError', `the control plane failed: ${(error as Error).message}`);
+      const refusal =
+        error instanceof ControlRefusal ? error : new ControlRefusal(500, 'InternalError', `the control plane failed: ${(error as Error).message}`);
       if (!res.headersSent) sendJson(res, refusal.status, { code: refusal.code, message: refusal.message });
       else res.end();
     }
@@ -99,7 +100,10 @@ export class ControlPlane {
         res.writeHead(308, { location: CONTROL_PREFIX + '/' }).end();
         return;
       case 'GET /':
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'" });
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+        });
         res.end(DASHBOARD_HTML);
         return;
       case 'GET /api/state':
@@ -121,7 +125,8 @@ export class ControlPlane {
         });
       case 'GET /api/calls': {
         const limit = url.searchParams.has('limit') ? Number(url.searchParams.get('limit')) : MAX_REMEMBERED_CALLS;
-        if (!(Number.isInteger(limit) && limit >= 1)) throw new ControlRefusal(400, 'InvalidParameter', `limit must be a whole number ≥ 1, got ${JSON.stringify(url.searchParams.get('limit'))}`);
+        if (!(Number.isInteger(limit) && limit >= 1))
+          throw new ControlRefusal(400, 'InvalidParameter', `limit must be a whole number ≥ 1, got ${JSON.stringify(url.searchParams.get('limit'))}`);
         const calls = selectCalls(target.calls, url.searchParams.get('action') ?? undefined, limit);
         return sendJson(res, 200, { calls: calls.map((call) => target.shownCall(call)), kept: MAX_REMEMBERED_CALLS });
       }
@@ -130,7 +135,12 @@ export class ControlPlane {
       case 'POST /api/faults':
         return this.#change(res, async () => {
           const spec = (await readObject(req))['spec'];
-          if (typeof spec !== 'string') throw new ControlRefusal(400, 'InvalidFault', 'send {"spec": "<fault spec>"}, in the syntax of --fault, e.g. {"spec": "CreateFineTuningJob:429x2"}');
+          if (typeof spec !== 'string')
+            throw new ControlRefusal(
+              400,
+              'InvalidFault',
+              'send {"spec": "<fault spec>"}, in the syntax of --fault, e.g. {"spec": "CreateFineTuningJob:429x2"}',
+            );
           try {
             target.faults.inject(spec);
           } catch (error) {
@@ -171,7 +181,12 @@ export class ControlPlane {
   }
 
   #faults(): unknown[] {
-    return this.#target.faults.list().map(({ text, seen, fired, spec }) => ({ spec: text, seen, fired, ...(spec.fault.type === 'status' && spec.fault.message ? { message: spec.fault.message } : {}) }));
+    return this.#target.faults.list().map(({ text, seen, fired, spec }) => ({
+      spec: text,
+      seen,
+      fired,
+      ...(spec.fault.type === 'status' && spec.fault.message ? { message: spec.fault.message } : {}),
+    }));
   }
 
   #clock(): unknown {
@@ -195,12 +210,20 @@ export class ControlPlane {
     if (this.#tokenDigest) {
       const given = headerValue(req.headers[CONTROL_TOKEN_HEADER]) ?? cookie(req.headers.cookie, TOKEN_COOKIE);
       if (given === undefined || !timingSafeEqual(digest(given), this.#tokenDigest)) {
-        throw new ControlRefusal(401, 'ControlTokenRequired', `send the control token given at start in the ${CONTROL_TOKEN_HEADER} header (a browser: open ${CONTROL_PREFIX}/?token=…)`);
+        throw new ControlRefusal(
+          401,
+          'ControlTokenRequired',
+          `send the control token given at start in the ${CONTROL_TOKEN_HEADER} header (a browser: open ${CONTROL_PREFIX}/?token=…)`,
+        );
       }
       return;
     }
     if (!isLoopback(this.#target.host)) {
-      throw new ControlRefusal(403, 'ControlPlaneOff', `the control plane is off: the emulator is bound to ${this.#target.host}, not a loopback address; start it with --control-token TOKEN (controlToken) to use it from elsewhere`);
+      throw new ControlRefusal(
+        403,
+        'ControlPlaneOff',
+        `the control plane is off: the emulator is bound to ${this.#target.host}, not a loopback address; start it with --control-token TOKEN (controlToken) to use it from elsewhere`,
+      );
     }
     if (!isLoopbackName(hostName(req.headers.host))) {
       throw new ControlRefusal(403, 'HostRefused', `the control plane answers loopback host names only, not ${JSON.stringify(req.headers.host)}`);
@@ -210,7 +233,12 @@ export class ControlPlane {
   /** A browser opening the dashboard with ?token=: keep the token in a cookie, and take it out of the address bar. */
   #enterWithToken(res: ServerResponse, expected: Buffer, token: string): void {
     if (!timingSafeEqual(digest(token), expected)) throw new ControlRefusal(401, 'ControlTokenRequired', 'that is not the control token given at start');
-    res.writeHead(303, { location: CONTROL_PREFIX + '/', 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=${CONTROL_PREFIX}; HttpOnly; SameSite=Strict` }).end();
+    res
+      .writeHead(303, {
+        location: CONTROL_PREFIX + '/',
+        'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=${CONTROL_PREFIX}; HttpOnly; SameSite=Strict`,
+      })
+      .end();
   }
 }
 

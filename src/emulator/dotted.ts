@@ -15,7 +15,8 @@ export function forbiddenSegment(path: string): string | undefined {
 function segmentsOf(path: string): string[] {
   const segments = path.split('.');
   const forbidden = segments.find((segment) => FORBIDDEN_SEGMENTS.has(segment));
-  if (forbidden !== undefined) throw new DescriptorError(`the dotted path ${JSON.stringify(path)} has the segment ${forbidden}, which the emulator refuses`, {});
+  if (forbidden !== undefined)
+    throw new DescriptorError(`the dotted path ${JSON.stringify(path)} has the segment ${forbidden}, which the emulator refuses`, {});
   return segments;
 }
 

@@ -118,14 +118,22 @@ export class Engine {
     }
     const result: Body = {};
     if (!pagination) {
-      writePath(result, block.items!, [...this.#matches(block, body, walk)!].map((match) => match.view));
+      writePath(
+        result,
+        block.items!,
+        [...this.#matches(block, body, walk)!].map((match) => match.view),
+      );
       return result;
     }
     const marker = body[pagination.inputToken];
     const requested = body[pagination.limitKey] ?? schemaDefault(descriptor, pagination.limitKey);
     const pageSize = Math.min(pagination.maxLimit, Math.max(1, typeof requested === 'number' ? Math.floor(requested) : DEFAULT_PAGE_SIZE));
     // The page starts at the marker and reads no further than one match past its end.
-    const matches = isBlank(marker) ? this.#matches(block, body, walk) : typeof marker === 'string' ? this.#matches(block, body, { ...walk, fromId: marker }) : undefined;
+    const matches = isBlank(marker)
+      ? this.#matches(block, body, walk)
+      : typeof marker === 'string'
+        ? this.#matches(block, body, { ...walk, fromId: marker })
+        : undefined;
     const page: Body[] = [];
     let next: string | undefined;
     for (const match of matches ?? []) {
@@ -138,7 +146,9 @@ export class Engine {
     }
     // The marker must be an item of this list: a record that exists, and passes the filters.
     if (!isBlank(marker) && page.length === 0) {
-      throw invalidParameter(`${pagination.inputToken} ${JSON.stringify(marker)} is not an item of this list; pass the nextMarker of the previous page, or nothing for the first page`);
+      throw invalidParameter(
+        `${pagination.inputToken} ${JSON.stringify(marker)} is not an item of this list; pass the nextMarker of the previous page, or nothing for the first page`,
+      );
     }
     writePath(result, block.items ?? pagination.items, page);
     // pageInfo {marker, maxKeys, isTruncated, nextMarker}: the last two where the pagination block says.

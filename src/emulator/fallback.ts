@@ -13,34 +13,35 @@ const MAX_DEPTH = 12;
 export function fallbackResult(descriptor: ActionDescriptor, nowMs: number): unknown {
   const example = descriptor.examples?.find((e) => 'result' in e);
   if (example) return structuredClone(example.result);
-  return valueOf(descriptor.result, descriptor.result, nowMs, 0);
+  return sampleOf(descriptor.result, descriptor.result, nowMs, 0);
 }
 
-function valueOf(schema: JsonSchema, root: JsonSchema, nowMs: number, depth: number): unknown {
+function sampleOf(schema: JsonSchema, root: JsonSchema, nowMs: number, depth: number): unknown {
   if (depth > MAX_DEPTH) return null;
   const ref = schema['$ref'];
   if (typeof ref === 'string') {
     const target = resolveLocalRef(root, ref);
-    return target ? valueOf(target, root, nowMs, depth + 1) : null;
+    return target ? sampleOf(target, root, nowMs, depth + 1) : null;
   }
   if ('const' in schema) return schema['const'];
   if ('default' in schema) return schema['default'];
   if (Array.isArray(schema['enum']) && schema['enum'].length > 0) return schema['enum'][0];
   const alternatives = (schema['oneOf'] ?? schema['anyOf']) as JsonSchema[] | undefined;
-  if (Array.isArray(alternatives) && alternatives[0]) return valueOf({ ...schema, oneOf: undefined, anyOf: undefined, ...alternatives[0] }, root, nowMs, depth + 1);
+  if (Array.isArray(alternatives) && alternatives[0])
+    return sampleOf({ ...schema, oneOf: undefined, anyOf: undefined, ...alternatives[0] }, root, nowMs, depth + 1);
   const type = Array.isArray(schema['type']) ? (schema['type'] as string[]).find((t) => t !== 'null') : (schema['type'] as string | undefined);
   switch (type ?? (schema['properties'] ? 'object' : undefined)) {
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const [name, property] of Object.entries((schema['properties'] ?? {}) as Record<string, JsonSchema>)) {
-        out[name] = valueOf(property, root, nowMs, depth + 1);
+        out[name] = sampleOf(property, root, nowMs, depth + 1);
       }
       return out;
     }
     case 'array': {
       const count = typeof schema['minItems'] === 'number' ? schema['minItems'] : 0;
       const items = (schema['items'] ?? {}) as JsonSchema;
-      return Array.from({ length: count }, () => valueOf(items, root, nowMs, depth + 1));
+      return Array.from({ length: count }, () => sampleOf(items, root, nowMs, depth + 1));
     }
     case 'string':
       return stringOf(schema, nowMs);
@@ -66,7 +67,8 @@ function stringOf(schema: JsonSchema, nowMs: number): string {
 
 function numberOf(schema: JsonSchema): number {
   if (typeof schema['minimum'] === 'number') return schema['minimum'];
-  if (typeof schema['exclusiveMinimum'] === 'number') return schema['type'] === 'integer' ? Math.floor(schema['exclusiveMinimum']) + 1 : schema['exclusiveMinimum'] + 1;
+  if (typeof schema['exclusiveMinimum'] === 'number')
+    return schema['type'] === 'integer' ? Math.floor(schema['exclusiveMinimum']) + 1 : schema['exclusiveMinimum'] + 1;
   if (typeof schema['maximum'] === 'number' && schema['maximum'] < 0) return schema['maximum'];
   return 0;
 }

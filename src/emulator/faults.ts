@@ -42,7 +42,8 @@ export interface FaultSpec {
 export const FAULT_SPEC_SYNTAX =
   'TARGET:FAULT[xN][@FRACTION] — TARGET is Action, area/Action, area/* or *; FAULT is an HTTP status 400…599 with an optional error code (429, 503, 403/AccessDenied, 400/InvalidParameter), legacy-CODE (18, 336100, 336501, 336502, 500000), delay-MS, drop or malformed; xN: the next N calls; @0.25 or @25%: that share of calls. Examples: CreateFineTuningJob:429x2, *:503@0.5, finetuning/*:delay-800';
 
-const SPEC = /^(?<target>\*|[A-Za-z][A-Za-z0-9]*\/\*|(?:[A-Za-z][A-Za-z0-9]*\/)?[A-Z][A-Za-z0-9]*):(?<fault>[45]\d\d(?:\/[A-Za-z][A-Za-z0-9.]*?)?|legacy-\d+|delay-\d+|drop|malformed)(?:x(?<times>\d+))?(?:@(?<fraction>\d+(?:\.\d+)?%?))?$/;
+const SPEC =
+  /^(?<target>\*|[A-Za-z][A-Za-z0-9]*\/\*|(?:[A-Za-z][A-Za-z0-9]*\/)?[A-Z][A-Za-z0-9]*):(?<fault>[45]\d\d(?:\/[A-Za-z][A-Za-z0-9.]*?)?|legacy-\d+|delay-\d+|drop|malformed)(?:x(?<times>\d+))?(?:@(?<fraction>\d+(?:\.\d+)?%?))?$/;
 
 /** Reads the command-line form (FAULT_SPEC_SYNTAX). Throws an Error that quotes the syntax. */
 export function parseFaultSpec(text: string): FaultSpec {

@@ -18,6 +18,7 @@ import { DescriptorStore } from '../descriptors/store.js';
 import { ConfigError, DescriptorError, ValidationError } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
 import { toProblems } from '../validation/report.js';
+import type { JsonSchema } from '../validation/schema.js';
 import { authenticate, splitTarget } from './auth.js';
 import { CallLog, showCall, type ReceivedCall } from './call-log.js';
 import { EmulatorClock } from './clock.js';
@@ -82,7 +83,11 @@ export interface Emulator {
   readonly keySource: 'options' | 'environment' | 'demo';
   /** The dashboard, e.g. http://127.0.0.1:8417/_emulator/ (the control plane's API is under it, at api/). */
   readonly controlUrl: string;
-  readonly faults: { inject(spec: FaultSpec | string): void; clear(): void; list(): ReadonlyArray<{ spec: FaultSpec; text: string; seen: number; fired: number }> };
+  readonly faults: {
+    inject(spec: FaultSpec | string): void;
+    clear(): void;
+    list(): ReadonlyArray<{ spec: FaultSpec; text: string; seen: number; fired: number }>;
+  };
   /** The emulator's clock: records' times and lifecycles. `advance(ms)` moves it forward and returns the new time. */
   readonly clock: { now(): number; advance(ms: number): number; readonly speed: number };
   /** The last 1,000 calls to console routes (fewer when their bodies pass 8 MiB), oldest first — refused and faulted ones included: what a test's code really sent. */
@@ -165,7 +170,8 @@ class RunningEmulator implements Emulator {
     this.#engine = new Engine(this.#state, { now: () => clock.now(), speed: 1 });
     this.#store = new DescriptorStore(actionSearchPath(env['QIANFAN_ACTIONS_PATH'], options.actionPaths));
     this.#viewer = new StateViewer(this.#state, this.#store);
-    if (options.controlToken !== undefined && options.controlToken.length < 8) throw new ConfigError('controlToken must have at least 8 characters', { code: 'InvalidConfig' });
+    if (options.controlToken !== undefined && options.controlToken.length < 8)
+      throw new ConfigError('controlToken must have at least 8 characters', { code: 'InvalidConfig' });
     this.#control = new ControlPlane(this, options.controlToken);
     for (const spec of options.faults ?? []) this.faults.inject(spec);
     this.#server = createServer((req, res) => void (ControlPlane.owns(req.url) ? this.#control.handle(req, res) : this.#handle(req, res)));
@@ -197,7 +203,7 @@ class RunningEmulator implements Emulator {
 
   /** A call as the control plane shows it: the action's x-sensitive body fields masked. */
   shownCall(call: ReceivedCall): Record<string, unknown> {
-    let schema;
+    let schema: JsonSchema | undefined;
     try {
       schema = this.#store.find(parseActionName(call.route, call.action))?.descriptor.body;
     } catch {
@@ -317,11 +323,23 @@ class RunningEmulator implements Emulator {
   }
 
   /** Answers one action call; returns a word for the log. */
-  async #answer(req: IncomingMessage, res: ServerResponse, name: ActionName, target: Target, requestId: string, head: readonly string[], call: ReceivedCall): Promise<string> {
+  async #answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: ActionName,
+    target: Target,
+    requestId: string,
+    head: readonly string[],
+    call: ReceivedCall,
+  ): Promise<string> {
     const declared = Number(req.headers['content-length']);
     if (declared > this.#maxBodyBytes) throw tooLarge(this.#maxBodyBytes);
     try {
-      authenticate({ method: req.method!, rawUrl: req.url!, headers: req.headers, target }, (ak) => (ak === this.accessKey ? this.#secretKey : this.#sts.secretKeyOf(ak)), this.clock.wallNow());
+      authenticate(
+        { method: req.method!, rawUrl: req.url!, headers: req.headers, target },
+        (ak) => (ak === this.accessKey ? this.#secretKey : this.#sts.secretKeyOf(ak)),
+        this.clock.wallNow(),
+      );
     } catch (error) {
       if (error instanceof ConsoleError) call.signature = error.code;
       throw error;
@@ -363,9 +381,13 @@ class RunningEmulator implements Emulator {
   }
 }
 
-function resolveKeys(options: EmulatorOptions, env: Readonly<Record<string, string | undefined>>): { accessKey: string; secretKey: string; source: Emulator['keySource'] } {
+function resolveKeys(
+  options: EmulatorOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): { accessKey: string; secretKey: string; source: Emulator['keySource'] } {
   if (options.accessKey !== undefined || options.secretKey !== undefined) {
-    if (!options.accessKey || !options.secretKey) throw new ConfigError('give the emulator both accessKey and secretKey, or neither', { code: 'InvalidConfig' });
+    if (!options.accessKey || !options.secretKey)
+      throw new ConfigError('give the emulator both accessKey and secretKey, or neither', { code: 'InvalidConfig' });
     return { accessKey: options.accessKey, secretKey: options.secretKey, source: 'options' };
   }
   const accessKey = env['QIANFAN_ACCESS_KEY']?.trim();

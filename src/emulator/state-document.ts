@@ -29,8 +29,10 @@ export interface StateDocument {
 
 /** Why a parsed snapshot is not usable, in words for a refusal; undefined when it is. */
 export function damageOf(document: unknown): string | undefined {
-  if (!isObject(document) || document['format'] !== STATE_FORMAT) return `it is not a state file of this emulator (it has no "format": "${STATE_FORMAT}" marker)`;
-  if (document['version'] !== STATE_VERSION) return `it has state version ${JSON.stringify(document['version'])}, and this emulator reads version ${STATE_VERSION}`;
+  if (!isObject(document) || document['format'] !== STATE_FORMAT)
+    return `it is not a state file of this emulator (it has no "format": "${STATE_FORMAT}" marker)`;
+  if (document['version'] !== STATE_VERSION)
+    return `it has state version ${JSON.stringify(document['version'])}, and this emulator reads version ${STATE_VERSION}`;
   if (!Number.isSafeInteger(document['nextSeq'])) return 'it is damaged: nextSeq is not an integer';
   const resources = document['resources'];
   if (!isObject(resources)) return 'it is damaged: resources is not an object';
@@ -50,9 +52,13 @@ export function recordDamage(record: unknown): string | undefined {
     return 'is not a record with id, seq and data';
   }
   const parent = record['parent'];
-  if (parent !== undefined && !(isObject(parent) && typeof parent['resource'] === 'string' && typeof parent['id'] === 'string')) return 'has a parent that is not {resource, id}';
+  if (parent !== undefined && !(isObject(parent) && typeof parent['resource'] === 'string' && typeof parent['id'] === 'string'))
+    return 'has a parent that is not {resource, id}';
   const lifecycle = record['lifecycle'];
-  if (lifecycle !== undefined && !(isObject(lifecycle) && isObject(lifecycle['spec']) && Array.isArray(lifecycle['spec']['stages']) && typeof lifecycle['startedAtMs'] === 'number')) {
+  if (
+    lifecycle !== undefined &&
+    !(isObject(lifecycle) && isObject(lifecycle['spec']) && Array.isArray(lifecycle['spec']['stages']) && typeof lifecycle['startedAtMs'] === 'number')
+  ) {
     return 'has a lifecycle that is not a lifecycle';
   }
   return undefined;

@@ -99,9 +99,12 @@ export class StateFile {
 }
 
 function refusal(path: string, why: string): ConfigError {
-  return new ConfigError(`refusing to use ${path} as the emulator's state file: ${why}. The file was left as it is; move it away or pass another --state file.`, {
-    code: 'StateFileRefused',
-  });
+  return new ConfigError(
+    `refusing to use ${path} as the emulator's state file: ${why}. The file was left as it is; move it away or pass another --state file.`,
+    {
+      code: 'StateFileRefused',
+    },
+  );
 }
 
 function readIfPresent(path: string): string | undefined {
@@ -140,8 +143,10 @@ function parseJournal(text: string, path: string): JournalEntry[] {
   } catch {
     header = undefined;
   }
-  if (!isObject(header) || header['format'] !== JOURNAL_FORMAT) throw refusal(path, `it is not a journal of this emulator (its first line has no "format": "${JOURNAL_FORMAT}" marker)`);
-  if (header['version'] !== JOURNAL_VERSION) throw refusal(path, `it has journal version ${JSON.stringify(header['version'])}, and this emulator reads version ${JOURNAL_VERSION}`);
+  if (!isObject(header) || header['format'] !== JOURNAL_FORMAT)
+    throw refusal(path, `it is not a journal of this emulator (its first line has no "format": "${JOURNAL_FORMAT}" marker)`);
+  if (header['version'] !== JOURNAL_VERSION)
+    throw refusal(path, `it has journal version ${JSON.stringify(header['version'])}, and this emulator reads version ${JOURNAL_VERSION}`);
   return lines.slice(1).map((line, index) => {
     let entry: unknown;
     try {
@@ -159,7 +164,9 @@ function entryDamage(entry: unknown): string | undefined {
   if (!isObject(entry)) return 'is not a JSON object';
   if (typeof entry['put'] === 'string') return recordDamage(entry['record']);
   if (Array.isArray(entry['remove'])) {
-    return entry['remove'].every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string')) ? undefined : 'has a remove that is not a list of [resource, id]';
+    return entry['remove'].every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string'))
+      ? undefined
+      : 'has a remove that is not a list of [resource, id]';
   }
   if (entry['reset'] !== true) return 'is not a put, remove or reset';
   return entry['nextSeq'] === undefined || Number.isSafeInteger(entry['nextSeq']) ? undefined : 'has a nextSeq that is not an integer';
@@ -178,7 +185,9 @@ function acquireLock(lockPath: string, statePath: string): void {
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new ConfigError(`cannot use ${statePath} as the emulator's state file: creating its lock ${lockPath} failed: ${(error as Error).message}`, { code: 'StateFileRefused' });
+        throw new ConfigError(`cannot use ${statePath} as the emulator's state file: creating its lock ${lockPath} failed: ${(error as Error).message}`, {
+          code: 'StateFileRefused',
+        });
       }
     }
     const owner = Number.parseInt(readIfPresent(lockPath) ?? '', 10);

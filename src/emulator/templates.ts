@@ -22,7 +22,8 @@ const TEMPLATE = /^\$(now|id|randomHex|body|parent|record)(?:\.([A-Za-z0-9_$-]+(
 function templateProblem(text: string): string | undefined {
   if (!text.startsWith('$') || text.startsWith('$$')) return undefined;
   const m = TEMPLATE.exec(text);
-  if (!m) return `${JSON.stringify(text)} is not a template; use $now, $id, $randomHex, $body.<field>, $parent.<field> or $record.<field> (or $$ for a literal $)`;
+  if (!m)
+    return `${JSON.stringify(text)} is not a template; use $now, $id, $randomHex, $body.<field>, $parent.<field> or $record.<field> (or $$ for a literal $)`;
   if ((m[1] === 'now' || m[1] === 'id' || m[1] === 'randomHex') && m[2] !== undefined) return `${JSON.stringify(text)}: $${m[1]} has no fields`;
   if ((m[1] === 'parent' || m[1] === 'record') && m[2] === undefined) return `${JSON.stringify(text)}: name a field, e.g. $${m[1]}.name`;
   const forbidden = m[2] === undefined ? undefined : forbiddenSegment(m[2]);
@@ -38,7 +39,9 @@ export function templateProblems(value: unknown): string[] {
   }
   if (Array.isArray(value)) return value.flatMap(templateProblems);
   if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => (forbiddenSegment(key) === undefined ? templateProblems(item) : [`the field name ${key} is refused`]));
+    return Object.entries(value).flatMap(([key, item]) =>
+      forbiddenSegment(key) === undefined ? templateProblems(item) : [`the field name ${key} is refused`],
+    );
   }
   return [];
 }

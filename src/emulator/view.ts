@@ -70,7 +70,7 @@ export class StateViewer {
     if (!this.#routes) {
       this.#routes = new Map();
       for (const entry of this.store.list()) {
-        let block;
+        let block: ReturnType<typeof emulationOf>;
         try {
           block = emulationOf(this.store.load(entry));
         } catch {

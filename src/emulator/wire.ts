@@ -49,7 +49,11 @@ export function parseBody(bytes: Buffer): Body {
     throw new ConsoleError(400, 'MalformedJSON', `The JSON you provided was not well-formed: ${(error as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but the body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+    throw new ConsoleError(
+      400,
+      'InappropriateJSON',
+      `The JSON you provided was well-formed, but the body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+    );
   }
   return value as Body;
 }
