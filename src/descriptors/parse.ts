@@ -4,7 +4,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { DescriptorError } from '../errors.js';
-import { describeFailure, parseLocatedYaml } from '../validation/located-yaml.js';
+import { describeFailure, fileProblemsMessage, parseLocatedYaml } from '../validation/located-yaml.js';
 import { strictAjv, wrap, type JsonSchema, type SchemaCheck } from '../validation/schema.js';
 import { MAX_DESCRIPTOR_BYTES, unreadableDescriptor } from './files.js';
 import { BUILTIN_ACTIONS_DIR } from './paths.js';
@@ -13,8 +13,6 @@ import { fs, packageRequire } from '../runtime/require.js';
 
 /** Aliases expand; a small document with nested aliases can otherwise expand to gigabytes (a "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
-/** The problems one DescriptorError lists; lint lists them all. */
-const MAX_PROBLEMS_SHOWN = 10;
 
 let metaCheck: SchemaCheck | undefined;
 
@@ -89,14 +87,8 @@ function readDescriptorText(file: string): { text: string } | { reason: string; 
 /** Parses and checks descriptor text; `file` is used for messages and for the file-name checks. */
 export function parseDescriptor(text: string, file: string): ActionDescriptor {
   const { descriptor, problems } = inspectDescriptor(text, file);
-  const [first, ...more] = problems;
-  if (first) {
-    const others = more
-      .slice(0, MAX_PROBLEMS_SHOWN - 1)
-      .map((p) => `; line ${p.line}: ${p.message}`)
-      .join('');
-    throw new DescriptorError(`${file}:${first.line}: ${first.message}${others}`, { file, line: first.line, code: first.code });
-  }
+  const [first] = problems;
+  if (first) throw new DescriptorError(fileProblemsMessage(file, problems), { file, line: first.line, code: first.code });
   return descriptor!;
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { BUILTIN_ACTIONS_DIR } from '../descriptors/paths.js';
 import { fs, packageRequire } from '../runtime/require.js';
-import { describeFailure, parseLocatedYaml } from '../validation/located-yaml.js';
+import { describeFailure, fileProblemsMessage, parseLocatedYaml } from '../validation/located-yaml.js';
 import { strictAjv, wrap, type JsonSchema, type SchemaCheck } from '../validation/schema.js';
 
 export interface FailureClassRule {
@@ -75,14 +75,7 @@ function builtinPolicy(): RetryPolicy {
 /** Reads and checks a policy file; a ConfigError names the file, the line and the field of each problem. */
 export function readRetryPolicy(file: string): RetryPolicy {
   const { policy, problems } = inspectRetryPolicyFile(file);
-  const [first, ...more] = problems;
-  if (first) {
-    const others = more
-      .slice(0, MAX_PROBLEMS_SHOWN - 1)
-      .map((p) => `; line ${p.line}: ${p.message}`)
-      .join('');
-    throw new ConfigError(`${file}:${first.line}: ${first.message}${others}`, { code: 'InvalidRetryPolicy' });
-  }
+  if (problems.length) throw new ConfigError(fileProblemsMessage(file, problems), { code: 'InvalidRetryPolicy' });
   return policy!;
 }
 

@@ -46,3 +46,16 @@ export function describeFailure(failure: SchemaFailure): { pointer: string; deta
   const detail = `${toJsonPath(failure.instancePath)} ${failure.message ?? 'is invalid'}${extra === undefined ? '' : ` (${extra})`}${allowed}`;
   return { pointer: extra === undefined ? failure.instancePath : `${failure.instancePath}/${extra}`, detail };
 }
+
+/** The problems one error lists; lint lists them all. */
+const MAX_PROBLEMS_SHOWN = 10;
+
+/** One message for the problems of a YAML file: `file:line: first; line N: next…`, at most ten of them. */
+export function fileProblemsMessage(file: string, problems: readonly { line: number; message: string }[]): string {
+  const [first, ...more] = problems;
+  const others = more
+    .slice(0, MAX_PROBLEMS_SHOWN - 1)
+    .map((p) => `; line ${p.line}: ${p.message}`)
+    .join('');
+  return `${file}:${first?.line ?? 1}: ${first?.message ?? 'invalid'}${others}`;
+}
