@@ -63,7 +63,7 @@ function checkKnown(options: object, known: readonly string[], what: string): vo
     if (known.includes(name)) continue;
     const likely = nearest(name, known);
     const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
-    throw new ConfigError(`${shown} is not a ${what}${likely ? `; did you mean ${likely}?` : ''} Known: ${known.join(', ')}.`, { code: 'InvalidConfig' });
+    throw new ConfigError(`${shown} is not a ${what}${likely ? `; did you mean ${likely}?` : '.'} Known: ${known.join(', ')}.`, { code: 'InvalidConfig' });
   }
 }
 
