@@ -2,7 +2,7 @@
  * An action explained from its descriptor alone, for `describe` and for `call|wait ROUTE X --help`:
  * what a dropped-in YAML file declares is what its help shows.
  */
-import { commandForBody, documentAlternatives, documentParameters, renderParameters, type ParameterDoc } from './body-flags.js';
+import { commandForBody, documentAlternatives, documentParameters, renderParameters, type ParameterDoc } from './parameter-docs.js';
 import { toYaml } from './output.js';
 import type { JsonSchema, LoadedDescriptor } from '../index.js';
 

@@ -5,6 +5,7 @@
  *   action resolved      src/descriptors/resolve.ts body validated    src/validation/prepare.ts
  *   request signed       src/signing/request-signer.ts (clock skew, user agent)
  *   attempts and retries src/retry/loop.ts          limits             src/limits/limiter.ts
+ *   one attempt sent     src/client/attempt-sender.ts (keys, slot, signature, transport)
  *   debug lines          src/logging/debug-lines.ts
  */
 import { checkCallOptions, checkClientCounts, checkMode, checkUndescribedActions } from '../config/checks.js';
@@ -15,9 +16,9 @@ import { ActionResolver, type ResolvedAction } from '../descriptors/resolve.js';
 import { DescriptorStore } from '../descriptors/store.js';
 import { CredentialCache } from '../credentials/cache.js';
 import { ClientClosedError, ConfigError } from '../errors.js';
-import { NO_SLOT, type Limiter, type Release } from '../limits/limiter.js';
+import type { Limiter } from '../limits/limiter.js';
 import { createLimiter } from '../limits/shared-rate.js';
-import { requestLine, shownRequest, type ShownRequest } from '../logging/debug-lines.js';
+import { shownRequest, type ShownRequest } from '../logging/debug-lines.js';
 import { quietLogger, stderrLogger, type Logger } from '../logging/logger.js';
 import { scrub } from '../logging/redact.js';
 import { parseResponse, type ActionResponse } from '../response/parse.js';
@@ -26,7 +27,7 @@ import { runWithRetries, type Attempts } from '../retry/loop.js';
 import { checkRetryPolicy, loadRetryPolicy, readRetryPolicy, type RetryPolicy } from '../retry/policy.js';
 import { RequestSigner } from '../signing/request-signer.js';
 import { chooseTransport } from '../transport/choose.js';
-import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
+import type { HttpRequest, Transport } from '../transport/types.js';
 import { DEFAULT_VALIDATION_MODE, type ValidationMode } from '../validation/body.js';
 import { ValidationNotices } from '../validation/notices.js';
 import { prepareCall, type PreparedCall } from '../validation/prepare.js';
@@ -34,6 +35,7 @@ import type { Middleware } from '../middleware/types.js';
 import { callThrough, type MiddlewareCall } from '../middleware/run.js';
 import { traced, tracingEnabled } from '../tracing/otel.js';
 import type { ActionArguments, ActionResult } from './action-types.js';
+import { AttemptSender } from './attempt-sender.js';
 import type { CallOptions, ClientOptions } from './options.js';
 import { followSignal, linkSignals } from './signals.js';
 import type { Catalogue } from './catalogue.js';
@@ -63,9 +65,7 @@ export class QianfanClient {
   /** The same for calls through middleware, which carry extra headers and keep the last response; made on first use(). */
   #middlewareAttempts: Attempts<MiddlewareCall, ActionResponse> | undefined;
   readonly #middleware: Middleware[] = [];
-  /** Only with a credentials provider: asked before each attempt, answers at once while its keys are valid. */
-  readonly #credentials: CredentialCache | undefined;
-  readonly #maxResponseBytes: number;
+  readonly #sender: AttemptSender;
   #retryPolicy: RetryPolicy | undefined;
   #retryBudget: RetryBudget | undefined;
   #closed = false;
@@ -105,10 +105,16 @@ export class QianfanClient {
       credentials: () => requireCredentials(this.config),
       userAgent: () => userAgent(this.config.appId),
     });
-    this.#credentials = typeof options.credentials === 'function' ? new CredentialCache(options.credentials) : undefined;
-    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#sender = new AttemptSender({
+      signer: this.#signer,
+      limiter: this.#limiter,
+      transport: this.#transport,
+      credentials: typeof options.credentials === 'function' ? new CredentialCache(options.credentials) : undefined,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      debug: debug ? (line) => this.#log(line) : undefined,
+    });
     this.#attempts = {
-      send: (prepared, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(prepared, undefined, signal, timeoutMs, attempt, maxAttempts),
+      send: (prepared, attempt, maxAttempts, timeoutMs, signal) => this.#sender.send(prepared, undefined, signal, timeoutMs, attempt, maxAttempts),
       read: (prepared, response) => {
         const parsed = parseResponse(response, prepared.action.where);
         if (debug) this.#notices.checkResult(prepared.action.descriptor, prepared.action.where, parsed.result);
@@ -137,7 +143,7 @@ export class QianfanClient {
     const direct = this.#attempts;
     this.#middlewareAttempts ??= {
       ...direct,
-      send: (call, attempt, maxAttempts, timeoutMs, signal) => this.#attempt(call.prepared, call.headers, signal, timeoutMs, attempt, maxAttempts),
+      send: (call, attempt, maxAttempts, timeoutMs, signal) => this.#sender.send(call.prepared, call.headers, signal, timeoutMs, attempt, maxAttempts),
       read: (call, response) => {
         call.response = response;
         return direct.read(call.prepared, response);
@@ -260,67 +266,6 @@ export class QianfanClient {
       started,
       settled: linked.dispose,
     });
-  }
-
-  /**
-   * One request under the client's limits, signed at the moment it leaves; the slot is not held while a
-   * retry waits. Plain promises rather than an async function: this runs once per attempt, and without
-   * limits it adds no promise of its own to the transport's.
-   */
-  #attempt(
-    prepared: PreparedCall,
-    headers: Record<string, string> | undefined,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-    attempt: number,
-    maxAttempts: number,
-  ): Promise<HttpResponse> {
-    if (this.#credentials) {
-      // Before taking a slot: a refresh of the keys does not hold one.
-      const current = this.#credentials.get();
-      if (current instanceof Promise) {
-        return current.then((credentials) => {
-          this.#signer.useCredentials(credentials);
-          return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts);
-        });
-      }
-      this.#signer.useCredentials(current);
-    }
-    return this.#limited(prepared, headers, signal, timeoutMs, attempt, maxAttempts);
-  }
-
-  #limited(
-    prepared: PreparedCall,
-    headers: Record<string, string> | undefined,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-    attempt: number,
-    maxAttempts: number,
-  ): Promise<HttpResponse> {
-    const slot = this.#limiter.acquire(signal);
-    if (typeof slot !== 'function') return slot.then((release) => this.#sendHolding(release, prepared, headers, signal, timeoutMs, attempt, maxAttempts));
-    return this.#sendHolding(slot, prepared, headers, signal, timeoutMs, attempt, maxAttempts);
-  }
-
-  #sendHolding(
-    release: Release,
-    prepared: PreparedCall,
-    headers: Record<string, string> | undefined,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-    attempt: number,
-    maxAttempts: number,
-  ): Promise<HttpResponse> {
-    let sent: Promise<HttpResponse>;
-    try {
-      const request = this.#signer.sign(prepared, undefined, headers);
-      if (this.#attempts.debug) this.#log(requestLine(prepared, request, attempt, maxAttempts));
-      sent = this.#transport.send(request, { signal, timeoutMs: Math.max(1, timeoutMs), maxResponseBytes: this.#maxResponseBytes });
-    } catch (error) {
-      release();
-      return Promise.reject(error);
-    }
-    return release === NO_SLOT ? sent : sent.finally(release);
   }
 
   /** Closes the connection pool (and the shared qps budget's Redis connection); calls after this fail with ClientClosedError. */

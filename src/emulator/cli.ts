@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { QianfanError, startEmulator, type Emulator, type EmulatorOptions } from '../index.js';
-import { isLoopback } from './control.js';
+import { isLoopback } from './control-access.js';
 import { FAULT_SPEC_SYNTAX, parseFaultSpec } from './faults.js';
 
 /** The command line's port when none is given, so the base URL stays the same from one run to the next. */

@@ -9,20 +9,14 @@
  * 127.0.0.1: a request with an Origin other than the emulator's own is refused (no cross-site
  * changes), and on loopback without a token the Host must be a loopback name (no DNS rebinding).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
 import { selectCalls, MAX_REMEMBERED_CALLS, type ReceivedCall } from './call-log.js';
+import { ControlAccess } from './control-access.js';
+import { CONTROL_PREFIX, ControlRefusal, readJson, readObject, sendJson } from './control-wire.js';
 import { DASHBOARD_HTML } from './dashboard.js';
 import type { ActiveFault, FaultSpec } from './faults.js';
 import type { StateDocument } from './state.js';
 import type { StateView } from './view.js';
-
-export const CONTROL_PREFIX = '/_emulator';
-export const CONTROL_TOKEN_HEADER = 'x-emulator-control-token';
-const TOKEN_COOKIE = 'qianfan-emulator-control-token';
-/** A seed can be much larger than one console body. */
-const MAX_CONTROL_BODY_BYTES = 64 * 1024 * 1024;
 
 /** What the control plane drives: the running emulator. */
 export interface ControlTarget {
@@ -38,26 +32,16 @@ export interface ControlTarget {
   view(): StateView;
 }
 
-class ControlRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class ControlPlane {
   readonly #target: ControlTarget;
-  readonly #tokenDigest: Buffer | undefined;
+  readonly #access: ControlAccess;
   /** Open event streams of dashboards. */
   readonly #listeners = new Set<ServerResponse>();
   #notifyPending = false;
 
   constructor(target: ControlTarget, token: string | undefined) {
     this.#target = target;
-    this.#tokenDigest = token === undefined ? undefined : digest(token);
+    this.#access = new ControlAccess(token, () => target.host);
   }
 
   static owns(url: string | undefined): boolean {
@@ -78,10 +62,10 @@ export class ControlPlane {
     res.setHeader('cache-control', 'no-store');
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
-      if (this.#tokenDigest && url.pathname === CONTROL_PREFIX + '/' && req.method === 'GET' && url.searchParams.has('token')) {
-        return this.#enterWithToken(res, this.#tokenDigest, url.searchParams.get('token')!);
+      if (this.#access.hasToken && url.pathname === CONTROL_PREFIX + '/' && req.method === 'GET' && url.searchParams.has('token')) {
+        return this.#access.enterWithToken(res, url.searchParams.get('token')!);
       }
-      this.#admit(req);
+      this.#access.admit(req);
       await this.#route(req, res, url);
     } catch (error) {
       const refusal =
@@ -200,104 +184,4 @@ export class ControlPlane {
     this.#listeners.add(res);
     req.once('close', () => this.#listeners.delete(res));
   }
-
-  /** Throws a ControlRefusal when the request may not use the control plane. */
-  #admit(req: IncomingMessage): void {
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) {
-      throw new ControlRefusal(403, 'CrossOriginRefused', "the control plane answers only the emulator's own pages and programs that send no Origin");
-    }
-    if (this.#tokenDigest) {
-      const given = headerValue(req.headers[CONTROL_TOKEN_HEADER]) ?? cookie(req.headers.cookie, TOKEN_COOKIE);
-      if (given === undefined || !timingSafeEqual(digest(given), this.#tokenDigest)) {
-        throw new ControlRefusal(
-          401,
-          'ControlTokenRequired',
-          `send the control token given at start in the ${CONTROL_TOKEN_HEADER} header (a browser: open ${CONTROL_PREFIX}/?token=…)`,
-        );
-      }
-      return;
-    }
-    if (!isLoopback(this.#target.host)) {
-      throw new ControlRefusal(
-        403,
-        'ControlPlaneOff',
-        `the control plane is off: the emulator is bound to ${this.#target.host}, not a loopback address; start it with --control-token TOKEN (controlToken) to use it from elsewhere`,
-      );
-    }
-    if (!isLoopbackName(hostName(req.headers.host))) {
-      throw new ControlRefusal(403, 'HostRefused', `the control plane answers loopback host names only, not ${JSON.stringify(req.headers.host)}`);
-    }
-  }
-
-  /** A browser opening the dashboard with ?token=: keep the token in a cookie, and take it out of the address bar. */
-  #enterWithToken(res: ServerResponse, expected: Buffer, token: string): void {
-    if (!timingSafeEqual(digest(token), expected)) throw new ControlRefusal(401, 'ControlTokenRequired', 'that is not the control token given at start');
-    res
-      .writeHead(303, {
-        location: CONTROL_PREFIX + '/',
-        'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=${CONTROL_PREFIX}; HttpOnly; SameSite=Strict`,
-      })
-      .end();
-  }
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_CONTROL_BODY_BYTES) throw new ControlRefusal(413, 'RequestEntityTooLarge', `the body is larger than ${MAX_CONTROL_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
-  } catch (error) {
-    throw new ControlRefusal(400, 'MalformedJSON', `the body is not JSON: ${(error as Error).message}`);
-  }
-}
-
-async function readObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const value = await readJson(req);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ControlRefusal(400, 'InappropriateJSON', 'the body must be a JSON object');
-  return value as Record<string, unknown>;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-}
-
-/** Compared as digests, so that timingSafeEqual sees equal lengths and the comparison leaks nothing. */
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function cookie(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
-}
-
-/** The host name of a Host header (without the port; an IPv6 address without its brackets). */
-function hostName(host: string | undefined): string {
-  if (!host) return '';
-  if (host.startsWith('[')) return host.slice(1, host.indexOf(']'));
-  return host.split(':')[0]!;
-}
-
-/** A loopback interface: 127.0.0.0/8, ::1, or an IPv4-mapped loopback address. */
-export function isLoopback(address: string): boolean {
-  const plain = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
-  if (isIP(plain) === 4) return plain.startsWith('127.');
-  return plain === '::1';
-}
-
-function isLoopbackName(name: string): boolean {
-  return name === 'localhost' || name.endsWith('.localhost') || isLoopback(name);
 }
