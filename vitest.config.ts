@@ -10,8 +10,9 @@ export default defineConfig({
     pool: 'forks',
     // Most test files wait on child processes (the CLI, npm, tsc, redis-server) and loopback sockets,
     // not on this process's CPU. Vitest's default, one worker fewer than the cores, runs them one after
-    // another on a 2-core machine; four workers overlap that waiting.
-    maxWorkers: 4,
+    // another on a 2-core machine; three workers overlap that waiting (measured on a shared 2-core machine:
+    // 72 s and 88 s with three, 91-104 s with four, which only adds CPU contention).
+    maxWorkers: 3,
     projects: [
       { extends: true, test: { name: 'parallel', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...TIMING] } },
       // Run after every other file, alone: squeezed between three busy workers, their processes start
