@@ -1,91 +1,16 @@
 /**
- * `lint`: every problem as file:line: message, exit code 0 / 1 / 2, over the shipped set and over
- * small descriptor directories written for each case.
+ * `lint`: every problem as file:line: message, over small descriptor directories written for each case.
+ * The shipped set: test/lint-shipped.test.ts; exit codes: test/lint-exit-codes.test.ts. Shared setup:
+ * test/support/lint-dirs.ts.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILTIN_ACTIONS_DIR } from '../src/descriptors/paths.js';
-import { lintDirectories, runLint, SOURCES_REQUIRED_IN } from '../src/lint/lint.js';
+import { lintDirectories, SOURCES_REQUIRED_IN } from '../src/lint/lint.js';
+import { actionsDir, descriptor, lint, problems, removeActionsDirs } from './support/lint-dirs.js';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A descriptor directory holding the given files (path → text). */
-function actionsDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'qianfan-lint-'));
-  made.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-
-/** A valid descriptor of widgets/<action>, with lines to replace or add. */
-function descriptor(action: string, overrides: Record<string, string> = {}): string {
-  const fields: Record<string, string> = {
-    action: `action: ${action}`,
-    route: 'route: /v2/widgets',
-    summary: 'summary: Show one widget.',
-    docs: 'docs: https://example.com/widgets',
-    idempotent: 'idempotent: true',
-    body: [
-      'body:',
-      '  type: object',
-      '  additionalProperties: false',
-      '  required: [widgetId]',
-      '  properties:',
-      '    widgetId: { type: string }',
-      '    size: { type: integer, minimum: 1, maximum: 10 }',
-    ].join('\n'),
-    result: [
-      'result:',
-      '  type: object',
-      '  properties:',
-      '    state: { type: string, enum: [Ready, Gone] }',
-      '    parts: { type: array, items: { type: string } }',
-    ].join('\n'),
-    examples: ['examples:', '  - body: { widgetId: w-1, size: 3 }', '    result: { state: Ready }'].join('\n'),
-    ...overrides,
-  };
-  return Object.values(fields).join('\n') + '\n';
-}
-
-async function lint(dirs: string[] | undefined): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runLint(dirs, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, out, err };
-}
-
-/** The problem lines (without the summary), with the directory left out of the file names. */
-function problems(result: { out: string[] }, dir: string): string[] {
-  return result.out.filter((l) => !l.startsWith('lint: ')).map((l) => l.replace(`${dir}/`, ''));
-}
-
-describe('lint over the shipped descriptors', () => {
-  it('passes, with exit code 0, when no directory is given', async () => {
-    const result = await lint(undefined);
-    expect(result.out).toEqual([expect.stringMatching(/^lint: \d+ descriptors in 1 directory: no problems$/)]);
-    expect(Number(/(\d+) descriptors/.exec(result.out[0]!)![1])).toBeGreaterThanOrEqual(80);
-    expect(result.code).toBe(0);
-    expect(result.err).toEqual([]);
-  });
-
-  it('reports a problem planted in a copy of them', async () => {
-    const copy = actionsDir({});
-    cpSync(BUILTIN_ACTIONS_DIR, copy, { recursive: true });
-    writeFileSync(join(copy, 'finetuning', 'Broken.yaml'), 'action: Broken\nroute: [\n');
-    const result = await lint([copy]);
-    expect(result.code).toBe(1);
-    expect(problems(result, copy)).toEqual([expect.stringMatching(/^finetuning\/Broken\.yaml:\d+: not valid YAML: /)]);
-  });
-});
+afterEach(removeActionsDirs);
 
 describe('lint refuses, naming the file and the line', () => {
   it('a malformed YAML file', async () => {
@@ -270,28 +195,6 @@ describe('lint accepts', () => {
     const result = await lint([first, second]);
     expect(result.out).toEqual(['lint: 2 descriptors in 2 directories: no problems']);
     expect(result.code).toBe(0);
-  });
-});
-
-describe('lint exit codes', () => {
-  it('2 for a directory that does not exist, naming it, without linting anything', async () => {
-    const dir = actionsDir({ 'widgets/DescribeWidget.yaml': 'action: [\n' });
-    const missing = join(dir, 'no-such-dir');
-    const result = await lint([dir, missing]);
-    expect(result.code).toBe(2);
-    expect(result.err).toEqual([`qianfan-console lint: ${missing} is not a directory`]);
-    expect(result.out).toEqual([]);
-  });
-
-  it('npm run lint runs without the CLI: 0 on the shipped set, 1 on problems, 2 on a usage error', () => {
-    expect(execFileSync('npm', ['run', '--silent', 'lint'], { encoding: 'utf8' })).toMatch(/no problems\n$/);
-    const dir = actionsDir({ 'widgets/DescribeWidget.yaml': descriptor('ShowWidget') });
-    const problem = spawnSync(process.execPath, ['dist/lint/main.js', dir], { encoding: 'utf8' });
-    expect(problem.status).toBe(1);
-    expect(problem.stdout).toContain(`${dir}/widgets/DescribeWidget.yaml:1: action is ShowWidget but the file is named DescribeWidget.yaml\n`);
-    const usage = spawnSync(process.execPath, ['dist/lint/main.js', '--fix'], { encoding: 'utf8' });
-    expect(usage.status).toBe(2);
-    expect(usage.stderr).toContain('unknown option --fix');
   });
 });
 

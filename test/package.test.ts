@@ -30,12 +30,13 @@ const npm = (args: string[], cwd: string): string =>
 const node = async (args: string[], extraEnv: Record<string, string> = {}): Promise<string> =>
   (await promisify(execFile)(process.execPath, args, { cwd: consumer, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', ...extraEnv } })).stdout;
 // --skipLibCheck: the build already checks the package's declarations; here what matters is whether the consumer's own file compiles.
-const tsc = (args: string[]): void =>
-  void execFileSync(
+// Asynchronous, so that the three compilations below (each one a tsc process of several seconds) run side by side.
+const tsc = async (args: string[]): Promise<void> =>
+  void (await promisify(execFile)(
     process.execPath,
     [TSC, '--strict', '--skipLibCheck', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types'), ...args],
     { cwd: consumer, encoding: 'utf8' },
-  );
+  ));
 
 beforeAll(async () => {
   // --ignore-scripts: the test runs after `npm run build`; packing must not rebuild under it.
@@ -80,7 +81,7 @@ describe('the packed package in a consumer project', () => {
     expect(required).toBe(imported);
   });
 
-  it.each([
+  it.concurrent.each([
     ['CommonJS (module commonjs)', 'call.ts', ['--module', 'commonjs'], 'call.js'],
     ['CommonJS (module nodenext, type commonjs)', 'call.ts', ['--module', 'nodenext'], 'call.js'],
     ['ESM (module nodenext, .mts)', 'call.mts', ['--module', 'nodenext'], 'call.mjs'],
@@ -90,7 +91,7 @@ describe('the packed package in a consumer project', () => {
       const dir = join(consumer, label.replace(/\W+/g, '-'));
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, source), CALL);
-      tsc([...options, '--outDir', dir, join(dir, source)]);
+      await tsc([...options, '--outDir', dir, join(dir, source)]);
       const compiled = readFileSync(join(dir, output), 'utf8');
       expect(compiled).toMatch(source.endsWith('.mts') ? /from 'qianfan-console'/ : /require\("qianfan-console"\)/);
       const job = `consumer-${output}`;

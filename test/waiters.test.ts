@@ -112,7 +112,8 @@ describe('waitFor', () => {
   it('ends with the last passing failure when the time runs out during an outage', async () => {
     server.handler = () => ({ status: 503, body: { requestId: 'r-503', code: 'ServiceUnavailable', message: 'try later' } });
     const qf = client();
-    const error = await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { intervalMs: 5, timeoutMs: 30 }).catch((e: unknown) => e);
+    // Room for a second poll even when a loaded machine makes the first one slow (30 ms failed under parallel workers).
+    const error = await waitFor(qf, 'FineTuningTaskDone', { taskId: 't' }, { intervalMs: 5, timeoutMs: 500 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).code).toBe('ServiceUnavailable');
     expect(server.requests.length).toBeGreaterThan(1);
