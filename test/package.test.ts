@@ -81,6 +81,18 @@ describe('the packed package in a consumer project', () => {
     expect(required).toBe(imported);
   });
 
+  it('loads the testing entry with require() and with import, for jest in CommonJS and vitest alike', async () => {
+    const required = await node(['-e', "const t = require('qianfan-console/testing'); console.log(Object.keys(t).sort().join(','))"]);
+    const imported = await node([
+      '--input-type=module',
+      '-e',
+      "const t = await import('qianfan-console/testing'); console.log(Object.keys(t).filter((k) => k !== 'default').sort().join(','))",
+    ]);
+    expect(required).toContain('mockClient');
+    expect(required).toContain('qianfanMatchers');
+    expect(required).toBe(imported);
+  });
+
   it.concurrent.each([
     ['CommonJS (module commonjs)', 'call.ts', ['--module', 'commonjs'], 'call.js'],
     ['CommonJS (module nodenext, type commonjs)', 'call.ts', ['--module', 'nodenext'], 'call.js'],
