@@ -1,38 +1,19 @@
 /**
- * The emulator's dotted paths (`pageInfo.nextMarker`, a filter's `a.b`, a template's `$body.a`), read and
- * written only through own properties, and never through `__proto__`, `constructor` or `prototype`: a
- * dropped-in descriptor cannot make the emulator reach into, or write onto, Object.prototype.
+ * The emulator's dotted paths (`pageInfo.nextMarker`, a filter's `a.b`, a template's `$body.a`): read with the
+ * library's reader (src/paginate/dotted-path.ts) and written here, both only through own properties and never
+ * through `__proto__`, `constructor` or `prototype`, so a dropped-in descriptor cannot make the emulator reach
+ * into, or write onto, Object.prototype.
  */
 import { DescriptorError } from '../errors.js';
+import { unsafeDottedPath } from '../paginate/dotted-path.js';
 
-const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** The forbidden segment of a path, or undefined when it has none. */
-export function forbiddenSegment(path: string): string | undefined {
-  return path.split('.').find((segment) => FORBIDDEN_SEGMENTS.has(segment));
-}
-
-function segmentsOf(path: string): string[] {
-  const segments = path.split('.');
-  const forbidden = segments.find((segment) => FORBIDDEN_SEGMENTS.has(segment));
-  if (forbidden !== undefined)
-    throw new DescriptorError(`the dotted path ${JSON.stringify(path)} has the segment ${forbidden}, which the emulator refuses`, {});
-  return segments;
-}
-
-/** The value at the path, through own properties only; undefined when any step is missing. */
-export function readPath(value: unknown, path: string): unknown {
-  let node = value;
-  for (const segment of segmentsOf(path)) {
-    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, segment)) return undefined;
-    node = (node as Record<string, unknown>)[segment];
-  }
-  return node;
-}
+export { forbiddenSegment, readDottedPath as readPath } from '../paginate/dotted-path.js';
 
 /** Sets the value at the path, making the objects on the way (replacing what is not an own object). */
 export function writePath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const segments = segmentsOf(path);
+  const unsafe = unsafeDottedPath(path);
+  if (unsafe !== undefined) throw new DescriptorError(unsafe, { code: 'InvalidDescriptor' });
+  const segments = path.split('.');
   let node = target;
   for (const segment of segments.slice(0, -1)) {
     const next = Object.hasOwn(node, segment) ? node[segment] : undefined;

@@ -9,9 +9,14 @@ import { cutForMessage } from '../descriptors/names.js';
 
 const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** The `__proto__`, `constructor` or `prototype` segment of a path, or undefined when it has none. */
+export function forbiddenSegment(path: string): string | undefined {
+  return path.split('.').find((s) => FORBIDDEN_SEGMENTS.has(s));
+}
+
 /** Why a dotted path is refused, or undefined when it is safe to follow. */
 export function unsafeDottedPath(path: string): string | undefined {
-  const segment = path.split('.').find((s) => FORBIDDEN_SEGMENTS.has(s));
+  const segment = forbiddenSegment(path);
   return segment === undefined
     ? undefined
     : `the path ${cutForMessage(path)} has a ${segment} segment, which is refused: it names JavaScript's object machinery, not data`;
