@@ -69,27 +69,17 @@ client.callAction('/v2/finetuning', 'CreateFineTuningJob', { name: process.env['
 `;
 
 describe('the packed package in a consumer project', () => {
-  it('loads with require() and with import, the same API either way', async () => {
-    const required = await node(['-e', "const q = require('qianfan-console'); console.log(Object.keys(q).sort().join(','))"]);
+  it.each([
+    ['qianfan-console', ['callAction', 'createClient']],
+    ['qianfan-console/testing', ['mockClient', 'qianfanMatchers']], // for jest in CommonJS projects too
+  ])('%s loads with require() and with import, the same API either way', async (entry, names) => {
+    const required = await node(['-e', `console.log(Object.keys(require('${entry}')).sort().join(','))`]);
     const imported = await node([
       '--input-type=module',
       '-e',
-      "const q = await import('qianfan-console'); console.log(Object.keys(q).filter((k) => k !== 'default').sort().join(','))",
+      `const m = await import('${entry}'); console.log(Object.keys(m).filter((k) => k !== 'default').sort().join(','))`,
     ]);
-    expect(required).toContain('callAction');
-    expect(required).toContain('createClient');
-    expect(required).toBe(imported);
-  });
-
-  it('loads the testing entry with require() and with import, for jest in CommonJS and vitest alike', async () => {
-    const required = await node(['-e', "const t = require('qianfan-console/testing'); console.log(Object.keys(t).sort().join(','))"]);
-    const imported = await node([
-      '--input-type=module',
-      '-e',
-      "const t = await import('qianfan-console/testing'); console.log(Object.keys(t).filter((k) => k !== 'default').sort().join(','))",
-    ]);
-    expect(required).toContain('mockClient');
-    expect(required).toContain('qianfanMatchers');
+    for (const name of names) expect(required).toContain(name);
     expect(required).toBe(imported);
   });
 
