@@ -43,7 +43,7 @@ export { nearest } from './validation/report.js';
 export type { UndescribedActions } from './descriptors/resolve.js';
 export type { RetryPolicy, RetryQuota, FailureClassRule } from './retry/policy.js';
 export type { SharedRateOptions } from './limits/shared-rate.js';
-export { stderrLogger, type Logger } from './logging/logger.js';
+export { stderrLogger, streamLogger, type Logger } from './logging/logger.js';
 export { scrub } from './logging/redact.js';
 export { resolveConfig, type ResolvedConfig, type ConfigOptions } from './config/config.js';
 export { readProfile, configFilePath, type Profile } from './credentials/profile.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { closedPort, useCliConsole } from './support/cli-console.js';
-import { runCli } from './support/cli-process.js';
+import { runCli } from './support/cli-run.js';
 import { consoleLike } from './support/verifying-server.js';
 
 const { server, call } = useCliConsole();

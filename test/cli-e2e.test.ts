@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from 'qianfan-console';
 import { serveEmulator, type ServedEmulator } from './support/cli-emulator.js';
-import { hasScript, runCli, runCliInTerminal } from './support/cli-process.js';
+import { hasScript, runCliProcess, runCliInTerminal } from './support/cli-process.js';
 
 const AK = 'ALTAKe2e0000000000000001';
 const SK = 'e2e-secret-key-must-never-show-0001';
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => emulator?.stop());
 
 const env = () => ({ QIANFAN_ACCESS_KEY: AK, QIANFAN_SECRET_KEY: SK, QIANFAN_CONSOLE_API_BASE_URL: emulator.url });
-const cli = (args: string[]) => runCli(args, { env: env() });
+const cli = (args: string[]) => runCliProcess(args, { env: env() });
 const json = <T>(text: string): T => JSON.parse(text) as T;
 
 const TRAINING = [
@@ -99,7 +99,7 @@ describe('qianfan-console against qianfan-console serve', () => {
       const jobId = await newJob();
       const task = await cli(['call', 'finetuning', 'CreateFineTuningTask', '--jobId', jobId, ...TRAINING]);
       const taskId = json<{ result: { taskId: string } }>(task.stdout).result.taskId;
-      const waiting = runCli(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '50'], { env: env(), timeoutMs: 30_000 });
+      const waiting = runCliProcess(['wait', 'finetuning', 'FineTuningTaskDone', '--taskId', taskId, '--interval-ms', '50'], { env: env(), timeoutMs: 30_000 });
       await walkTrainingRun();
       const waited = await waiting;
       expect(waited.code).toBe(0);
@@ -148,7 +148,7 @@ describe('qianfan-console against qianfan-console serve', () => {
       /^qianfan-console: the console refused DescribeFineTuningTask \(\/v2\/finetuning\): ResourceNotFound: .*\[HTTP 404, requestId [0-9a-f-]{36}\]\n$/,
     );
 
-    const wrongKey = await runCli(['call', 'finetuning', 'DescribeFineTuningJobs'], { env: { ...env(), QIANFAN_SECRET_KEY: 'not-the-secret' } });
+    const wrongKey = await runCliProcess(['call', 'finetuning', 'DescribeFineTuningJobs'], { env: { ...env(), QIANFAN_SECRET_KEY: 'not-the-secret' } });
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).not.toContain('not-the-secret');
 

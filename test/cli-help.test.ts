@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCliConsole } from './support/cli-console.js';
-import { runCli } from './support/cli-process.js';
+import { runCli } from './support/cli-run.js';
 
 const { work, call, sentBody } = useCliConsole();
 

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/cli-process.js';
+import { runCli } from './support/cli-run.js';
 import { consoleLike, useVerifyingServer } from './support/verifying-server.js';
 
 const AK = 'ALTAKoutputtest000000001';

@@ -8,7 +8,8 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, baseEnv, hasScript, runCli } from './support/cli-process.js';
+import { CLI, baseEnv, hasScript } from './support/cli-process.js';
+import { runCli } from './support/cli-run.js';
 
 const work = mkdtempSync(join(tmpdir(), 'qf-shell-'));
 // `qianfan-console` on PATH, as an installed package puts it.

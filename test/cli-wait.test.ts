@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pagedJobs, useCliConsole } from './support/cli-console.js';
-import { hasScript, runCli, runCliInTerminal } from './support/cli-process.js';
+import { hasScript, runCliInTerminal } from './support/cli-process.js';
+import { runCli } from './support/cli-run.js';
 import { consoleLike, type Handler } from './support/verifying-server.js';
 
 const { server, env } = useCliConsole();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, createClient, startEmulator, type Emulator, type QianfanClient } from 'qianfan-console';
-import { runCli } from './support/cli-process.js';
+import { runCliProcess } from './support/cli-process.js';
 import { serveEmulator } from './support/cli-emulator.js';
 import { NOTES_ROUTE, notesActions } from './support/notes-actions.js';
 
@@ -236,7 +236,7 @@ describe('the state lock', () => {
     const keys = { accessKey: 'ALTAKlockTestAccessKey', secretKey: 'lock-test-secret-key' };
     const served = await serveEmulator(['--state', statePath], keys);
     try {
-      const second = await runCli(['serve', '--port', '0', '--state', statePath]);
+      const second = await runCliProcess(['serve', '--port', '0', '--state', statePath]);
       expect(second.code).toBe(1);
       expect(second.stderr).toContain(`${statePath} is in use by another emulator`);
     } finally {

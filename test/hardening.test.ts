@@ -11,7 +11,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createClient, QianfanError, ServiceError, TimeoutError, ValidationError, type Logger, type RetryPolicy } from 'qianfan-console';
 import type { QianfanClient as ClientWithInternals } from '../src/client/client.js';
-import { runCli } from './support/cli-process.js';
+import { runCli } from './support/cli-run.js';
 import { useVerifyingServer, verifySignature, type ReceivedRequest, type Reply } from './support/verifying-server.js';
 
 const AK = 'ALTAKhardening0123';

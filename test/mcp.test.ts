@@ -11,7 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from 'qianfan-console';
-import { CLI, baseEnv, runCli } from './support/cli-process.js';
+import { CLI, baseEnv, runCliProcess } from './support/cli-process.js';
 
 interface McpSession {
   client: Client;
@@ -212,7 +212,7 @@ describe('mcp fed JSON-RPC lines on a pipe', () => {
         params: { name: 'call_action', arguments: { route: 'finetuning', action: 'DescribeFineTuningJobs', body: { maxKeys: 1 } } },
       },
     ];
-    const result = await runCli(['mcp', '--endpoint', emulator.url], {
+    const result = await runCliProcess(['mcp', '--endpoint', emulator.url], {
       env: { QIANFAN_ACCESS_KEY: emulator.accessKey, QIANFAN_SECRET_KEY: emulator.secretKey },
       input: lines.map((line) => JSON.stringify(line)).join('\n') + '\n',
     });
@@ -230,7 +230,7 @@ describe('mcp fed JSON-RPC lines on a pipe', () => {
 
 describe('mcp start-up', () => {
   it('a misspelt --routes area is a usage error naming the routes there are', async () => {
-    const result = await runCli(['mcp', '--routes', 'finetuning,datset']);
+    const result = await runCliProcess(['mcp', '--routes', 'finetuning,datset']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--routes: no actions are described for /v2/datset');
     expect(result.stderr).toContain('/v2/dataset');

@@ -50,7 +50,8 @@ export interface GlobalOptions {
 }
 
 export interface Io {
-  stdout: OutputStream;
+  /** A stream: `mcp` speaks its protocol over it. */
+  stdout: OutputStream & NodeJS.WritableStream;
   stderr: OutputStream;
   stdin: NodeJS.ReadableStream;
 }
@@ -108,14 +109,15 @@ export async function storeFor(ctx: CommandContext): Promise<Catalogue> {
 
 /** A client configured by flags, then the environment, then the profile file (credentials: see chooseCredentials). */
 export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
-  const [{ createClient, readProfile, resolveConfig, stderrLogger, VALIDATION_MODES }, { chooseCredentials, environmentWithProfileEndpoint }, { proxyFor }] =
+  const [{ createClient, readProfile, resolveConfig, streamLogger, VALIDATION_MODES }, { chooseCredentials, environmentWithProfileEndpoint }, { proxyFor }] =
     await Promise.all([import('../index.js'), import('./profile.js'), import('./proxy.js')]);
   const validation = checkedValidation(ctx.globals.validation, VALIDATION_MODES);
   const warn = (line: string): void => void ctx.io.stderr.write(`qianfan-console: warning: ${line}\n`);
   const profile = readProfile(ctx.globals.profile, ctx.env, warn);
   const { globals } = ctx;
   const env = environmentWithProfileEndpoint(ctx.env, profile);
-  const proxy = globals.proxy ?? proxyFor(resolveConfig({ baseUrl: globals.endpoint }, env).baseUrl, ctx.env);
+  const resolved = resolveConfig({ baseUrl: globals.endpoint }, env);
+  const proxy = globals.proxy ?? proxyFor(resolved.baseUrl, ctx.env);
   const credentials = chooseCredentials({ accessKey: globals.accessKey, secretKey: globals.secretKey }, ctx.env, profile, globals.profile !== undefined);
   const client = createClient({
     // One set, as chosen: the credentials option is never completed from the environment.
@@ -130,7 +132,8 @@ export async function clientFor(ctx: CommandContext): Promise<QianfanClient> {
     qpsStore: globals.qpsStore,
     env,
     ...(proxy ? { proxy } : {}),
-    ...(globals.debug ? { logger: stderrLogger } : {}),
+    // Warnings, and with --debug or QIANFAN_DEBUG=1 every attempt, on the command's own stderr.
+    logger: streamLogger(ctx.io.stderr, { debug: globals.debug || resolved.debug }),
   });
   for (const secret of [client.config.secretKey, client.config.sessionToken]) if (secret) ctx.secrets.push(secret);
   return client;

@@ -24,9 +24,10 @@ type ProfileKey = (typeof PROFILE_KEYS)[number];
 export type Profile = Partial<Record<ProfileKey, string>>;
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** The profile file: QIANFAN_CONFIG_FILE, else ~/.qianfan/config. */
+/** The profile file: QIANFAN_CONFIG_FILE, else ~/.qianfan/config, with ~ the environment's HOME where it has one. */
 export function configFilePath(env: Env): string {
-  return env['QIANFAN_CONFIG_FILE'] || join((packageRequire('node:os') as typeof import('node:os')).homedir(), '.qianfan', 'config');
+  const home = env['HOME'] || (packageRequire('node:os') as typeof import('node:os')).homedir();
+  return env['QIANFAN_CONFIG_FILE'] || join(home, '.qianfan', 'config');
 }
 
 /**

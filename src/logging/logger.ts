@@ -4,14 +4,22 @@ export interface Logger {
   warn(message: string): void;
 }
 
-/** Every line to stderr, prefixed [qianfan-console]: the logger of QIANFAN_DEBUG=1. */
-export const stderrLogger: Logger = {
-  debug: (message) => process.stderr.write(`[qianfan-console] ${message}\n`),
-  warn: (message) => process.stderr.write(`[qianfan-console] warning: ${message}\n`),
-};
+/**
+ * Lines written to a stream, prefixed [qianfan-console]: warnings always, debug lines unless `debug`
+ * is false. For a log file, or a command line's own stderr.
+ */
+export function streamLogger(stream: { write(text: string): unknown }, options: { debug?: boolean } = {}): Logger {
+  return {
+    debug: options.debug === false ? () => undefined : (message) => void stream.write(`[qianfan-console] ${message}\n`),
+    warn: (message) => void stream.write(`[qianfan-console] warning: ${message}\n`),
+  };
+}
+
+/** process.stderr, looked up when a line is written: importing the package does not open the stream. */
+const processStderr = { write: (text: string) => process.stderr.write(text) };
+
+/** Every line to stderr: the logger of QIANFAN_DEBUG=1. */
+export const stderrLogger: Logger = streamLogger(processStderr);
 
 /** Warnings still reach stderr without debug; debug lines are dropped. */
-export const quietLogger: Logger = {
-  debug: () => undefined,
-  warn: stderrLogger.warn,
-};
+export const quietLogger: Logger = streamLogger(processStderr, { debug: false });

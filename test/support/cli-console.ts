@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './cli-process.js';
+import { runCli } from './cli-run.js';
 import { consoleLike, useVerifyingServer, type Handler, type ReceivedRequest, type VerifyingServer } from './verifying-server.js';
 
 export const AK = 'ALTAKclitest0123456789';

@@ -32,7 +32,7 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
   return env;
 }
 
-export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+export function runCliProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: baseEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -39,7 +39,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
       areas,
       version: VERSION,
       input: ctx.io.stdin,
-      output: process.stdout,
+      output: ctx.io.stdout,
       redact: (text) => scrub(text, ctx.secrets),
       signal: ctx.signal,
     });

@@ -12,5 +12,6 @@ export async function run(args: string[], ctx: CommandContext): Promise<number> 
     ...(globals.secretKey === undefined ? [] : ['--secret-key', globals.secretKey]),
     ...(globals.help ? ['--help'] : []),
   ];
-  return runServe([...forwarded, ...args]);
+  const { stdout, stderr } = ctx.io;
+  return runServe([...forwarded, ...args], { out: (line) => void stdout.write(`${line}\n`), err: (line) => void stderr.write(`${line}\n`) });
 }

@@ -1,0 +1,44 @@
+/**
+ * What every shared-rate test file starts from: a real redis-server and a counting loopback console,
+ * fresh for each test. The tests that measure rates in real time live in files of their own, which
+ * vitest runs after the rest (the `timing` project in vitest.config.ts), side by side.
+ */
+import { afterEach, beforeEach } from 'vitest';
+import { startCountingConsole, type Arrival, type CountingConsole } from './counting-console.js';
+import { startRedis, type RedisServer } from './redis-server.js';
+
+export interface SharedRateRig {
+  readonly redis: RedisServer;
+  readonly fake: CountingConsole;
+}
+
+/** Registers the hooks in the calling file; the rig's servers are the current test's. */
+export function useSharedRateRig(): SharedRateRig {
+  let redis: RedisServer | undefined;
+  let fake: CountingConsole | undefined;
+  beforeEach(async () => {
+    [redis, fake] = await Promise.all([startRedis(), startCountingConsole()]);
+  });
+  afterEach(async () => {
+    await Promise.all([redis?.stop(), fake?.close()]);
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the shared-rate rig starts in beforeEach');
+    return value;
+  };
+  return {
+    get redis() {
+      return started(redis);
+    },
+    get fake() {
+      return started(fake);
+    },
+  };
+}
+
+/** A second for the store to answer: on a busy test machine a process starting up can miss 200 ms. */
+export const PATIENT = { timeoutMs: 1000 };
+
+export const sentBy = (worker: string, arrivals: readonly Arrival[]): Arrival[] => arrivals.filter((a) => a.worker === worker);
+
+export const sentBetween = (arrivals: readonly Arrival[], start: number, end: number): Arrival[] => arrivals.filter((a) => a.sentAt >= start && a.sentAt < end);
