@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -104,6 +104,13 @@ describe('credentials: built-in providers', () => {
     await expect(chain(fromEnv({}), fromProfile({ profile: 'nope', env: { QIANFAN_CONFIG_FILE: profileFile } }))()).rejects.toThrow(
       /QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY are not set; no profile \[nope\]/,
     );
+  });
+
+  it("fromProfile finds ~/.qianfan/config under the given environment's HOME", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'qianfan-home-'));
+    mkdirSync(join(home, '.qianfan'));
+    writeFileSync(join(home, '.qianfan', 'config'), '[default]\naccess_key = ALTAKfirst000000001\nsecret_key = first-secret-0123456789\n', { mode: 0o600 });
+    expect(await fromProfile({ env: { HOME: home } })()).toEqual({ accessKey: 'ALTAKfirst000000001', secretKey: 'first-secret-0123456789' });
   });
 
   it('fromProcess reads the JSON a command prints, and its keys sign calls', async () => {
