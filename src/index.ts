@@ -47,6 +47,7 @@ export { stderrLogger, streamLogger, type Logger } from './logging/logger.js';
 export { scrub } from './logging/redact.js';
 export { resolveConfig, type ResolvedConfig, type ConfigOptions } from './config/config.js';
 export { readProfile, configFilePath, type Profile } from './credentials/profile.js';
+export { writeProfile, profileNames } from './credentials/profile-writer.js';
 export type { Transport, TransportOptions, HttpRequest, HttpResponse, SendOptions } from './transport/types.js';
 export { UndiciTransport } from './transport/undici.js';
 export { FetchTransport } from './transport/fetch.js';

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -10,6 +10,8 @@ import {
   fromProcess,
   fromProfile,
   fromStsAssumeRole,
+  profileNames,
+  writeProfile,
   startEmulator,
   type Emulator,
   type ProvidedCredentials,
@@ -127,6 +129,45 @@ describe('credentials: built-in providers', () => {
     await expect(fromProcess(`${JSON.stringify(process.execPath)} -e "console.error('no session'); process.exit(3)"`)()).rejects.toThrow(
       'the credential command exited with 3: no session',
     );
+  });
+});
+
+describe('the profile file: writeProfile and profileNames', () => {
+  it('sets keys of one profile in place, keeps comments, other profiles and lines it does not know, mode 0600', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'qianfan-profile-')), 'config');
+    const before = [
+      '# access_key = a comment, not a setting',
+      '[default]',
+      'access_key = ALTAKold',
+      'region = bj # a key the reader ignores',
+      '',
+      '[profile staging]',
+      'access_key = ALTAKstaging',
+      'secret_key = staging-secret',
+      'a line the reader would refuse',
+    ];
+    writeFileSync(file, `${before.join('\n')}\n`, { mode: 0o644 });
+    writeProfile(file, 'default', { access_key: 'ALTAKnew', secret_key: 'new-secret' });
+    writeProfile(file, 'ci', { access_key: 'ALTAKci' });
+    expect(readFileSync(file, 'utf8').split('\n')).toEqual([
+      '# access_key = a comment, not a setting',
+      '[default]',
+      'access_key = ALTAKnew',
+      'region = bj # a key the reader ignores',
+      'secret_key = new-secret',
+      '',
+      '[profile staging]',
+      'access_key = ALTAKstaging',
+      'secret_key = staging-secret',
+      'a line the reader would refuse',
+      '',
+      '[ci]',
+      'access_key = ALTAKci',
+      '',
+    ]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(profileNames(file)).toEqual(['default', 'staging', 'ci']);
+    expect(profileNames(`${file}.missing`)).toEqual([]);
   });
 });
 

@@ -58,30 +58,47 @@ export function readProfile(requested: string | undefined, env: Env, warn: (line
   });
 }
 
-/** Sections of the file; `[profile name]` (as in ~/.aws/config) is read as `[name]`. */
+/** One line of the profile file, as the reader and the writer (profile-writer.ts) both see it. */
+export type ProfileLine =
+  | { kind: 'blank' } // empty, or a comment (# or ;)
+  | { kind: 'header'; name: string }
+  | { kind: 'setting'; key: string; value: string }
+  | { kind: 'other' };
+
+/** `[name]`, or `[profile name]` as in ~/.aws/config. */
+const HEADER = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\]$/;
+
+export function classifyProfileLine(raw: string): ProfileLine {
+  const line = raw.trim();
+  if (line === '' || line.startsWith('#') || line.startsWith(';')) return { kind: 'blank' };
+  const header = HEADER.exec(line);
+  if (header) return { kind: 'header', name: header[1]! };
+  const equals = line.indexOf('=');
+  if (equals === -1) return { kind: 'other' };
+  return { kind: 'setting', key: line.slice(0, equals).trim().toLowerCase(), value: line.slice(equals + 1).trim() };
+}
+
+/** Sections of the file, strictly: a line that is neither a header nor a setting is an error. */
 function parseProfiles(text: string, file: string, warn: (line: string) => void): Map<string, Profile> {
   const sections = new Map<string, Profile>();
   let current: Profile | undefined;
   text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
+    const line = classifyProfileLine(raw);
     const where = `${file}:${index + 1}`;
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    const header = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\]$/.exec(line);
-    if (header) {
-      current = sections.get(header[1]!) ?? {};
-      sections.set(header[1]!, current);
+    if (line.kind === 'blank') return;
+    if (line.kind === 'header') {
+      current = sections.get(line.name) ?? {};
+      sections.set(line.name, current);
       return;
     }
-    const equals = line.indexOf('=');
     // The line is not quoted back: it may hold a secret.
-    if (equals === -1) throw new ConfigError(`${where}: expected "[profile]" or "key = value"`, { code: 'InvalidProfile' });
+    if (line.kind === 'other') throw new ConfigError(`${where}: expected "[profile]" or "key = value"`, { code: 'InvalidProfile' });
     if (!current) throw new ConfigError(`${where}: a setting before any [profile] header`, { code: 'InvalidProfile' });
-    const key = line.slice(0, equals).trim().toLowerCase();
-    if (!(PROFILE_KEYS as readonly string[]).includes(key)) {
-      warn(`${where}: unknown key ${JSON.stringify(key)} ignored; known keys: ${PROFILE_KEYS.join(', ')}`);
+    if (!(PROFILE_KEYS as readonly string[]).includes(line.key)) {
+      warn(`${where}: unknown key ${JSON.stringify(line.key)} ignored; known keys: ${PROFILE_KEYS.join(', ')}`);
       return;
     }
-    current[key as ProfileKey] = line.slice(equals + 1).trim();
+    current[line.key as ProfileKey] = line.value;
   });
   return sections;
 }

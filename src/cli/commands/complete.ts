@@ -7,8 +7,7 @@
 import type { OptionSpecs } from '../argv.js';
 import { COMMANDS } from '../command-table.js';
 import { GLOBAL_OPTIONS, storeFor, type CommandContext } from '../context.js';
-import { listSections } from '../profile-file.js';
-import { VALIDATION_MODES, configFilePath, listWaiters, type Catalogue, type JsonSchema } from '../../index.js';
+import { VALIDATION_MODES, configFilePath, listWaiters, profileNames, type Catalogue, type JsonSchema } from '../../index.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 const OUTPUT_FORMATS = ['json', 'yaml', 'table', 'text'];
@@ -102,7 +101,7 @@ function readLine(words: string[], options: OptionSpecs): Line {
 async function valuesFor(option: string, ctx: CommandContext, line: Line): Promise<string[]> {
   if (option === 'output') return OUTPUT_FORMATS;
   if (option === 'validation') return [...VALIDATION_MODES];
-  if (option === 'profile') return listSections(configFilePath(ctx.env));
+  if (option === 'profile') return profileNames(configFilePath(ctx.env));
   const [route, name] = line.positionals;
   if ((line.command !== 'call' && line.command !== 'wait') || route === undefined || name === undefined) return [];
   const field = bodyFlags(await bodyOf(ctx, line.command, route, name)).find((f) => f.name === option);

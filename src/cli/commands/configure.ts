@@ -3,8 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ReadStream } from 'node:tty';
 import { UsageError } from '../argv.js';
 import { parseCommand, type CommandContext } from '../context.js';
-import { configFilePath, type Profile } from '../../index.js';
-import { readSection, writeSection } from '../profile-file.js';
+import { configFilePath, readProfile, writeProfile, type Profile } from '../../index.js';
 
 const HELP = `Usage: qianfan-console configure [--profile NAME] [--access-key AK] [--secret-key SK] [--endpoint URL]
 
@@ -26,7 +25,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
     throw new UsageError(`configure takes no arguments, got ${JSON.stringify(parsed.positionals[0])}`, 'qianfan-console configure --help');
   const name = ctx.globals.profile ?? 'default';
   const file = configFilePath(ctx.env);
-  const current = readSection(file, name);
+  const current = currentSettings(file, name);
   const given: Profile = { access_key: ctx.globals.accessKey, secret_key: ctx.globals.secretKey, endpoint: ctx.globals.endpoint };
   const stdin = ctx.io.stdin as Partial<ReadStream>;
   const settings =
@@ -39,11 +38,23 @@ export async function run(args: string[], context: CommandContext): Promise<numb
       'qianfan-console configure --help',
     );
   }
-  writeSection(file, name, settings);
+  writeProfile(file, name, settings);
   ctx.io.stderr.write(
     `wrote profile [${name}] to ${file} (mode 600): access key ${result.access_key}, secret key set, endpoint ${result.endpoint ?? `${DEFAULT_ENDPOINT} (default)`}\n`,
   );
   return 0;
+}
+
+/**
+ * The profile's settings as they are, for defaults: none when the file, the section or a readable file
+ * is missing. A file the reader refuses is rewritten all the same, its other lines kept as they were.
+ */
+function currentSettings(file: string, name: string): Profile {
+  try {
+    return readProfile(name, { QIANFAN_CONFIG_FILE: file }, () => undefined);
+  } catch {
+    return {};
+  }
 }
 
 async function ask(ctx: CommandContext, stdin: ReadStream, defaults: Profile): Promise<Profile> {
