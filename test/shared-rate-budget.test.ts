@@ -3,14 +3,14 @@
  * console: the budget holds in every second and is mostly used; with the store killed mid-run, the
  * processes carry on under their own limits and rejoin when it is back. A `timing` file (vitest.config.ts).
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { busiestWindow, runWorkers } from './support/counting-console.js';
-import { PATIENT, sentBy, useSharedRateRig } from './support/shared-rate-rig.js';
+import { PATIENT, sentBy, useSharedRateRig, describeWithRedis } from './support/shared-rate-rig.js';
 
 const rig = useSharedRateRig();
 
-describe('a qps budget shared through Redis by three processes', () => {
+describeWithRedis('a qps budget shared through Redis by three processes', () => {
   it('three processes with qps 30 stay within 30 requests in any second, use most of the budget, and none is starved', async () => {
     const reports = await runWorkers(['a', 'b', 'c'], {
       baseUrl: rig.fake.url,

@@ -2,14 +2,14 @@
  * A throttle answer to one process, seen by every process sharing the budget through a real
  * redis-server, and the recovery after it, measured in real time. A `timing` file (vitest.config.ts).
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { busiestWindow, runWorkers } from './support/counting-console.js';
-import { PATIENT, sentBetween, sentBy, useSharedRateRig } from './support/shared-rate-rig.js';
+import { PATIENT, sentBetween, sentBy, useSharedRateRig, describeWithRedis } from './support/shared-rate-rig.js';
 
 const rig = useSharedRateRig();
 
-describe('a throttle shared through Redis', () => {
+describeWithRedis('a throttle shared through Redis', () => {
   it('a throttle answer to one process slows every process down, and the rate climbs back to qps', async () => {
     // Process a gets three 429 answers once both processes are well under way (about 2.5 s in, past the
     // start-up of the processes of the file beside this one); b is never throttled itself.

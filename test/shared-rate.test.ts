@@ -7,15 +7,15 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { describe, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { ConfigError, createClient } from 'qianfan-console';
 import { runCliProcess } from './support/cli-process.js';
-import { PATIENT, useSharedRateRig } from './support/shared-rate-rig.js';
+import { PATIENT, useSharedRateRig, describeWithRedis } from './support/shared-rate-rig.js';
 
 const rig = useSharedRateRig();
 
-describe('a qps budget shared through Redis', () => {
+describeWithRedis('a qps budget shared through Redis', () => {
   it('a Redis that refuses connections, or accepts them and never answers, fails no call and warns once', async () => {
     const silent = createServer(() => undefined).listen(0, '127.0.0.1');
     await once(silent, 'listening');
@@ -131,7 +131,7 @@ describe('a qps budget shared through Redis', () => {
   });
 });
 
-describe('without a store', () => {
+describeWithRedis('without a store', () => {
   it('neither importing the package nor calling loads the Redis client; a client with a store does', async () => {
     const script = (options: string): string => `
       import { createRequire } from 'node:module';

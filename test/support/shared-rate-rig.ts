@@ -3,7 +3,8 @@
  * fresh for each test. The tests that measure rates in real time live in files of their own, which
  * vitest runs after the rest (the `timing` project in vitest.config.ts), side by side.
  */
-import { afterEach, beforeEach } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { afterEach, beforeEach, describe, it } from 'vitest';
 import { startCountingConsole, type Arrival, type CountingConsole } from './counting-console.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
@@ -12,12 +13,23 @@ export interface SharedRateRig {
   readonly fake: CountingConsole;
 }
 
-/** Registers the hooks in the calling file; the rig's servers are the current test's. */
+const HAVE_REDIS_SERVER = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * A describe block that needs a redis-server: skipped, saying why, when none is installed (.ci/run
+ * installs Debian's).
+ */
+export function describeWithRedis(title: string, body: () => void): void {
+  if (HAVE_REDIS_SERVER) describe(title, body);
+  else it.skip(`${title}: skipped, no redis-server on the PATH (apt-get install -y redis-server)`, () => undefined);
+}
+
+/** Registers the hooks in the calling file (when a redis-server is installed); the rig's servers are the current test's. */
 export function useSharedRateRig(): SharedRateRig {
   let redis: RedisServer | undefined;
   let fake: CountingConsole | undefined;
   beforeEach(async () => {
-    [redis, fake] = await Promise.all([startRedis(), startCountingConsole()]);
+    if (HAVE_REDIS_SERVER) [redis, fake] = await Promise.all([startRedis(), startCountingConsole()]);
   });
   afterEach(async () => {
     await Promise.all([redis?.stop(), fake?.close()]);
