@@ -11,9 +11,17 @@ const BASE = 'https://qianfan.baidubce.com';
 const connectionReset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 const fast = { backoff: { baseMs: 1, throttleBaseMs: 1, capMs: 5 } };
 
-beforeAll(() => nock.disableNetConnect());
+// A vitest worker runs other files after this one in the same process (isolate: false): nock's
+// interception of fetch and node:http is switched on for this file only.
+beforeAll(() => {
+  if (!nock.isActive()) nock.activate();
+  nock.disableNetConnect();
+});
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 async function fastClient() {
   const probe = createClient({ accessKey: 'ak', secretKey: 'sk' });
