@@ -38,6 +38,21 @@ describe('authentication', () => {
     expectRefusal(await send(emulator, { sentPath: '/v2/dataset?Action=DescribeFineTuningJobs' }), 400, 'SignatureDoesNotMatch');
   });
 
+  it('refuses a wrong signature after accepting the same request rightly signed, and accepts it again after', async () => {
+    // One signing second for all three, so the signed parts are byte-identical and only the signature differs.
+    const signedAtMs = Date.now();
+    expect((await send(emulator, { signedAtMs })).status).toBe(200);
+    const flipLastDigit = (h: Record<string, string>): void => {
+      const authorization = h['authorization']!;
+      h['authorization'] = authorization.slice(0, -1) + (authorization.endsWith('0') ? '1' : '0');
+    };
+    expectRefusal(await send(emulator, { signedAtMs, afterSigning: flipLastDigit }), 400, 'SignatureDoesNotMatch');
+    const otherSecret = await send(emulator, { signedAtMs, secretKey: 'not-the-secret' });
+    expectRefusal(otherSecret, 400, 'SignatureDoesNotMatch');
+    expect((await send(emulator, { signedAtMs })).status).toBe(200);
+    expect(emulator.calls.slice(-4).map((call) => call.signature)).toEqual(['valid', 'SignatureDoesNotMatch', 'SignatureDoesNotMatch', 'valid']);
+  });
+
   it('refuses a wrong secret key without quoting the signature', async () => {
     const response = await send(emulator, { secretKey: 'not-the-secret' });
     const message = expectRefusal(response, 400, 'SignatureDoesNotMatch');

@@ -2,7 +2,8 @@
  * Checking a request's bce-auth-v1 Authorization as the console does (reference §2): parse it, know the
  * access key, check the timestamp window, require host among the signed headers and every signed header
  * in the request, then recompute the signature from the request as received — with the same
- * canonicalisation the client signs with (src/signing) — and compare in constant time.
+ * canonicalisation the client signs with (src/signing) — and compare in constant time. The expected
+ * signature is computed once per distinct set of signed inputs (Authenticator).
  * Refusals never quote the signature, the canonical request or a header value.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -10,19 +11,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { authStringPrefix, deriveSigningKey, parseAuthorization, sign } from '../signing/bce-auth-v1.js';
 import { ConsoleError } from './console-error.js';
 
-/** Signing keys by secret key and auth string prefix (access key, second, expiration): a client sending many calls in one second costs one derivation. */
-const signingKeys = new Map<string, string>();
+/** Bounds each cache, so that a flood of distinct requests cannot grow it: past the bound it starts afresh. */
 const MAX_CACHED_SIGNING_KEYS = 64;
+const MAX_CACHED_SIGNATURES = 256;
 
-function signingKeyFor(secretKey: string, prefix: string): string {
-  const cacheKey = `${secretKey}\u0000${prefix}`;
-  let key = signingKeys.get(cacheKey);
-  if (key === undefined) {
-    if (signingKeys.size >= MAX_CACHED_SIGNING_KEYS) signingKeys.clear();
-    key = deriveSigningKey(secretKey, prefix);
-    signingKeys.set(cacheKey, key);
-  }
-  return key;
+/** What a request's signature must be, as worked out from everything it is computed from. */
+interface ExpectedSignature {
+  signature: Buffer;
+  /** For the refusal's message. */
+  signedHeaders: string;
 }
 
 /** How far ahead of the emulator's clock a signing timestamp may be (the console allows a little skew). */
@@ -37,79 +34,118 @@ export interface ReceivedRequest {
   target?: { path: string; query: Array<[string, string | null]> };
 }
 
-/** Returns the access key the request was signed with, or throws a ConsoleError. */
-export function authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: string) => string | undefined, nowMs: number): string {
-  const header = request.headers['authorization'];
-  if (typeof header !== 'string' || header.trim() === '') {
-    throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the request has no Authorization header; sign it with bce-auth-v1');
-  }
-  const parsed = parseAuthorization(header);
-  if (!parsed) {
-    throw new ConsoleError(
-      400,
-      'InvalidHTTPAuthHeader',
-      'the Authorization header is not bce-auth-v1/{accessKey}/{timestamp}/{expirationSeconds}/{signedHeaders}/{signature}',
-    );
-  }
-  const secretKey = secretKeyOf(parsed.accessKey);
-  if (secretKey === undefined) {
-    throw new ConsoleError(403, 'InvalidAccessKeyId', `the access key ${parsed.accessKey} does not exist in the emulator's records`);
-  }
-  const signedAtMs = Date.parse(parsed.timestamp);
-  if (Number.isNaN(signedAtMs)) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', `the signing timestamp ${parsed.timestamp} is not a date`);
-  const server = (): string => new Date(nowMs).toISOString();
-  if (nowMs > signedAtMs + parsed.expirationSeconds * 1000) {
-    throw new ConsoleError(
-      400,
-      'RequestExpired',
-      `the request was signed at ${parsed.timestamp} for ${parsed.expirationSeconds} s and has expired; the server time is ${server()}`,
-    );
-  }
-  if (signedAtMs > nowMs + MAX_FUTURE_SKEW_MS) {
-    throw new ConsoleError(
-      400,
-      'RequestExpired',
-      `the request was signed at ${parsed.timestamp}, more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after the server time ${server()}`,
-    );
-  }
-  // An empty list means the protocol's default set plus every x-bce-* header (reference §2).
-  const defaultSet = parsed.signedHeaders.length === 0;
-  const headers = singleValued(request.headers, defaultSet ? undefined : parsed.signedHeaders);
-  if (!defaultSet) {
-    if (!parsed.signedHeaders.includes('host')) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'host must be among the signed headers');
-    const missing = parsed.signedHeaders.filter((name) => headers[name] === undefined);
-    if (missing.length > 0) {
+/**
+ * Checks requests' signatures. Every request is checked in full — Authorization syntax, access key,
+ * timestamp window, signed headers present, signature compared in constant time — but the signature a
+ * request must carry is computed once for byte-identical inputs (secret key, the Authorization's access
+ * key, timestamp, expiration and signed-header list, method, target and the signed headers' values): a
+ * client sending many calls in one second sends the same signed parts again and again, and the
+ * canonical request and its HMAC would come out the same. What is cached is the signature expected,
+ * never a verdict: each request's own signature is compared with it, so a wrong one is refused however
+ * often the right one was seen.
+ */
+export class Authenticator {
+  /** Signing keys by secret key and auth string prefix (access key, second, expiration). */
+  readonly #signingKeys = new Map<string, string>();
+  /** Expected signatures by everything they are computed from. */
+  readonly #expected = new Map<string, ExpectedSignature>();
+
+  /** Returns the access key the request was signed with, or throws a ConsoleError. */
+  authenticate(request: ReceivedRequest, secretKeyOf: (accessKey: string) => string | undefined, nowMs: number): string {
+    const header = request.headers['authorization'];
+    if (typeof header !== 'string' || header.trim() === '') {
+      throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the request has no Authorization header; sign it with bce-auth-v1');
+    }
+    const parsed = parseAuthorization(header);
+    if (!parsed) {
+      throw new ConsoleError(
+        400,
+        'InvalidHTTPAuthHeader',
+        'the Authorization header is not bce-auth-v1/{accessKey}/{timestamp}/{expirationSeconds}/{signedHeaders}/{signature}',
+      );
+    }
+    const secretKey = secretKeyOf(parsed.accessKey);
+    if (secretKey === undefined) {
+      throw new ConsoleError(403, 'InvalidAccessKeyId', `the access key ${parsed.accessKey} does not exist in the emulator's records`);
+    }
+    const signedAtMs = Date.parse(parsed.timestamp);
+    if (Number.isNaN(signedAtMs)) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', `the signing timestamp ${parsed.timestamp} is not a date`);
+    const server = (): string => new Date(nowMs).toISOString();
+    if (nowMs > signedAtMs + parsed.expirationSeconds * 1000) {
+      throw new ConsoleError(
+        400,
+        'RequestExpired',
+        `the request was signed at ${parsed.timestamp} for ${parsed.expirationSeconds} s and has expired; the server time is ${server()}`,
+      );
+    }
+    if (signedAtMs > nowMs + MAX_FUTURE_SKEW_MS) {
+      throw new ConsoleError(
+        400,
+        'RequestExpired',
+        `the request was signed at ${parsed.timestamp}, more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after the server time ${server()}`,
+      );
+    }
+    // An empty list means the protocol's default set plus every x-bce-* header (reference §2).
+    const defaultSet = parsed.signedHeaders.length === 0;
+    const headers = singleValued(request.headers, defaultSet ? undefined : parsed.signedHeaders);
+    if (!defaultSet) {
+      if (!parsed.signedHeaders.includes('host')) throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'host must be among the signed headers');
+      const missing = parsed.signedHeaders.filter((name) => headers[name] === undefined);
+      if (missing.length > 0) {
+        throw new ConsoleError(
+          400,
+          'SignatureDoesNotMatch',
+          `the signed header${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the request`,
+        );
+      }
+    } else if (headers['host'] === undefined) {
+      throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the request has no Host header to sign');
+    }
+    const inputs = JSON.stringify([secretKey, parsed.accessKey, parsed.timestamp, parsed.expirationSeconds, parsed.signedHeaders, request.method, request.rawUrl, headers]);
+    let expected = this.#expected.get(inputs);
+    if (expected === undefined) {
+      const { path, query } = request.target ?? splitTarget(request.rawUrl);
+      const computed = sign(
+        { accessKey: parsed.accessKey, secretKey },
+        {
+          method: request.method,
+          path,
+          query,
+          headers,
+          timestamp: parsed.timestamp,
+          expirationSeconds: parsed.expirationSeconds,
+          ...(defaultSet ? {} : { headersToSign: parsed.signedHeaders, exactHeaders: true }),
+        },
+        this.#signingKey(secretKey, authStringPrefix(parsed.accessKey, parsed.timestamp, parsed.expirationSeconds)),
+      );
+      expected = { signature: Buffer.from(computed.signature, 'hex'), signedHeaders: computed.signedHeaders.join(';') };
+      remember(this.#expected, inputs, expected, MAX_CACHED_SIGNATURES);
+    }
+    if (!timingSafeEqual(expected.signature, Buffer.from(parsed.signature, 'hex'))) {
       throw new ConsoleError(
         400,
         'SignatureDoesNotMatch',
-        `the signed header${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the request`,
+        `the signature does not match the request as received (signed headers: ${expected.signedHeaders || 'none'}); check the secret key, and that no signed header, the path or the query changed after signing`,
       );
     }
-  } else if (headers['host'] === undefined) {
-    throw new ConsoleError(400, 'InvalidHTTPAuthHeader', 'the request has no Host header to sign');
+    return parsed.accessKey;
   }
-  const { path, query } = request.target ?? splitTarget(request.rawUrl);
-  const expected = sign(
-    { accessKey: parsed.accessKey, secretKey },
-    {
-      method: request.method,
-      path,
-      query,
-      headers,
-      timestamp: parsed.timestamp,
-      expirationSeconds: parsed.expirationSeconds,
-      ...(defaultSet ? {} : { headersToSign: parsed.signedHeaders, exactHeaders: true }),
-    },
-    signingKeyFor(secretKey, authStringPrefix(parsed.accessKey, parsed.timestamp, parsed.expirationSeconds)),
-  );
-  if (!timingSafeEqual(Buffer.from(expected.signature, 'hex'), Buffer.from(parsed.signature, 'hex'))) {
-    throw new ConsoleError(
-      400,
-      'SignatureDoesNotMatch',
-      `the signature does not match the request as received (signed headers: ${expected.signedHeaders.join(';') || 'none'}); check the secret key, and that no signed header, the path or the query changed after signing`,
-    );
+
+  /** A client sending many calls in one second costs one derivation. */
+  #signingKey(secretKey: string, prefix: string): string {
+    const cacheKey = `${secretKey}\u0000${prefix}`;
+    let key = this.#signingKeys.get(cacheKey);
+    if (key === undefined) {
+      key = deriveSigningKey(secretKey, prefix);
+      remember(this.#signingKeys, cacheKey, key, MAX_CACHED_SIGNING_KEYS);
+    }
+    return key;
   }
-  return parsed.accessKey;
+}
+
+function remember<V>(cache: Map<string, V>, key: string, value: V, bound: number): void {
+  if (cache.size >= bound) cache.clear();
+  cache.set(key, value);
 }
 
 /**

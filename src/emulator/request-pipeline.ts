@@ -11,7 +11,7 @@ import { DescriptorError } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
 import { toProblems } from '../validation/report.js';
 import { ActionRouter, splitTargetOrRefusal, type Target } from './action-router.js';
-import { authenticate } from './auth.js';
+import { Authenticator } from './auth.js';
 import type { CallLog, ReceivedCall } from './call-log.js';
 import type { EmulatorClock } from './clock.js';
 import { ConsoleError } from './console-error.js';
@@ -46,6 +46,7 @@ export interface PipelineParts {
 export class RequestPipeline {
   readonly #parts: PipelineParts;
   readonly #router = new ActionRouter();
+  readonly #authenticator = new Authenticator();
   #dateSecond = NaN;
   #dateHeader = '';
 
@@ -107,7 +108,7 @@ export class RequestPipeline {
     const declared = Number(req.headers['content-length']);
     if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
     try {
-      authenticate(
+      this.#authenticator.authenticate(
         { method: req.method!, rawUrl: req.url!, headers: req.headers, target },
         (ak) => (ak === accessKey ? secretKey : sts.secretKeyOf(ak)),
         clock.wallNow(),
