@@ -25,6 +25,14 @@ describe('authentication', () => {
     expectDate(response.headers);
   });
 
+  it('gives every answer a UUID-shaped x-bce-request-id of its own, the one the call log records', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await send(emulator)).headers['x-bce-request-id']);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(3);
+    expect(emulator.calls.slice(-3).map((call) => call.requestId)).toEqual(ids);
+  });
+
   it('refuses a request whose signed header was changed after signing: SignatureDoesNotMatch', async () => {
     const changedType = await send(emulator, { afterSigning: (h) => void (h['content-type'] = 'application/json; charset=utf-8') });
     const message = expectRefusal(changedType, 400, 'SignatureDoesNotMatch');

@@ -8,15 +8,38 @@ import { ValidationError } from '../errors.js';
 import { splitTarget } from './auth.js';
 import { ConsoleError } from './console-error.js';
 
-export type Target = ReturnType<typeof splitTarget>;
+/** A request target split; shared by every request with the same target, so never changed. */
+export interface Target {
+  readonly path: string;
+  readonly query: ReadonlyArray<readonly [string, string | null]>;
+}
 
 const ROUTE = /^\/v2\/([^/]+)$/;
-/** Bounds the cache of checked action names, so that a flood of made-up names cannot grow it. */
+/** Bounds the caches of checked action names and split targets, so that a flood of made-up ones cannot grow them. */
 const MAX_CACHED_ACTION_NAMES = 1024;
+const MAX_CACHED_TARGETS = 1024;
 
 export class ActionRouter {
   /** Action names already checked, by area/Action: a client calls the same few actions again and again. */
   readonly #actionNames = new Map<string, Readonly<ActionName>>();
+  /** Targets already split, by the target as sent: a client sends the same few again and again. */
+  readonly #targets = new Map<string, Target>();
+
+  /** The request target as split, or the refusal of a malformed one (answered after the method check, as a console call). */
+  target(rawUrl: string): Target | ConsoleError {
+    let target = this.#targets.get(rawUrl);
+    if (target === undefined) {
+      try {
+        target = splitTarget(rawUrl);
+      } catch (error) {
+        if (error instanceof ConsoleError) return error;
+        throw error;
+      }
+      if (this.#targets.size >= MAX_CACHED_TARGETS) this.#targets.clear();
+      this.#targets.set(rawUrl, target);
+    }
+    return target;
+  }
 
   /** The action a request is for, checked before anything is read. */
   route(req: IncomingMessage, target: Target | ConsoleError): ActionName {
@@ -39,15 +62,5 @@ export class ActionRouter {
       if (error instanceof ValidationError) throw new ConsoleError(400, 'InvalidAction', error.problems.map((p) => p.message).join('; '));
       throw error;
     }
-  }
-}
-
-/** The request target as split, or the refusal of a malformed one (answered after the method check, as a console call). */
-export function splitTargetOrRefusal(rawUrl: string): Target | ConsoleError {
-  try {
-    return splitTarget(rawUrl);
-  } catch (error) {
-    if (error instanceof ConsoleError) return error;
-    throw error;
   }
 }

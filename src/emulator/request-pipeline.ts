@@ -10,7 +10,7 @@ import type { DescriptorStore } from '../descriptors/store.js';
 import { DescriptorError } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
 import { toProblems } from '../validation/report.js';
-import { ActionRouter, splitTargetOrRefusal, type Target } from './action-router.js';
+import { ActionRouter, type Target } from './action-router.js';
 import { Authenticator } from './auth.js';
 import type { CallLog, ReceivedCall } from './call-log.js';
 import type { EmulatorClock } from './clock.js';
@@ -47,6 +47,8 @@ export class RequestPipeline {
   readonly #parts: PipelineParts;
   readonly #router = new ActionRouter();
   readonly #authenticator = new Authenticator();
+  readonly #requestIdPrefix = randomUUID().slice(0, -12);
+  #requestCount = 0;
   #dateSecond = NaN;
   #dateHeader = '';
 
@@ -57,12 +59,12 @@ export class RequestPipeline {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { sts, accessKey, secretKey, callLog, clock, log } = this.#parts;
     // Split once: STS, the route and the signature check all read the same target.
-    const target = splitTargetOrRefusal(req.url ?? '/');
+    const target = this.#router.target(req.url ?? '/');
     if (!(target instanceof ConsoleError) && sts.handles(target.path)) {
       return sts.answer(req, res, (ak) => (ak === accessKey ? secretKey : undefined));
     }
-    const started = performance.now();
-    const requestId = randomUUID();
+    const started = log ? performance.now() : 0;
+    const requestId = this.#nextRequestId();
     // Every answer's head, given whole to writeHead (setHeader one by one costs more per call).
     const head = ['x-bce-request-id', requestId, 'date', this.#httpDate(), 'content-type', 'application/json; charset=utf-8'];
     let name: ActionName | undefined;
@@ -82,6 +84,14 @@ export class RequestPipeline {
     if (call && res.headersSent) call.status = res.statusCode;
     this.#parts.changed();
     if (log) log(`${outcome} ${name ? `${name.area}/${name.action}` : `${req.method} ${req.url}`} ${Math.round(performance.now() - started)} ms`);
+  }
+
+  /**
+   * A UUID-shaped x-bce-request-id, unique within this emulator: a random prefix drawn once and a counter
+   * (a random UUID per call cost more than the rest of the answer's head).
+   */
+  #nextRequestId(): string {
+    return this.#requestIdPrefix + (this.#requestCount++).toString(16).padStart(12, '0');
   }
 
   /** The Date header: made once per second of the wall clock. */

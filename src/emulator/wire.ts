@@ -23,13 +23,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     };
+    // `on` rather than `once`: each of these fires at most once for a request, which is thrown away after
+    // it, and `once` would wrap every listener in a closure of its own.
     req.on('data', onData);
     // A console body is usually one chunk: no copy then.
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('error', reject);
     // A client that goes away mid-body: nothing will answer it, but the handler must not wait forever.
     // (Checked first: every request closes, and an error object is not worth building for one that ended well.)
-    req.once('close', () => {
+    req.on('close', () => {
       if (!req.complete) reject(new ConsoleError(400, 'InvalidHTTPRequest', 'the request body was cut short'));
     });
   });
