@@ -25,6 +25,14 @@ describe('authentication', () => {
     expectDate(response.headers);
   });
 
+  it('answers console calls, refusals and STS with their Content-Length, not a chunked stream', async () => {
+    for (const response of [await send(emulator), await send(emulator, { secretKey: 'not-the-secret' }), await send(emulator, { route: '/v1/sessionToken' })]) {
+      expect(response.json).toBeDefined();
+      expect(response.headers['transfer-encoding']).toBeUndefined();
+      expect(response.headers['content-length']).toBe(String(Buffer.byteLength(response.text)));
+    }
+  });
+
   it('gives every answer a UUID-shaped x-bce-request-id of its own, the one the call log records', async () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await send(emulator)).headers['x-bce-request-id']);

@@ -76,6 +76,7 @@ export class StsEmulator {
 }
 
 function reply(res: ServerResponse, status: number, requestId: string, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-bce-request-id': requestId });
-  res.end(JSON.stringify(body));
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'x-bce-request-id': requestId });
+  res.end(payload);
 }
