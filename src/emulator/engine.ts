@@ -8,14 +8,13 @@ import type { ActionDescriptor } from '../descriptors/types.js';
 import { ConsoleError, invalidParameter, resourceNotFound } from './console-error.js';
 import { ownField, readPath, writePath } from './dotted.js';
 import type { EmulationBlock, Returns } from './emulation.js';
-import { lifecycleFields } from './lifecycle.js';
+import { currentFields } from './lifecycle.js';
 import type { EmulatorState, StoredRecord, WalkOptions } from './state.js';
 import { fill, fillFields, type TemplateContext } from './templates.js';
 
 export interface EngineClock {
+  /** The emulator's clock, which already runs at the emulator's speed. */
   now(): number;
-  /** Emulated seconds per real second, for lifecycles. */
-  speed: number;
 }
 
 type Body = Record<string, unknown>;
@@ -47,10 +46,7 @@ export class Engine {
 
   /** The record as the console would show it now: its fields, with its lifecycle worked out. */
   #view(record: StoredRecord): Body {
-    if (!record.lifecycle) return record.data;
-    const { spec, startedAtMs } = record.lifecycle;
-    const now = { nowMs: this.clock.now(), speed: this.clock.speed };
-    return { ...record.data, ...lifecycleFields(spec, startedAtMs, now, { id: record.id, record: record.data, parent: this.#parentView(record) }) };
+    return record.lifecycle ? currentFields(record, this.clock.now(), this.#parentView(record)) : record.data;
   }
 
   #create(block: EmulationBlock, body: Body): unknown {
