@@ -21,7 +21,7 @@ import { fallbackResult } from './fallback.js';
 import { injectFault } from './fault-answer.js';
 import { faultText, type FaultInjector } from './faults.js';
 import type { StsEmulator } from './sts.js';
-import { parseBody, readBody, send, tooLarge } from './wire.js';
+import { parseBody, readBody, send, sendResult, tooLarge } from './wire.js';
 
 type Body = Record<string, unknown>;
 
@@ -158,8 +158,8 @@ export class RequestPipeline {
       throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but not appropriate for ${name.action}: ${listed.join('; ')}`);
     }
     const block = emulationOf(action);
-    const result = block ? engine.run(action, block, body) : fallbackResult(action.descriptor, clock.now());
-    send(res, 200, { requestId, result }, head);
+    const resultJson = block ? engine.serialize(engine.run(action, block, body)) : JSON.stringify(fallbackResult(action.descriptor, clock.now()));
+    sendResult(res, requestId, resultJson, head);
     return '200';
   }
 }

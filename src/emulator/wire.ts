@@ -62,10 +62,19 @@ export function parseBody(bytes: Buffer): Body {
 
 /** Sends a JSON answer with `head` (header names and values, alternating) and its length. */
 export function send(res: ServerResponse, status: number, body: unknown, head: readonly string[]): void {
+  sendText(res, status, JSON.stringify(body), head);
+}
+
+/** Sends a console result, `{"requestId":…,"result":…}`, around its JSON text (undefined: no result field, as JSON.stringify leaves it out). */
+export function sendResult(res: ServerResponse, requestId: string, resultJson: string | undefined, head: readonly string[]): void {
+  const id = JSON.stringify(requestId);
+  sendText(res, 200, resultJson === undefined ? `{"requestId":${id}}` : `{"requestId":${id},"result":${resultJson}}`, head);
+}
+
+function sendText(res: ServerResponse, status: number, payload: string, head: readonly string[]): void {
   if (res.headersSent || res.destroyed) return;
   // With its length, so the answer is not a chunked stream; as a string, which node:http sends in one
   // write with the head (a Buffer would go out as a second chunk, after a copy).
-  const payload = JSON.stringify(body);
   res.writeHead(status, [...head, 'content-length', String(Buffer.byteLength(payload))]).end(payload);
 }
 
