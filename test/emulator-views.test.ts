@@ -16,7 +16,11 @@ async function describeTask(taskId: string): Promise<Record<string, unknown>> {
 it('shows each read the stage and percentage of that moment, and a change at once', async () => {
   const { qf } = fixture;
   const { jobId } = (await qf.callAction(FINETUNING, 'CreateFineTuningJob', { name: 'views', model: 'ERNIE-Speed-8K', trainMode: 'SFT' })).result;
-  const training = { jobId, hyperParameterConfig: { epoch: 1 }, datasetConfig: { sourceType: 'Bos' as const, versions: [{ versionBosUri: 'bos:/bucket/data/' }] } };
+  const training = {
+    jobId,
+    hyperParameterConfig: { epoch: 1 },
+    datasetConfig: { sourceType: 'Bos' as const, versions: [{ versionBosUri: 'bos:/bucket/data/' }] },
+  };
   const { taskId } = (await qf.callAction(FINETUNING, 'CreateFineTuningTask', training)).result;
 
   const waiting = await describeTask(taskId);
