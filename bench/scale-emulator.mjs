@@ -121,7 +121,7 @@ function started(child, ready) {
 }
 const bare = fork(join(here, 'server.mjs'), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 const barePort = await started(bare, (child, resolve) => child.on('message', (m) => m?.type === 'listening' && resolve(m.port)));
-// The emulator as startEmulator runs it (this script, forked with --serve); `serve` adds a log line per call.
+// The emulator as startEmulator runs it (this script, forked with --serve), without a log.
 const emulatorChild = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 const emulatorUrl = await started(emulatorChild, (child, resolve) => child.on('message', (m) => m?.type === 'listening' && resolve(m.url)));
 const setup = createClient({ ...KEYS, baseUrl: emulatorUrl, maxAttempts: 1 });

@@ -267,6 +267,12 @@ describe('the dashboard page', () => {
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toContain("connect-src 'self'");
     expect(page.json).toContain('<title>Qianfan console emulator</title>');
+    // Answers carry their length, not a chunked stream: the page and the API's JSON alike.
+    const state = await control(emulator, 'GET', '/api/state');
+    for (const answer of [page, state]) {
+      expect(answer.headers['transfer-encoding']).toBeUndefined();
+      expect(Number(answer.headers['content-length'])).toBe(Buffer.byteLength(typeof answer.json === 'string' ? answer.json : JSON.stringify(answer.json)));
+    }
     expect((await control(emulator, 'GET', '')).headers['location']).toBe('/_emulator/');
   });
 });

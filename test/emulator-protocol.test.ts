@@ -25,6 +25,22 @@ describe('authentication', () => {
     expectDate(response.headers);
   });
 
+  it('answers console calls, refusals and STS with their Content-Length, not a chunked stream', async () => {
+    for (const response of [await send(emulator), await send(emulator, { secretKey: 'not-the-secret' }), await send(emulator, { route: '/v1/sessionToken' })]) {
+      expect(response.json).toBeDefined();
+      expect(response.headers['transfer-encoding']).toBeUndefined();
+      expect(response.headers['content-length']).toBe(String(Buffer.byteLength(response.text)));
+    }
+  });
+
+  it('gives every answer a UUID-shaped x-bce-request-id of its own, the one the call log records', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await send(emulator)).headers['x-bce-request-id']);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(3);
+    expect(emulator.calls.slice(-3).map((call) => call.requestId)).toEqual(ids);
+  });
+
   it('refuses a request whose signed header was changed after signing: SignatureDoesNotMatch', async () => {
     const changedType = await send(emulator, { afterSigning: (h) => void (h['content-type'] = 'application/json; charset=utf-8') });
     const message = expectRefusal(changedType, 400, 'SignatureDoesNotMatch');
@@ -36,6 +52,21 @@ describe('authentication', () => {
   it('refuses a request sent to another action or path than the one signed', async () => {
     expectRefusal(await send(emulator, { sentPath: '/v2/finetuning?Action=DeleteFineTuningJob' }), 400, 'SignatureDoesNotMatch');
     expectRefusal(await send(emulator, { sentPath: '/v2/dataset?Action=DescribeFineTuningJobs' }), 400, 'SignatureDoesNotMatch');
+  });
+
+  it('refuses a wrong signature after accepting the same request rightly signed, and accepts it again after', async () => {
+    // One signing second for all three, so the signed parts are byte-identical and only the signature differs.
+    const signedAtMs = Date.now();
+    expect((await send(emulator, { signedAtMs })).status).toBe(200);
+    const flipLastDigit = (h: Record<string, string>): void => {
+      const authorization = h['authorization']!;
+      h['authorization'] = authorization.slice(0, -1) + (authorization.endsWith('0') ? '1' : '0');
+    };
+    expectRefusal(await send(emulator, { signedAtMs, afterSigning: flipLastDigit }), 400, 'SignatureDoesNotMatch');
+    const otherSecret = await send(emulator, { signedAtMs, secretKey: 'not-the-secret' });
+    expectRefusal(otherSecret, 400, 'SignatureDoesNotMatch');
+    expect((await send(emulator, { signedAtMs })).status).toBe(200);
+    expect(emulator.calls.slice(-4).map((call) => call.signature)).toEqual(['valid', 'SignatureDoesNotMatch', 'SignatureDoesNotMatch', 'valid']);
   });
 
   it('refuses a wrong secret key without quoting the signature', async () => {

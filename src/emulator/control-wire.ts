@@ -37,6 +37,8 @@ export async function readObject(req: IncomingMessage): Promise<Record<string, u
   return value as Record<string, unknown>;
 }
 
+/** Sends a JSON answer with its length, so that it is not a chunked stream. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) }).end(payload);
 }

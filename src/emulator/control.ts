@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { selectCalls, MAX_REMEMBERED_CALLS, type ReceivedCall } from './call-log.js';
 import { ControlAccess } from './control-access.js';
 import { CONTROL_PREFIX, ControlRefusal, readJson, readObject, sendJson } from './control-wire.js';
-import { DASHBOARD_HTML } from './dashboard.js';
+import { DASHBOARD_BYTES, DASHBOARD_HTML } from './dashboard.js';
 import type { ActiveFault, FaultSpec } from './faults.js';
 import type { StateDocument } from './state.js';
 import type { StateView } from './view.js';
@@ -86,6 +86,7 @@ export class ControlPlane {
       case 'GET /':
         res.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
+          'content-length': DASHBOARD_BYTES,
           'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
         });
         res.end(DASHBOARD_HTML);

@@ -158,3 +158,5 @@ refresh();
 </body>
 </html>
 `;
+/** Its length, for the answer's Content-Length. */
+export const DASHBOARD_BYTES = Buffer.byteLength(DASHBOARD_HTML);

@@ -8,14 +8,13 @@ import type { ActionDescriptor } from '../descriptors/types.js';
 import { ConsoleError, invalidParameter, resourceNotFound } from './console-error.js';
 import { ownField, readPath, writePath } from './dotted.js';
 import type { EmulationBlock, Returns } from './emulation.js';
-import { lifecycleFields } from './lifecycle.js';
+import { currentFields, lifecycleMoment } from './lifecycle.js';
 import type { EmulatorState, StoredRecord, WalkOptions } from './state.js';
 import { fill, fillFields, type TemplateContext } from './templates.js';
 
 export interface EngineClock {
+  /** The emulator's clock, which already runs at the emulator's speed. */
   now(): number;
-  /** Emulated seconds per real second, for lifecycles. */
-  speed: number;
 }
 
 type Body = Record<string, unknown>;
@@ -23,11 +22,36 @@ type Body = Record<string, unknown>;
 /** Page size when neither the body nor its schema's default gives one (reference §6). */
 const DEFAULT_PAGE_SIZE = 10;
 
+/** A record's view as last worked out, and what it was worked out from besides the record itself. */
+interface CachedView {
+  moment: string;
+  parent: Body | undefined;
+  view: Readonly<Body>;
+  /** Its JSON text, once asked for. */
+  json?: string;
+}
+
 export class Engine {
+  /**
+   * Views of records with a lifecycle. A stored record is never changed in place (an update stores a new
+   * one), and its view depends only on it, its lifecycle's moment and its parent's view: while those are
+   * the same, so is the view, which is then shared (frozen) instead of being rebuilt on every read.
+   */
+  readonly #views = new WeakMap<StoredRecord, CachedView>();
+  /** The same entries by view, for serialize. */
+  readonly #byView = new WeakMap<object, CachedView>();
+
   constructor(
     private readonly state: EmulatorState,
     private readonly clock: EngineClock,
   ) {}
+
+  /** A result as JSON text (undefined for undefined, as JSON.stringify has it); a shared view is serialised once. */
+  serialize(result: unknown): string | undefined {
+    const cached = typeof result === 'object' && result !== null ? this.#byView.get(result) : undefined;
+    if (cached === undefined) return JSON.stringify(result);
+    return (cached.json ??= JSON.stringify(result));
+  }
 
   /** The result of an action with an emulation block, or a ConsoleError. */
   run(action: LoadedAction, block: EmulationBlock, body: Body): unknown {
@@ -48,9 +72,15 @@ export class Engine {
   /** The record as the console would show it now: its fields, with its lifecycle worked out. */
   #view(record: StoredRecord): Body {
     if (!record.lifecycle) return record.data;
-    const { spec, startedAtMs } = record.lifecycle;
-    const now = { nowMs: this.clock.now(), speed: this.clock.speed };
-    return { ...record.data, ...lifecycleFields(spec, startedAtMs, now, { id: record.id, record: record.data, parent: this.#parentView(record) }) };
+    const nowMs = this.clock.now();
+    const moment = lifecycleMoment(record, nowMs);
+    const parent = this.#parentView(record);
+    const cached = this.#views.get(record);
+    if (cached !== undefined && cached.moment === moment && cached.parent === parent) return cached.view;
+    const entry: CachedView = { moment, parent, view: Object.freeze(currentFields(record, nowMs, parent)) };
+    this.#views.set(record, entry);
+    this.#byView.set(entry.view, entry);
+    return entry.view;
   }
 
   #create(block: EmulationBlock, body: Body): unknown {

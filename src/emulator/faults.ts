@@ -112,6 +112,9 @@ export interface ActiveFault {
   fired: number;
 }
 
+/** What take answers while no fault is active (most calls): nothing to allocate. */
+const NO_FAULTS: readonly Fault[] = Object.freeze([]);
+
 export class FaultInjector {
   #active: ActiveFault[] = [];
 
@@ -132,7 +135,8 @@ export class FaultInjector {
    * The faults for one call, in order: any delays, then at most one fault that ends the call.
    * Counts the call against every matching spec it reaches.
    */
-  take(area: string, action: string): Fault[] {
+  take(area: string, action: string): readonly Fault[] {
+    if (this.#active.length === 0) return NO_FAULTS;
     const faults: Fault[] = [];
     for (const active of [...this.#active]) {
       if (!targets(active.spec.action ?? '*', area, action)) continue;

@@ -6,37 +6,58 @@
  */
 import type { Lifecycle } from './emulation.js';
 import type { StoredRecord } from './state.js';
-import { fillFields, type TemplateContext } from './templates.js';
+import { fillFields } from './templates.js';
 
-export interface LifecycleClock {
-  /** The emulator's clock (EmulatorClock.now), which already runs at the emulator's speed. */
-  nowMs: number;
+/** The stage a lifecycle has reached, when it entered it (ms after the start), and the percentage it shows, if any. */
+interface Position {
+  stage: number;
+  enteredMs: number;
+  percent: number | undefined;
 }
 
-/** The fields the lifecycle gives the record at this moment. */
-export function lifecycleFields(spec: Lifecycle, startedAtMs: number, clock: LifecycleClock, context: Omit<TemplateContext, 'nowMs'>): Record<string, unknown> {
-  const elapsedMs = Math.max(0, clock.nowMs - startedAtMs);
-  const fields: Record<string, unknown> = {};
-  let stageStartMs = 0;
-  for (const stage of spec.stages) {
-    // Each stage's $now is the time it was entered, so finishDate reads the same on every call.
-    if (stage.set) Object.assign(fields, fillFields(stage.set, { ...context, nowMs: startedAtMs + stageStartMs }));
-    fields[spec.field] = stage.status;
-    const durationMs = stage.seconds === undefined ? Infinity : stage.seconds * 1000;
-    if (elapsedMs < stageStartMs + durationMs) {
-      if (stage.progress && spec.progress && Number.isFinite(durationMs)) {
-        fields[spec.progress] = `${Math.min(100, Math.floor((100 * (elapsedMs - stageStartMs)) / durationMs))}%`;
-      }
-      break;
+function positionAt(spec: Lifecycle, startedAtMs: number, nowMs: number): Position {
+  const elapsedMs = Math.max(0, nowMs - startedAtMs);
+  let enteredMs = 0;
+  for (let stage = 0; stage < spec.stages.length; stage++) {
+    const { seconds, progress } = spec.stages[stage]!;
+    const durationMs = seconds === undefined ? Infinity : seconds * 1000;
+    if (elapsedMs < enteredMs + durationMs) {
+      const shows = progress && spec.progress !== undefined && Number.isFinite(durationMs);
+      return { stage, enteredMs, percent: shows ? Math.min(100, Math.floor((100 * (elapsedMs - enteredMs)) / durationMs)) : undefined };
     }
-    stageStartMs += durationMs;
+    enteredMs += durationMs;
   }
-  return fields;
+  // Unreachable for a checked block (its last stage has no seconds); the last stage, as if it were final.
+  return { stage: spec.stages.length - 1, enteredMs, percent: undefined };
+}
+
+/**
+ * Where a record's lifecycle stands at `nowMs`, as a short text: two moments with the same text give
+ * the record the same fields (a stage's `set` is filled at the time the stage was entered).
+ */
+export function lifecycleMoment(record: StoredRecord, nowMs: number): string {
+  const { spec, startedAtMs } = record.lifecycle!;
+  const { stage, percent } = positionAt(spec, startedAtMs, nowMs);
+  return percent === undefined ? String(stage) : `${stage}:${percent}`;
 }
 
 /** A record's fields as the console would show them at `nowMs`: its data with its lifecycle worked out. */
 export function currentFields(record: StoredRecord, nowMs: number, parent: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!record.lifecycle) return record.data;
   const { spec, startedAtMs } = record.lifecycle;
-  return { ...record.data, ...lifecycleFields(spec, startedAtMs, { nowMs }, { id: record.id, record: record.data, parent }) };
+  const { stage: reached, percent } = positionAt(spec, startedAtMs, nowMs);
+  // One copy of the data with the lifecycle's fields written over it: the same fields, in the same order,
+  // as spreading the two.
+  const view: Record<string, unknown> = { ...record.data };
+  const context = { id: record.id, record: record.data, parent };
+  let enteredMs = 0;
+  for (let index = 0; index <= reached; index++) {
+    const stage = spec.stages[index]!;
+    // Each stage's $now is the time it was entered, so finishDate reads the same on every call.
+    if (stage.set) Object.assign(view, fillFields(stage.set, { ...context, nowMs: startedAtMs + enteredMs }));
+    view[spec.field] = stage.status;
+    enteredMs += stage.seconds === undefined ? 0 : stage.seconds * 1000;
+  }
+  if (percent !== undefined) view[spec.progress!] = `${percent}%`;
+  return view;
 }

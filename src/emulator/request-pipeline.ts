@@ -10,8 +10,8 @@ import type { DescriptorStore } from '../descriptors/store.js';
 import { DescriptorError } from '../errors.js';
 import { sleep } from '../limits/sleep.js';
 import { toProblems } from '../validation/report.js';
-import { ActionRouter, splitTargetOrRefusal, type Target } from './action-router.js';
-import { authenticate } from './auth.js';
+import { ActionRouter, type Target } from './action-router.js';
+import { Authenticator } from './auth.js';
 import type { CallLog, ReceivedCall } from './call-log.js';
 import type { EmulatorClock } from './clock.js';
 import { ConsoleError } from './console-error.js';
@@ -21,7 +21,7 @@ import { fallbackResult } from './fallback.js';
 import { injectFault } from './fault-answer.js';
 import { faultText, type FaultInjector } from './faults.js';
 import type { StsEmulator } from './sts.js';
-import { parseBody, readBody, send, tooLarge } from './wire.js';
+import { parseBody, readBody, send, sendResult, tooLarge } from './wire.js';
 
 type Body = Record<string, unknown>;
 
@@ -46,6 +46,9 @@ export interface PipelineParts {
 export class RequestPipeline {
   readonly #parts: PipelineParts;
   readonly #router = new ActionRouter();
+  readonly #authenticator = new Authenticator();
+  readonly #requestIdPrefix = randomUUID().slice(0, -12);
+  #requestCount = 0;
   #dateSecond = NaN;
   #dateHeader = '';
 
@@ -56,12 +59,12 @@ export class RequestPipeline {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { sts, accessKey, secretKey, callLog, clock, log } = this.#parts;
     // Split once: STS, the route and the signature check all read the same target.
-    const target = splitTargetOrRefusal(req.url ?? '/');
+    const target = this.#router.target(req.url ?? '/');
     if (!(target instanceof ConsoleError) && sts.handles(target.path)) {
       return sts.answer(req, res, (ak) => (ak === accessKey ? secretKey : undefined));
     }
-    const started = performance.now();
-    const requestId = randomUUID();
+    const started = log ? performance.now() : 0;
+    const requestId = this.#nextRequestId();
     // Every answer's head, given whole to writeHead (setHeader one by one costs more per call).
     const head = ['x-bce-request-id', requestId, 'date', this.#httpDate(), 'content-type', 'application/json; charset=utf-8'];
     let name: ActionName | undefined;
@@ -81,6 +84,14 @@ export class RequestPipeline {
     if (call && res.headersSent) call.status = res.statusCode;
     this.#parts.changed();
     if (log) log(`${outcome} ${name ? `${name.area}/${name.action}` : `${req.method} ${req.url}`} ${Math.round(performance.now() - started)} ms`);
+  }
+
+  /**
+   * A UUID-shaped x-bce-request-id, unique within this emulator: a random prefix drawn once and a counter
+   * (a random UUID per call cost more than the rest of the answer's head).
+   */
+  #nextRequestId(): string {
+    return this.#requestIdPrefix + (this.#requestCount++).toString(16).padStart(12, '0');
   }
 
   /** The Date header: made once per second of the wall clock. */
@@ -107,7 +118,7 @@ export class RequestPipeline {
     const declared = Number(req.headers['content-length']);
     if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
     try {
-      authenticate(
+      this.#authenticator.authenticate(
         { method: req.method!, rawUrl: req.url!, headers: req.headers, target },
         (ak) => (ak === accessKey ? secretKey : sts.secretKeyOf(ak)),
         clock.wallNow(),
@@ -147,8 +158,8 @@ export class RequestPipeline {
       throw new ConsoleError(400, 'InappropriateJSON', `The JSON you provided was well-formed, but not appropriate for ${name.action}: ${listed.join('; ')}`);
     }
     const block = emulationOf(action);
-    const result = block ? engine.run(action, block, body) : fallbackResult(action.descriptor, clock.now());
-    send(res, 200, { requestId, result }, head);
+    const resultJson = block ? engine.serialize(engine.run(action, block, body)) : JSON.stringify(fallbackResult(action.descriptor, clock.now()));
+    sendResult(res, requestId, resultJson, head);
     return '200';
   }
 }

@@ -133,7 +133,7 @@ class RunningEmulator implements Emulator {
     this.clock = clock;
     this.#state = new EmulatorState(options.statePath);
     // The clock already runs at the emulator's speed, so the engine's lifecycles take its time as it is.
-    const engine = new Engine(this.#state, { now: () => clock.now(), speed: 1 });
+    const engine = new Engine(this.#state, { now: () => clock.now() });
     this.#store = new DescriptorStore(actionSearchPath(env['QIANFAN_ACTIONS_PATH'], options.actionPaths));
     this.#viewer = new StateViewer(this.#state, this.#store);
     if (options.controlToken !== undefined && options.controlToken.length < 8)

@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate, splitTarget } from './auth.js';
+import { Authenticator, splitTarget } from './auth.js';
 import { ConsoleError } from './console-error.js';
 
 const STS_PATHS: ReadonlySet<string> = new Set(['/v1/sessionToken', '/v1/credential']);
@@ -21,6 +21,7 @@ interface Issued {
 export class StsEmulator {
   readonly #now: () => number;
   readonly #issued = new Map<string, Issued>();
+  readonly #authenticator = new Authenticator();
 
   constructor(now: () => number) {
     this.#now = now;
@@ -43,7 +44,7 @@ export class StsEmulator {
     req.resume();
     try {
       if (req.method !== 'POST') throw new ConsoleError(405, 'MethodNotAllowed', `STS is called with POST, not ${req.method}`);
-      authenticate({ method: req.method, rawUrl: req.url!, headers: req.headers }, longTermSecretOf, this.#now());
+      this.#authenticator.authenticate({ method: req.method, rawUrl: req.url!, headers: req.headers }, longTermSecretOf, this.#now());
       const { path, query } = splitTarget(req.url!);
       const param = (name: string): string | null | undefined => query.find(([key]) => key === name)?.[1];
       const durationSeconds = Number(param('durationSeconds') ?? 43_200);
@@ -75,6 +76,7 @@ export class StsEmulator {
 }
 
 function reply(res: ServerResponse, status: number, requestId: string, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-bce-request-id': requestId });
-  res.end(JSON.stringify(body));
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'x-bce-request-id': requestId });
+  res.end(payload);
 }

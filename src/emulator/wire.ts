@@ -23,13 +23,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     };
+    // `on` rather than `once`: each of these fires at most once for a request, which is thrown away after
+    // it, and `once` would wrap every listener in a closure of its own.
     req.on('data', onData);
     // A console body is usually one chunk: no copy then.
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('error', reject);
     // A client that goes away mid-body: nothing will answer it, but the handler must not wait forever.
     // (Checked first: every request closes, and an error object is not worth building for one that ended well.)
-    req.once('close', () => {
+    req.on('close', () => {
       if (!req.complete) reject(new ConsoleError(400, 'InvalidHTTPRequest', 'the request body was cut short'));
     });
   });
@@ -60,10 +62,19 @@ export function parseBody(bytes: Buffer): Body {
 
 /** Sends a JSON answer with `head` (header names and values, alternating) and its length. */
 export function send(res: ServerResponse, status: number, body: unknown, head: readonly string[]): void {
+  sendText(res, status, JSON.stringify(body), head);
+}
+
+/** Sends a console result, `{"requestId":…,"result":…}`, around its JSON text (undefined: no result field, as JSON.stringify leaves it out). */
+export function sendResult(res: ServerResponse, requestId: string, resultJson: string | undefined, head: readonly string[]): void {
+  const id = JSON.stringify(requestId);
+  sendText(res, 200, resultJson === undefined ? `{"requestId":${id}}` : `{"requestId":${id},"result":${resultJson}}`, head);
+}
+
+function sendText(res: ServerResponse, status: number, payload: string, head: readonly string[]): void {
   if (res.headersSent || res.destroyed) return;
   // With its length, so the answer is not a chunked stream; as a string, which node:http sends in one
   // write with the head (a Buffer would go out as a second chunk, after a copy).
-  const payload = JSON.stringify(body);
   res.writeHead(status, [...head, 'content-length', String(Buffer.byteLength(payload))]).end(payload);
 }
 
