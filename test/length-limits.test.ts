@@ -58,7 +58,7 @@ result: { type: object }
 `;
 
 /** The problems strict validation reports, or [] when the body is accepted. */
-function problemsOf(show: () => unknown): unknown[] {
+function problemsOf(show: () => unknown): readonly unknown[] {
   try {
     show();
     return [];
