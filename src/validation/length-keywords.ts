@@ -14,9 +14,14 @@ type AjvModule = typeof import('ajv');
 
 /** Replaces ajv's maxLength and minLength on this instance, in the same place among the string keywords. */
 export function useLengthShortcut(ajv: import('ajv').default, codegen: Pick<AjvModule, '_' | 'str'>): void {
-  // ajv's code-point counter; in standalone code (the precompiled validators) the same module is required.
-  const countCodePoints = (packageRequire('ajv/dist/runtime/ucs2length') as { default: (text: string) => number }).default;
   const { _, str } = codegen;
+  // ajv's code-point counter, required only when a string first needs counting; standalone code (the
+  // precompiled validators) requires the same module.
+  let count: ((text: string) => number) | undefined;
+  const countCodePoints = (text: string): number => {
+    count ??= (packageRequire('ajv/dist/runtime/ucs2length') as { default: (text: string) => number }).default;
+    return count(text);
+  };
   const counter = { ref: countCodePoints, code: _`require("ajv/dist/runtime/ucs2length").default` };
   const definition: CodeKeywordDefinition = {
     keyword: ['maxLength', 'minLength'],
@@ -30,11 +35,11 @@ export function useLengthShortcut(ajv: import('ajv').default, codegen: Pick<AjvM
     },
     code(cxt: KeywordCxt) {
       const { keyword, data, schemaCode, gen } = cxt;
-      const count = gen.scopeValue('func', counter);
+      const codePoints = gen.scopeValue('func', counter);
       cxt.fail$data(
         keyword === 'maxLength'
-          ? _`${data}.length > ${schemaCode} && ${count}(${data}) > ${schemaCode}`
-          : _`${data}.length < 2 * ${schemaCode} && ${count}(${data}) < ${schemaCode}`,
+          ? _`${data}.length > ${schemaCode} && ${codePoints}(${data}) > ${schemaCode}`
+          : _`${data}.length < 2 * ${schemaCode} && ${codePoints}(${data}) < ${schemaCode}`,
       );
     },
   };
