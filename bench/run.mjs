@@ -64,7 +64,7 @@ async function main() {
     'headline figures, median (range over rounds or processes; expect ±15 % between runs):',
     ...list.map((t) => `  ${t.name}: ${t.shown}`),
   ];
-  console.log(out.join('\n'));
+  if (tp || st || mem) console.log(out.join('\n'));
   if (WRITE_RESULTS)
     console.log(
       tp && st && mem
