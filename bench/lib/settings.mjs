@@ -16,7 +16,7 @@ export const STARTUP_RUNS = Number(env.BENCH_STARTUP_RUNS ?? 20);
 export const RSS_RUNS = Number(env.BENCH_RSS_RUNS ?? 3);
 export const MODES = (env.BENCH_MODES ?? '1,32,256').split(',').map(Number);
 export const CLIENTS = (env.BENCH_CLIENTS ?? 'floor,ours,dispatch,fetch,official').split(',');
-export const PARTS = (env.BENCH_ONLY ?? 'throughput,startup,memory').split(',');
+export const PARTS = (env.BENCH_ONLY ?? 'throughput,startup,memory,scale').split(',');
 export const CLIENT_LABEL = {
   floor: 'floor (raw undici)',
   ours: 'ours (undici)',

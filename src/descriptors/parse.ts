@@ -6,10 +6,11 @@ import { basename, dirname } from 'node:path';
 import { DescriptorError } from '../errors.js';
 import { describeFailure, fileProblemsMessage, parseLocatedYaml } from '../validation/located-yaml.js';
 import { strictAjv, wrap, type JsonSchema, type SchemaCheck } from '../validation/schema.js';
+import { requirePrecompiled } from '../validation/vendored.js';
 import { MAX_DESCRIPTOR_BYTES, unreadableDescriptor } from './files.js';
 import { BUILTIN_ACTIONS_DIR } from './paths.js';
 import type { ActionDescriptor } from './types.js';
-import { fs, packageRequire } from '../runtime/require.js';
+import { fs } from '../runtime/require.js';
 
 /** Aliases expand; a small document with nested aliases can otherwise expand to gigabytes (a "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
@@ -33,13 +34,8 @@ export function descriptorFormat(): SchemaCheck {
 }
 
 function precompiledFormat(): Parameters<typeof wrap>[0] | undefined {
-  try {
-    return packageRequire('../precompiled/descriptor-format.cjs') as Parameters<typeof wrap>[0];
-  } catch (error) {
-    // Not built (a source checkout, or the build step itself): compiled instead.
-    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
-    throw error;
-  }
+  // Not built (a source checkout, or the build step itself): compiled instead.
+  return requirePrecompiled('descriptor-format') as Parameters<typeof wrap>[0] | undefined;
 }
 
 /** One thing wrong with a descriptor file, at a line of it. */

@@ -11,6 +11,7 @@
  */
 import { ValidationError, type Problem } from '../errors.js';
 import { collapseAlternatives, joinPath, misspeltField, toProblems } from './report.js';
+import { jsonCheckOf } from './json-plan.js';
 import type { JsonSchema, SchemaCheck, SchemaFailure } from './schema.js';
 
 export type ValidationMode = 'strict' | 'compatible' | 'off';
@@ -34,9 +35,11 @@ export function checkBody(
   assertObject(body, where);
   // Off: no walk; serialiseBody still refuses what JSON cannot carry at all (a BigInt, a cycle).
   if (mode === 'off') return NO_WARNINGS;
-  assertJsonData(body as Record<string, unknown>, where);
-  if (!schema) return NO_WARNINGS;
-  const failures = schema.check(body);
+  if (!schema) {
+    assertJsonData(body as Record<string, unknown>, where);
+    return NO_WARNINGS;
+  }
+  const failures = checkedAndJson(body as Record<string, unknown>, schema.check, schema.schema, where);
   if (failures === true) return NO_WARNINGS;
   // A failing branch of a oneOf is not itself a refusal: the oneOf as a whole is judged (and only warned).
   const refusing = mode === 'strict' ? failures : collapseAlternatives(failures).filter((f) => refusesWhenCompatible(f, schema.schema));
@@ -44,6 +47,32 @@ export function checkBody(
     throw new ValidationError(`${where.action} (${where.route}) body refused before sending`, toProblems(refusing, schema.schema, body), where);
   }
   return { warnings: toProblems(failures, schema.schema, body) };
+}
+
+/**
+ * The schema's verdict on a body that is JSON data (else the JSON problems are thrown, before any schema
+ * problem). When ajv finds the body valid, only what the schema leaves open is walked (json-plan.ts);
+ * otherwise, or when the schema vouches for nothing, the whole body is walked first, as before ajv runs.
+ */
+function checkedAndJson(
+  body: Record<string, unknown>,
+  check: SchemaCheck,
+  schema: JsonSchema,
+  where: { route: string; action: string },
+): true | readonly SchemaFailure[] {
+  const leftOpen = jsonCheckOf(schema, isJsonData, MAX_DEPTH);
+  if (leftOpen) {
+    let failures: true | readonly SchemaFailure[] | undefined;
+    try {
+      failures = check(body);
+    } catch {
+      // ajv met what is not JSON data (a cycle under a recursive schema, say): the walk says what, below.
+    }
+    if (failures === true && leftOpen(body)) return true;
+    assertJsonData(body, where);
+    if (failures !== undefined) return failures;
+  } else assertJsonData(body, where);
+  return check(body);
 }
 
 /** A wrong JSON type, a missing required field, a misspelt field: the console cannot mean what was sent. */

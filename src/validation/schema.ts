@@ -4,6 +4,7 @@
  * and every compiled validator is kept for the life of the process.
  */
 import type { ErrorObject } from 'ajv';
+import { useLengthShortcut } from './length-keywords.js';
 import { linearRegExp } from './linear-regexp.js';
 import { requireBundled } from './vendored.js';
 
@@ -34,8 +35,8 @@ let bodyAjv: AjvInstance | undefined;
  */
 export function strictAjv(options: { useDefaults?: boolean; keepSource?: boolean; checkSchemas?: boolean; trustedPatterns?: boolean } = {}): AjvInstance {
   // ajv is a CommonJS package; require keeps its cost out of start-up until this point.
-  const Ajv = requireBundled<typeof import('ajv').default>('ajv');
-  const ajv = new Ajv({
+  const ajvModule = requireBundled<typeof import('ajv')>('ajv');
+  const ajv = new ajvModule.default({
     strict: true,
     allErrors: true,
     useDefaults: options.useDefaults ?? false,
@@ -49,6 +50,7 @@ export function strictAjv(options: { useDefaults?: boolean; keepSource?: boolean
     code: { source: options.keepSource ?? false, ...(options.trustedPatterns ? {} : { regExp: linearRegExp() }) },
   });
   for (const keyword of EXTRA_KEYWORDS) ajv.addKeyword(keyword);
+  useLengthShortcut(ajv, ajvModule);
   return ajv;
 }
 
