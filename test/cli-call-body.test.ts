@@ -1,5 +1,5 @@
 /**
- * The real command, run as a child process against a loopback server that verifies every signature:
+ * The command's lines, run in-process (test/support/cli-run.ts), against a loopback server that verifies every signature:
  * call: the request body built from flags, --body files and stdin.
  * Shared setup: test/support/cli-console.ts.
  */

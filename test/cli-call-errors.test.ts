@@ -1,5 +1,5 @@
 /**
- * The real command, run as a child process against a loopback server that verifies every signature:
+ * The command's lines, run in-process (test/support/cli-run.ts), against a loopback server that verifies every signature:
  * call: usage and validation errors, output formats, service and network errors.
  * Shared setup: test/support/cli-console.ts.
  */

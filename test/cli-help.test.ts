@@ -1,6 +1,6 @@
 /**
- * The real command, run as a child process against a loopback server that verifies every signature:
- * help, version, usage errors, list and describe.
+ * The command's lines, run in-process (test/support/cli-run.ts) against a loopback server that verifies
+ * every signature: help, version, usage errors, list and describe.
  * Shared setup: test/support/cli-console.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,27 @@ describe('help, version and usage errors', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('did you mean list?');
     expect(unknown.stdout).toBe('');
+  });
+
+  it('fits help to COLUMNS: paragraphs reflowed under their text, list items apart, commands to copy whole', async () => {
+    const asWritten = (await runCli(['--help'])).stdout;
+    expect(asWritten.split('\n').some((line) => line.length > 80)).toBe(true);
+    const narrow = await runCli(['--help'], { env: { COLUMNS: '72' } });
+    const lines = narrow.stdout.split('\n');
+    expect(lines.filter((line) => line.length > 72)).toEqual([]);
+    // An option's description continues under itself, and the next option starts its own line.
+    const endpoint = lines.findIndex((line) => line.startsWith('  --endpoint URL'));
+    expect(lines[endpoint + 1]).toMatch(/^ {24}\S/);
+    expect(lines.slice(endpoint, endpoint + 4).filter((line) => line.startsWith('  --proxy URL'))).toHaveLength(1);
+    // Nothing is lost or added but line breaks and the spaces around them.
+    const words = (text: string): string[] => text.split(/\s+/).filter(Boolean);
+    expect(words(narrow.stdout)).toEqual(words(asWritten));
+
+    const action = await runCli(['call', 'finetuning', 'CreateFineTuningJob', '--help'], { env: { COLUMNS: '80' } });
+    const actionLines = action.stdout.split('\n');
+    expect(actionLines.filter((line) => line.length > 80).every((line) => line.trimStart().startsWith('qianfan-console call'))).toBe(true);
+    expect(actionLines).toContain('Usage: qianfan-console call ROUTE ACTION [--FIELD VALUE…] [--body JSON|@FILE|-]');
+    expect(actionLines.filter((line) => /^ {2}- /.test(line))).toHaveLength(3);
   });
 
   it('generates help for an action from its descriptor, flags, types and examples included', async () => {

@@ -1,5 +1,5 @@
 /**
- * The real command, run as a child process against a loopback server that verifies every signature:
+ * The command's lines, run in-process (test/support/cli-run.ts), against a loopback server that verifies every signature:
  * profiles from the config file, and how they combine with the environment and flags.
  * Shared setup: test/support/cli-console.ts.
  */

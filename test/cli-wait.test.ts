@@ -1,6 +1,6 @@
 /**
- * The real command, run as a child process against a loopback server that verifies every signature:
- * wait, and what the command draws on a terminal.
+ * The command's lines, run in-process (test/support/cli-run.ts), against a loopback server that verifies every signature:
+ * wait, and what the command draws on a terminal (the real process, under a pseudo-terminal).
  * Shared setup: test/support/cli-console.ts.
  */
 import { describe, expect, it } from 'vitest';

@@ -46,8 +46,8 @@ export function resolveFormat(chosen: OutputFormat | undefined, stream: OutputSt
   return chosen ?? (stream.isTTY ? forTerminal : 'json');
 }
 
-/** Columns to fit a table to: the terminal's, else COLUMNS (e.g. `COLUMNS=80 … -o table | less`), else none. */
-function terminalWidth(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): number | undefined {
+/** Columns to fit a table or help to: the terminal's, else COLUMNS (e.g. `COLUMNS=80 … -o table | less`), else none. */
+export function terminalWidth(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): number | undefined {
   if (stream.isTTY && stream.columns) return stream.columns;
   const fromEnv = Number(env['COLUMNS']);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;

@@ -5,6 +5,7 @@
 import { UsageError, parseArgv, type OptionSpecs } from './argv.js';
 import { COMMANDS, COMPLETE_COMMAND, type Command } from './command-table.js';
 import { GLOBAL_OPTIONS, withGlobals, type CommandContext, type Io } from './context.js';
+import { printHelp } from './help-text.js';
 import { VERSION } from './version.js';
 
 const COMMAND_LINES = [...Object.values(COMMANDS), { synopsis: 'help COMMAND', summary: 'help on a command (also: COMMAND --help)' }];
@@ -95,13 +96,13 @@ export async function runCommandLine(argv: readonly string[], runtime: CommandLi
       return 0;
     }
     if (command === undefined) {
-      stdout.write(HELP);
+      printHelp(ctx, HELP);
       return 0;
     }
     if (command === 'help') {
       const topic = rest[0];
       if (topic === undefined) {
-        stdout.write(HELP);
+        printHelp(ctx, HELP);
         return 0;
       }
       return await findCommand(topic).then((c) => c.run([...rest.slice(1), '--help'], ctx));

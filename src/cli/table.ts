@@ -85,7 +85,7 @@ function pad(text: string, width: number): string {
 }
 
 /** Lines of at most `width` columns, broken at spaces where there are any, else inside the word. */
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   if (displayWidth(text) <= width) return [text];
   const lines: string[] = [];
   let line = '';

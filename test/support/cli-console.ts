@@ -1,6 +1,6 @@
 /**
- * The setup shared by the test/cli-*.test.ts files: the real command, run as a child process against a
- * loopback server that verifies every signature. What the server received is the proof of what the
+ * The setup shared by the test/cli-*.test.ts files: the command's lines, run in-process (cli-run.ts),
+ * against a loopback server that verifies every signature. What the server received is the proof of what the
  * command sent. One server per test file (its requests and handler reset after each test), so that the
  * files can run in parallel workers.
  */

@@ -8,6 +8,7 @@ import { resolveFormat } from '../output.js';
 import { pageReporter } from '../progress.js';
 import { findAction } from './describe.js';
 import { paginatePages, parseActionName, readDottedPath, type ActionResponse, type Pagination, type QianfanClient } from '../../index.js';
+import { printHelp } from '../help-text.js';
 
 const USAGE = 'Usage: qianfan-console call ROUTE ACTION [--FIELD VALUE…] [--body JSON|@FILE|-] [--dry-run] [--all [--page-size N] [--max-items N]] [--force]';
 
@@ -43,7 +44,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   const { parsed, ctx } = parseCommand(args, context, OPTIONS, true);
   const [route, action, ...extra] = parsed.positionals;
   if (ctx.globals.help) {
-    ctx.io.stdout.write(route === undefined || action === undefined ? HELP : renderCallHelp(USAGE, findAction(await storeFor(ctx), route, action, 'call')));
+    printHelp(ctx, route === undefined || action === undefined ? HELP : renderCallHelp(USAGE, findAction(await storeFor(ctx), route, action, 'call')));
     return 0;
   }
   if (route === undefined || action === undefined) throw new UsageError('call needs ROUTE and ACTION', 'qianfan-console call --help');

@@ -5,6 +5,7 @@
 import { UsageError } from '../argv.js';
 import { parseCommand, type CommandContext } from '../context.js';
 import { SHELLS } from './complete.js';
+import { printHelp } from '../help-text.js';
 
 const HELP = `Usage: qianfan-console completion bash|zsh|fish
 
@@ -49,7 +50,7 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   const { parsed, ctx } = parseCommand(args, context);
   const shell = parsed.positionals[0];
   if (ctx.globals.help) {
-    ctx.io.stdout.write(HELP);
+    printHelp(ctx, HELP);
     return 0;
   }
   if (shell === undefined || !Object.hasOwn(SCRIPTS, shell) || parsed.positionals.length > 1) {

@@ -4,6 +4,7 @@ import type { ReadStream } from 'node:tty';
 import { UsageError } from '../argv.js';
 import { parseCommand, type CommandContext } from '../context.js';
 import { configFilePath, readProfile, writeProfile, type Profile } from '../../index.js';
+import { printHelp } from '../help-text.js';
 
 const HELP = `Usage: qianfan-console configure [--profile NAME] [--access-key AK] [--secret-key SK] [--endpoint URL]
 
@@ -18,7 +19,7 @@ const DEFAULT_ENDPOINT = 'https://qianfan.baidubce.com';
 export async function run(args: string[], context: CommandContext): Promise<number> {
   const { parsed, ctx } = parseCommand(args, context);
   if (ctx.globals.help) {
-    ctx.io.stdout.write(HELP);
+    printHelp(ctx, HELP);
     return 0;
   }
   if (parsed.positionals.length > 0)

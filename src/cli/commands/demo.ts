@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../context.js';
+import { printHelp } from '../help-text.js';
 
 const HELP = `Usage: qianfan-console demo
 
@@ -12,7 +13,7 @@ Takes a few seconds and touches nothing outside this machine.
 
 export async function run(args: string[], ctx: CommandContext): Promise<number> {
   if (ctx.globals.help || args.includes('--help') || args.includes('-h')) {
-    ctx.io.stdout.write(HELP);
+    printHelp(ctx, HELP);
     return 0;
   }
   // Its own process: the demo runs as soon as its module loads and sets the exit code itself.

@@ -3,6 +3,7 @@ import { UsageError } from '../argv.js';
 import { describeAction, renderActionHelp } from '../action-help.js';
 import { parseCommand, printResult, storeFor, type CommandContext } from '../context.js';
 import { parseActionName, parseRoute, type Catalogue, type LoadedDescriptor } from '../../index.js';
+import { fitHelp, printHelp } from '../help-text.js';
 
 const HELP = `Usage: qianfan-console describe ROUTE ACTION
 
@@ -15,14 +16,18 @@ ROUTE is /v2/<area> or <area>. On a pipe the same facts are printed as JSON.
 export async function run(args: string[], context: CommandContext): Promise<number> {
   const { parsed, ctx } = parseCommand(args, context);
   if (ctx.globals.help) {
-    ctx.io.stdout.write(HELP);
+    printHelp(ctx, HELP);
     return 0;
   }
   const [route, action, ...extra] = parsed.positionals;
   if (route === undefined || extra.length > 0) throw new UsageError('describe takes ROUTE and ACTION', 'qianfan-console describe --help');
   const store = await storeFor(ctx);
   const loaded = findAction(store, route, action, 'describe');
-  printResult(ctx, { document: describeAction(loaded), table: () => renderActionHelp(loaded) }, 'table');
+  printResult(
+    ctx,
+    { document: describeAction(loaded), table: (width) => (width === undefined ? renderActionHelp(loaded) : fitHelp(renderActionHelp(loaded), width)) },
+    'table',
+  );
   return 0;
 }
 

@@ -1,5 +1,6 @@
 /** `lint [DIR…]`: checks descriptor directories; the work is done by src/lint. */
 import { parseCommand, storeFor, type CommandContext } from '../context.js';
+import { printHelp } from '../help-text.js';
 
 const HELP = `Usage: qianfan-console lint [DIR…]
 
@@ -11,7 +12,7 @@ QIANFAN_ACTIONS_PATH, then --actions-path. Exit code 0 when clean, 1 on problems
 export async function run(args: string[], context: CommandContext): Promise<number> {
   const { parsed, ctx } = parseCommand(args, context);
   if (ctx.globals.help) {
-    ctx.io.stdout.write(HELP);
+    printHelp(ctx, HELP);
     return 0;
   }
   const dirs = parsed.positionals.length > 0 ? parsed.positionals : [...(await storeFor(ctx)).searchPath];

@@ -4,6 +4,7 @@ import { parseCommand, printResult, storeFor, type CommandContext } from '../con
 import { renderTable } from '../output.js';
 import { displayWidth } from '../table.js';
 import { parseRoute } from '../../index.js';
+import { printHelp } from '../help-text.js';
 
 const HELP = `Usage: qianfan-console list [ROUTE]
 
@@ -15,7 +16,7 @@ area. The last column says which actions page (call … --all) and which waiters
 export async function run(args: string[], context: CommandContext): Promise<number> {
   const { parsed, ctx } = parseCommand(args, context);
   if (ctx.globals.help) {
-    ctx.io.stdout.write(HELP);
+    printHelp(ctx, HELP);
     return 0;
   }
   if (parsed.positionals.length > 1) throw new UsageError('list takes at most one ROUTE', 'qianfan-console list --help');

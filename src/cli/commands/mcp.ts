@@ -3,6 +3,7 @@ import { UsageError, booleanOption, stringOption, type ParsedArgs } from '../arg
 import { GLOBAL_OPTIONS, clientFor, parseCommand, type CommandContext } from '../context.js';
 import { parseRoute, scrub, type QianfanClient } from '../../index.js';
 import { VERSION } from '../version.js';
+import { printHelp } from '../help-text.js';
 
 const HELP = `Usage: qianfan-console mcp [--allow-writes] [--routes AREA,AREA…]
 
@@ -25,7 +26,7 @@ const MCP_OPTIONS = {
 export async function run(args: string[], context: CommandContext): Promise<number> {
   const { parsed, ctx } = parseCommand(args, context, MCP_OPTIONS);
   if (ctx.globals.help) {
-    ctx.io.stdout.write(HELP);
+    printHelp(ctx, HELP);
     return 0;
   }
   if (parsed.positionals.length > 0) throw new UsageError(`mcp takes no arguments, got ${JSON.stringify(parsed.positionals[0])}`, 'qianfan-console mcp --help');

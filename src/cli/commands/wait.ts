@@ -7,6 +7,7 @@ import { refuseNearMiss } from '../known-names.js';
 import { renderTable } from '../output.js';
 import { waitReporter } from '../progress.js';
 import { NetworkError, findWaiter, listWaiters, waitFor, type Catalogue, type QianfanError, type WaitProgress } from '../../index.js';
+import { printHelp } from '../help-text.js';
 
 const USAGE = 'Usage: qianfan-console wait ROUTE WAITER [--FIELD VALUE…] [--body JSON|@FILE|-] [--interval-ms N] [--timeout-ms N]';
 
@@ -39,7 +40,8 @@ export async function run(args: string[], context: CommandContext): Promise<numb
   const [route, waiterName, ...extra] = parsed.positionals;
   if (ctx.globals.help) {
     const store = await storeFor(ctx);
-    ctx.io.stdout.write(
+    printHelp(
+      ctx,
       route === undefined || waiterName === undefined ? `${HELP}\n${renderWaiters(store)}` : renderCallHelp(USAGE, findWaiter(store, waiterName, route).action),
     );
     return 0;
