@@ -8,7 +8,6 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { expect, it, vi } from 'vitest';
-import { Redis } from 'ioredis';
 import { ConfigError, createClient } from 'qianfan-console';
 import { runCliProcess } from './support/cli-process.js';
 import { PATIENT, useSharedRateRig, describeWithRedis } from './support/shared-rate-rig.js';
@@ -27,12 +26,7 @@ describeWithRedis('a qps budget shared through Redis', () => {
         [silentUrl, /Command timed out/],
       ] as const) {
         const warnings: string[] = [];
-        const client = createClient({
-          accessKey: 'AK',
-          secretKey: 'SK',
-          baseUrl: rig.fake.url,
-          maxAttempts: 1,
-          qps: 30,
+        const client = rig.client({
           qpsStore,
           sharedRate: { timeoutMs: 100 },
           logger: { debug: () => undefined, warn: (line) => warnings.push(line) },
@@ -50,16 +44,7 @@ describeWithRedis('a qps budget shared through Redis', () => {
 
   it('X-Ratelimit-Limit-Requests (per minute) caps the shared rate below qps', async () => {
     rig.fake.headers = { 'x-ratelimit-limit-requests': '600' };
-    const client = createClient({
-      accessKey: 'AK',
-      secretKey: 'SK',
-      baseUrl: rig.fake.url,
-      maxAttempts: 1,
-      qps: 30,
-      qpsStore: rig.redis.url,
-      qpsKey: 'header-test',
-      sharedRate: PATIENT,
-    });
+    const client = rig.client({ qpsKey: 'header-test', sharedRate: PATIENT });
     const until = performance.now() + 1000;
     await Promise.all(
       Array.from({ length: 4 }, async () => {
@@ -67,35 +52,21 @@ describeWithRedis('a qps budget shared through Redis', () => {
       }),
     );
     await client.close();
-    const store = new Redis(rig.redis.url);
-    try {
-      expect(await store.hmget('qianfan-console:qps:header-test', 'ceiling', 'rate')).toEqual(['10', '10']);
-    } finally {
-      store.disconnect();
-    }
+    expect(await rig.inStore((store) => store.hmget('qianfan-console:qps:header-test', 'ceiling', 'rate'))).toEqual(['10', '10']);
     // 1 s at 10 qps (after the first answer brought the header) is about 10; at 30 qps it would be 29.
     expect(rig.fake.arrivals.length).toBeLessThanOrEqual(20);
   });
 
   it('X-Ratelimit-Remaining-Requests: 0 cuts the shared rate as a throttle would', async () => {
     rig.fake.headers = { 'x-ratelimit-remaining-requests': '0' };
-    const client = createClient({
-      accessKey: 'AK',
-      secretKey: 'SK',
-      baseUrl: rig.fake.url,
-      maxAttempts: 1,
-      qps: 30,
-      qpsStore: rig.redis.url,
-      qpsKey: 'remaining-test',
-      sharedRate: { ...PATIENT, decrease: 0.5 },
-    });
+    const client = rig.client({ qpsKey: 'remaining-test', sharedRate: { ...PATIENT, decrease: 0.5 } });
     await client.callAction('/v2/sharedtest', 'DescribeCounter', { worker: 'x' });
-    const store = new Redis(rig.redis.url);
     try {
       // The cut is reported after the answer, without holding the call up.
-      await vi.waitFor(async () => expect(Number(await store.hget('qianfan-console:qps:remaining-test', 'rate'))).toBeLessThanOrEqual(15.1));
+      await rig.inStore((store) =>
+        vi.waitFor(async () => expect(Number(await store.hget('qianfan-console:qps:remaining-test', 'rate'))).toBeLessThanOrEqual(15.1)),
+      );
     } finally {
-      store.disconnect();
       await client.close();
     }
   });
@@ -120,14 +91,9 @@ describeWithRedis('a qps budget shared through Redis', () => {
     const result = await runCliProcess(['call', '/v2/sharedtest', 'DescribeCounter', '--body', '{"worker":"cli"}', '--qps-store', rig.redis.url], { env });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(rig.fake.arrivals).toHaveLength(1);
-    const store = new Redis(rig.redis.url);
-    try {
-      // The default budget is the account's: a hash of the access key, never the key itself.
-      const keys = await store.keys('qianfan-console:qps:*');
-      expect(keys).toEqual([expect.stringMatching(/^qianfan-console:qps:[0-9a-f]{24}$/)]);
-    } finally {
-      store.disconnect();
-    }
+    // The default budget is the account's: a hash of the access key, never the key itself.
+    const keys = await rig.inStore((store) => store.keys('qianfan-console:qps:*'));
+    expect(keys).toEqual([expect.stringMatching(/^qianfan-console:qps:[0-9a-f]{24}$/)]);
   });
 });
 

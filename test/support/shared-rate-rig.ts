@@ -5,12 +5,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createClient, type ClientOptions, type QianfanClient } from 'qianfan-console';
 import { startCountingConsole, type Arrival, type CountingConsole } from './counting-console.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 export interface SharedRateRig {
   readonly redis: RedisServer;
   readonly fake: CountingConsole;
+  /** A client of the counting console sharing qps 30 through the rig's Redis, one attempt a call; `options` override. */
+  client(options?: ClientOptions): QianfanClient;
+  /** Runs `read` with a connection of its own to the rig's Redis, closed after it. */
+  inStore<T>(read: (store: Redis) => Promise<T>): Promise<T>;
 }
 
 const HAVE_REDIS_SERVER = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -44,6 +50,25 @@ export function useSharedRateRig(): SharedRateRig {
     },
     get fake() {
       return started(fake);
+    },
+    client(options = {}) {
+      return createClient({
+        accessKey: 'AK',
+        secretKey: 'SK',
+        baseUrl: started(fake).url,
+        maxAttempts: 1,
+        qps: 30,
+        qpsStore: started(redis).url,
+        ...options,
+      });
+    },
+    async inStore(read) {
+      const store = new Redis(started(redis).url);
+      try {
+        return await read(store);
+      } finally {
+        store.disconnect();
+      }
     },
   };
 }
